@@ -1,0 +1,87 @@
+// The command line: the only place that reads argv and env and sets the exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { behaviourChoices, type RegistryBehaviour } from './registry/behaviour.ts';
+import { startRegistry } from './registry/server.ts';
+import { UsageError, UserError, EXIT } from './errors.ts';
+
+const program = new Command('ecr-conformance')
+  .description('Conformance suite for Amazon ECR BatchCheckLayerAvailability: generates requests, sends them to an endpoint and judges every answer against the documented contract.')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+function behaviourOptions(cmd: Command): Command {
+  const choices = behaviourChoices();
+  const flags: [keyof RegistryBehaviour, string, string][] = [
+    ['absent', '--absent <choice>', 'how a never-uploaded digest is answered'],
+    ['duplicates', '--duplicates <choice>', 'how a repeated digest is answered'],
+    ['grey', '--grey <choice>', 'how a non-canonical but pattern-valid digest is answered'],
+    ['emptyLists', '--empty-lists <choice>', 'whether empty layers/failures lists are sent'],
+    ['emptyDigest', '--empty-digest <choice>', 'how the empty-string digest is answered'],
+    ['repositoryNameModel', '--repository-name-model <date>', 'which model\'s repositoryName pattern applies'],
+  ];
+  for (const [, flag, text] of flags) {
+    const key = flags.find((f) => f[1] === flag)![0];
+    cmd.addOption(new Option(flag, `${text} (default: the AWS reference)`).choices(choices[key]));
+  }
+  return cmd;
+}
+
+function pickBehaviour(opts: Record<string, unknown>): Partial<RegistryBehaviour> {
+  const out: Partial<Record<keyof RegistryBehaviour, string>> = {};
+  for (const key of Object.keys(behaviourChoices()) as (keyof RegistryBehaviour)[]) {
+    if (typeof opts[key] === 'string') out[key] = opts[key];
+  }
+  return out as Partial<RegistryBehaviour>;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${value}'`);
+  return n;
+}
+
+behaviourOptions(
+  program
+    .command('serve')
+    .description('Run the embedded reference registry as a standalone fake ECR endpoint (awsJson1_1) until SIGINT/SIGTERM.')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', port, 0)
+    .option('--preload-example', 'load the AWS CLI page example: repository cluster-autoscaler with its documented layer')
+    .option('--account-id <id>', 'the account id callers are taken to be (the default registryId)', '123456789012'),
+).action(async (opts: Record<string, unknown>) => {
+  const registry = await startRegistry({
+    host: opts['host'] as string,
+    port: opts['port'] as number,
+    accountId: opts['accountId'] as string,
+    preloadExample: Boolean(opts['preloadExample']),
+    behaviour: pickBehaviour(opts),
+  });
+  process.stdout.write(`ecr-conformance reference registry listening on ${registry.endpoint}\n`);
+  process.stdout.write(`  try: AWS_ENDPOINT_URL_ECR=${registry.endpoint} aws ecr batch-check-layer-availability --repository-name cluster-autoscaler --layer-digests sha256:...\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await registry.close();
+  process.stdout.write('stopped\n');
+});
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? EXIT.conformant);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : EXIT.usage;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`ecr-conformance: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`ecr-conformance: internal error (a bug, please report it):\n${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

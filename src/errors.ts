@@ -1,0 +1,24 @@
+// Errors a user can cause: each has a stable code, a one-line message and the exit code it maps to.
+// Anything else that reaches the CLI is a bug and prints its stack.
+
+export const EXIT = { conformant: 0, notConformant: 1, usage: 2, untestable: 3 } as const;
+
+export class UserError extends Error {
+  constructor(readonly code: string, message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+/** Bad flags, bad files, bad configuration: exit 2. */
+export class UsageError extends UserError {
+  constructor(message: string, code = 'USAGE') {
+    super(code, message, EXIT.usage);
+  }
+}
+
+/** The target cannot be tested (unreachable, refuses every call): exit 3. */
+export class TargetError extends UserError {
+  constructor(message: string, code = 'TARGET_UNREACHABLE') {
+    super(code, message, EXIT.untestable);
+  }
+}

@@ -1,0 +1,260 @@
+// The ECR operations the reference registry answers. Validation reads spec/; where the docs are
+// silent the behaviour options decide.
+import { createHash } from 'node:crypto';
+import { operationSpec, referenceFingerprintSpec, repositoryNamePattern, seedingSpec } from '../spec/index.ts';
+import type { RegistryBehaviour } from './behaviour.ts';
+import { AwsError, invalidParameter } from './errors.ts';
+import type { BatchCheckOutput, Limits, RegistryHooks } from './hooks.ts';
+import { type Body, constraint, integerMember, printedPattern, stringListMember, stringMember } from './input.ts';
+import type { RegistryStore, Repository } from './store.ts';
+
+export interface OperationContext {
+  store: RegistryStore;
+  behaviour: RegistryBehaviour;
+  hooks: RegistryHooks;
+  region: string;
+  counters: { batchChecks: number };
+}
+
+type Handler = (body: Body, ctx: OperationContext) => Record<string, unknown>;
+
+export function specLimits(): Limits {
+  const input = operationSpec().input;
+  return {
+    minItems: input.layerDigests.minItems.value,
+    maxItems: input.layerDigests.maxItems.value,
+    digestMaxLength: input.layerDigests.items.maxLength.value,
+    nameMinLength: input.repositoryName.minLength.value,
+    nameMaxLength: input.repositoryName.maxLength.value,
+  };
+}
+
+function limits(ctx: OperationContext): Limits {
+  return { ...specLimits(), ...ctx.hooks.limits };
+}
+
+function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit: boolean } {
+  const id = stringMember(body, 'registryId', false);
+  if (id === undefined) return { id: ctx.store.accountId, explicit: false };
+  const pattern = operationSpec().input.registryId.pattern.value;
+  if (!ctx.hooks.skip?.registryIdPattern && !new RegExp(pattern).test(id)) {
+    throw constraint('registryId', `must satisfy regular expression '${printedPattern(pattern)}'`);
+  }
+  return { id, explicit: true };
+}
+
+function repositoryNameOf(body: Body, ctx: OperationContext): string {
+  // The skip.memberTypes seam lets a mutant crash on a missing or mistyped member, as careless fakes do.
+  const name = ctx.hooks.skip?.memberTypes ? (body['repositoryName'] as string) : stringMember(body, 'repositoryName', true);
+  const l = limits(ctx);
+  if (name.length < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
+  if (name.length > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
+  const pattern = repositoryNamePattern(ctx.behaviour.repositoryNameModel);
+  if (!ctx.hooks.skip?.repositoryNamePattern && !pattern.test(name)) {
+    throw constraint('repositoryName', `must satisfy regular expression '${printedPattern(pattern.source)}'`);
+  }
+  return name;
+}
+
+function notFound(name: string, registryId: string): AwsError {
+  return new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${registryId}'`);
+}
+
+function repositoryOf(body: Body, ctx: OperationContext): Repository {
+  const { id, explicit } = registryIdOf(body, ctx);
+  const name = repositoryNameOf(body, ctx);
+  const find = (r: string, n: string) => ctx.store.find(r, n);
+  const repo = ctx.hooks.resolveRepository ? ctx.hooks.resolveRepository(id, explicit, name, find) : find(id, name);
+  if (!repo) throw notFound(name, id);
+  return repo;
+}
+
+function describe(repo: Repository, region: string): Record<string, unknown> {
+  return {
+    repositoryArn: `arn:aws:ecr:${region}:${repo.registryId}:repository/${repo.name}`,
+    registryId: repo.registryId,
+    repositoryName: repo.name,
+    repositoryUri: `${repo.registryId}.dkr.ecr.${region}.amazonaws.com/${repo.name}`,
+    createdAt: repo.createdAt.getTime() / 1000,
+    imageTagMutability: 'MUTABLE',
+    imageScanningConfiguration: { scanOnPush: false },
+    encryptionConfiguration: { encryptionType: 'AES256' },
+  };
+}
+
+const batchCheckLayerAvailability: Handler = (body, ctx) => {
+  // Members are read in model order so that a request with several problems gets a stable answer.
+  const { id, explicit } = registryIdOf(body, ctx);
+  const name = repositoryNameOf(body, ctx);
+  const digests = ctx.hooks.skip?.memberTypes ? (body['layerDigests'] as string[]) : stringListMember(body, 'layerDigests');
+  const l = limits(ctx);
+  if (digests.length < l.minItems) throw constraint('layerDigests', `Member must have length greater than or equal to ${l.minItems}`);
+  if (digests.length > l.maxItems) throw constraint('layerDigests', `Member must have length less than or equal to ${l.maxItems}`);
+  if (digests.some((d) => d.length > l.digestMaxLength)) {
+    throw constraint('layerDigests', `Member must satisfy constraint: [Member must have length less than or equal to ${l.digestMaxLength}]`);
+  }
+  const find = (r: string, n: string) => ctx.store.find(r, n);
+  const repo = ctx.hooks.resolveRepository ? ctx.hooks.resolveRepository(id, explicit, name, find) : find(id, name);
+  if (!repo) throw notFound(name, id);
+
+  const lenient = new RegExp(operationSpec().output.layer.layerDigestPattern.value);
+  const canonical = new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value);
+  const defaultMediaType = seedingSpec().defaultLayerMediaType.value;
+  const b = ctx.behaviour;
+  const layers: Record<string, unknown>[] = [];
+  const failures: Record<string, unknown>[] = [];
+  const fail = (layerDigest: string, failureCode: string, failureReason: string) => failures.push({ layerDigest, failureCode, failureReason });
+  const wanted = b.duplicates === 'collapse' ? [...new Set(digests)] : digests;
+  for (const digest of wanted) {
+    if (digest === '') {
+      if (b.emptyDigest === 'missing-failure') fail(digest, 'MissingLayerDigest', 'The layer digest is empty.');
+      else fail(digest, 'InvalidLayerDigest', 'The layer digest is empty.');
+      continue;
+    }
+    if (!lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest))) {
+      fail(digest, 'InvalidLayerDigest', `Invalid layer digest '${digest}'.`);
+      continue;
+    }
+    const stored = ctx.hooks.lookupLayer
+      ? ctx.hooks.lookupLayer(repo, digest, ctx.store.list(repo.registryId))
+      : repo.layers.get(digest);
+    if (stored) {
+      layers.push({ layerDigest: digest, layerAvailability: 'AVAILABLE', layerSize: stored.size, mediaType: stored.mediaType ?? defaultMediaType });
+    } else if (b.absent === 'unavailable-layer') {
+      layers.push({ layerDigest: digest, layerAvailability: 'UNAVAILABLE' });
+    } else {
+      fail(digest, 'MissingLayerDigest', `The layer with digest '${digest}' does not exist in the repository.`);
+    }
+  }
+  let output: BatchCheckOutput = {};
+  if (layers.length > 0 || b.emptyLists === 'present') output.layers = layers;
+  if (failures.length > 0 || b.emptyLists === 'present') output.failures = failures;
+  const callIndex = ctx.counters.batchChecks++;
+  if (ctx.hooks.batchCheck) output = ctx.hooks.batchCheck(output, { digests, repository: repo, registryId: id, explicitRegistryId: explicit, callIndex });
+  return output;
+};
+
+const createRepository: Handler = (body, ctx) => {
+  const { id } = registryIdOf(body, ctx);
+  const name = repositoryNameOf(body, ctx);
+  const repo = ctx.store.create(id, name);
+  if (!repo) {
+    throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${id}'`);
+  }
+  return { repository: describe(repo, ctx.region) };
+};
+
+const deleteRepository: Handler = (body, ctx) => {
+  const repo = repositoryOf(body, ctx);
+  const force = body['force'] === true;
+  if (repo.images.size > 0 && !force) {
+    throw new AwsError('RepositoryNotEmptyException', `The repository with name '${repo.name}' in registry with id '${repo.registryId}' cannot be deleted because it still contains images`);
+  }
+  ctx.store.delete(repo.registryId, repo.name);
+  return { repository: describe(repo, ctx.region) };
+};
+
+const describeRepositories: Handler = (body, ctx) => {
+  const { id } = registryIdOf(body, ctx);
+  const names = body['repositoryNames'] === undefined ? undefined : stringListMember(body, 'repositoryNames');
+  if (!names) return { repositories: ctx.store.list(id).map((r) => describe(r, ctx.region)) };
+  return {
+    repositories: names.map((n) => {
+      const repo = ctx.store.find(id, n);
+      if (!repo) throw notFound(n, id);
+      return describe(repo, ctx.region);
+    }),
+  };
+};
+
+const initiateLayerUpload: Handler = (body, ctx) => {
+  const repo = repositoryOf(body, ctx);
+  const upload = ctx.store.startUpload(repo);
+  return { uploadId: upload.id, partSize: seedingSpec().layerPartSize.minimum.value };
+};
+
+function uploadOf(body: Body, repo: Repository) {
+  const uploadId = stringMember(body, 'uploadId', true);
+  const upload = repo.uploads.get(uploadId);
+  if (!upload) throw new AwsError('UploadNotFoundException', `The upload with id '${uploadId}' does not exist in the repository '${repo.name}'`);
+  return upload;
+}
+
+const uploadLayerPart: Handler = (body, ctx) => {
+  const repo = repositoryOf(body, ctx);
+  const upload = uploadOf(body, repo);
+  const first = integerMember(body, 'partFirstByte');
+  const last = integerMember(body, 'partLastByte');
+  const blob = Buffer.from(stringMember(body, 'layerPartBlob', true), 'base64');
+  if (first !== upload.received || last - first + 1 !== blob.length) {
+    throw new AwsError('InvalidLayerPartException', `The part byte range ${first}-${last} does not continue the upload at byte ${upload.received} with ${blob.length} bytes`, 400, {
+      registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastValidByteReceived: upload.received - 1,
+    });
+  }
+  upload.parts.push(blob);
+  upload.received += blob.length;
+  return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastByteReceived: upload.received - 1 };
+};
+
+const completeLayerUpload: Handler = (body, ctx) => {
+  const repo = repositoryOf(body, ctx);
+  const upload = uploadOf(body, repo);
+  const digests = stringListMember(body, 'layerDigests');
+  if (digests.length !== 1) throw invalidParameter('Exactly one layer digest must be supplied to CompleteLayerUpload.');
+  if (upload.received === 0) throw new AwsError('EmptyUploadException', `The upload with id '${upload.id}' contains no layer parts`);
+  const hash = createHash('sha256');
+  for (const part of upload.parts) hash.update(part);
+  const actual = `sha256:${hash.digest('hex')}`;
+  const claimed = digests[0]!;
+  repo.uploads.delete(upload.id);
+  if (claimed !== actual) throw new AwsError('InvalidLayerException', `The layer digest '${claimed}' does not match the uploaded content, whose digest is '${actual}'`);
+  if (repo.layers.has(actual)) throw new AwsError('LayerAlreadyExistsException', `The layer with digest '${actual}' already exists in the repository with name '${repo.name}'`);
+  repo.layers.set(actual, { size: upload.received, mediaType: null });
+  return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };
+};
+
+interface Descriptor { mediaType?: unknown; digest?: unknown }
+
+const putImage: Handler = (body, ctx) => {
+  const repo = repositoryOf(body, ctx);
+  const manifestText = stringMember(body, 'imageManifest', true);
+  const tag = stringMember(body, 'imageTag', false);
+  let manifest: { mediaType?: unknown; config?: Descriptor; layers?: Descriptor[] };
+  try {
+    manifest = JSON.parse(manifestText) as typeof manifest;
+  } catch {
+    throw new AwsError('InvalidParameterException', 'Invalid parameter at \'imageManifest\' failed to satisfy constraint: \'must be valid JSON\'');
+  }
+  const descriptors = [...(manifest.config ? [manifest.config] : []), ...(Array.isArray(manifest.layers) ? manifest.layers : [])];
+  const missing = descriptors.filter((d) => typeof d.digest !== 'string' || !repo.layers.has(d.digest));
+  if (missing.length > 0) {
+    throw new AwsError('LayersNotFoundException', `The following layers were not found in the repository: ${missing.map((d) => String(d.digest)).join(', ')}`);
+  }
+  for (const d of descriptors) {
+    const layer = repo.layers.get(d.digest as string)!;
+    if (typeof d.mediaType === 'string') layer.mediaType = d.mediaType;
+  }
+  const imageDigest = `sha256:${createHash('sha256').update(manifestText).digest('hex')}`;
+  const mediaType = stringMember(body, 'imageManifestMediaType', false) ?? (typeof manifest.mediaType === 'string' ? manifest.mediaType : 'application/vnd.docker.distribution.manifest.v2+json');
+  const image = repo.images.get(imageDigest) ?? { manifest: manifestText, mediaType, tags: new Set<string>() };
+  if (tag !== undefined) image.tags.add(tag);
+  repo.images.set(imageDigest, image);
+  return {
+    image: {
+      registryId: repo.registryId, repositoryName: repo.name,
+      imageId: { imageDigest, ...(tag !== undefined ? { imageTag: tag } : {}) },
+      imageManifest: manifestText, imageManifestMediaType: mediaType,
+    },
+  };
+};
+
+export const OPERATIONS: Record<string, Handler> = {
+  BatchCheckLayerAvailability: batchCheckLayerAvailability,
+  CreateRepository: createRepository,
+  DeleteRepository: deleteRepository,
+  DescribeRepositories: describeRepositories,
+  InitiateLayerUpload: initiateLayerUpload,
+  UploadLayerPart: uploadLayerPart,
+  CompleteLayerUpload: completeLayerUpload,
+  PutImage: putImage,
+};
