@@ -129,7 +129,24 @@ function parse<T>(schema: z.ZodType<T>, file: string): T {
   return result.data;
 }
 
-interface Loaded { operation: OperationSpec; seeding: SeedingSpec; fingerprint: ReferenceFingerprintSpec }
+const rulesSchema = z.object({
+  specVersion: z.literal(1),
+  families: z.record(z.string(), z.string()),
+  rules: z.array(z.object({
+    id: z.string().regex(/^[a-z]+\.[a-z0-9-]+$/),
+    family: z.string(),
+    scope: z.enum(['exchange', 'case', 'run']),
+    breaks: z.enum(['FAIL', 'DIVERGENT']),
+    evidence,
+    source: z.string(),
+    statement: z.string().min(10),
+    point: z.string().optional(),
+  })),
+});
+export type RuleCatalogueSpec = z.infer<typeof rulesSchema>;
+export type RuleSpec = RuleCatalogueSpec['rules'][number];
+
+interface Loaded { operation: OperationSpec; seeding: SeedingSpec; fingerprint: ReferenceFingerprintSpec; rules: RuleCatalogueSpec }
 let cached: Loaded | undefined;
 
 function load(): Loaded {
@@ -137,6 +154,7 @@ function load(): Loaded {
     operation: parse(operationSchema, 'operation.json'),
     seeding: parse(seedingSchema, 'seeding.json'),
     fingerprint: parse(fingerprintSchema, 'reference-fingerprint.json'),
+    rules: parse(rulesSchema, 'rules.json'),
   };
   return cached;
 }
@@ -166,3 +184,5 @@ export function specChecksum(dir: string = SPEC_DIR): string {
   }
   return `sha256:${hash.digest('hex')}`;
 }
+/** The judge's rule catalogue: ids, statements, evidence and sources. */
+export const ruleCatalogueSpec = (): RuleCatalogueSpec => load().rules;

@@ -1,0 +1,83 @@
+// The judge's own reading of spec/: which constraints a sent request breaks, what kind of string
+// each digest is, and what the target is known to hold. Written apart from the registry on purpose.
+import { operationSpec, referenceFingerprintSpec } from '../spec/index.ts';
+import type { Knowledge } from '../model.ts';
+import type { Sent } from './view.ts';
+
+export type Violation =
+  | 'missing-member'
+  | 'wrong-type'
+  | 'empty-list'
+  | 'too-many'
+  | 'digest-too-long'
+  | 'repository-name-length'
+  | 'repository-name-pattern'
+  | 'registry-id';
+
+export interface RequestAnalysis {
+  violations: Violation[];
+  /** The name is valid under the newest model only (a__b): which model the target applies shows here. */
+  newModelOnlyName: boolean;
+}
+
+const patternsOf = () => operationSpec().input.repositoryName.patterns.map((p) => ({ model: p.model, re: new RegExp(p.value) }));
+
+export function analyseRequest(sent: Sent): RequestAnalysis {
+  const input = operationSpec().input;
+  const v = new Set<Violation>();
+  const json = sent.json;
+  if (!json) return { violations: ['wrong-type'], newModelOnlyName: false };
+  const member = (name: string) => json[name];
+  let newModelOnlyName = false;
+
+  const registryId = member('registryId');
+  if (registryId !== undefined && registryId !== null) {
+    if (typeof registryId !== 'string') v.add('wrong-type');
+    else if (!new RegExp(input.registryId.pattern.value).test(registryId)) v.add('registry-id');
+  }
+
+  const name = member('repositoryName');
+  if (name === undefined || name === null) v.add('missing-member');
+  else if (typeof name !== 'string') v.add('wrong-type');
+  else if (name.length < input.repositoryName.minLength.value || name.length > input.repositoryName.maxLength.value) v.add('repository-name-length');
+  else {
+    const results = patternsOf().map((p) => p.re.test(name));
+    if (!results.some(Boolean)) v.add('repository-name-pattern');
+    else if (!results[0] && results[results.length - 1]) newModelOnlyName = true;
+  }
+
+  const digests = member('layerDigests');
+  if (digests === undefined || digests === null) v.add('missing-member');
+  else if (!Array.isArray(digests) || digests.some((d) => typeof d !== 'string')) v.add('wrong-type');
+  else {
+    if (digests.length < input.layerDigests.minItems.value) v.add('empty-list');
+    if (digests.length > input.layerDigests.maxItems.value) v.add('too-many');
+    if ((digests as string[]).some((d) => d.length > input.layerDigests.items.maxLength.value)) v.add('digest-too-long');
+  }
+  return { violations: [...v], newModelOnlyName };
+}
+
+export type DigestKind = 'empty' | 'malformed' | 'grey' | 'canonical';
+
+export function digestKind(digest: string): DigestKind {
+  if (digest === '') return 'empty';
+  if (!new RegExp(operationSpec().output.layer.layerDigestPattern.value).test(digest)) return 'malformed';
+  if (!new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value).test(digest)) return 'grey';
+  return 'canonical';
+}
+
+/** The repository a request addresses, when the suite knows what it holds. */
+export function knownRepository(sent: Sent, k: Knowledge): { name: string; layers: Record<string, { size: number }> } | undefined {
+  if (sent.repositoryName === undefined) return undefined;
+  if (sent.registryId !== undefined && sent.registryId !== k.accountId) return undefined;
+  const repo = k.repositories[sent.repositoryName];
+  return repo ? { name: sent.repositoryName, layers: repo.layers } : undefined;
+}
+
+/** Requests the judge can hold to a per-digest answer: valid, for a repository it knows. */
+export function judgeableBatch(sent: Sent, k: Knowledge) {
+  if (!sent.digests) return undefined;
+  if (analyseRequest(sent).violations.length > 0) return undefined;
+  const repo = knownRepository(sent, k);
+  return repo ? { digests: sent.digests, repo } : undefined;
+}

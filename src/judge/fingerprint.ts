@@ -1,0 +1,94 @@
+// Where the documentation is silent the judge records which choice the target made: its behaviour
+// fingerprint. Observations are pure functions of one exchange.
+import { referenceFingerprintSpec } from '../spec/index.ts';
+import type { Knowledge } from '../model.ts';
+import { analyseRequest, digestKind, judgeableBatch } from './contract.ts';
+import { entries, entriesFor } from './entries.ts';
+import type { View } from './view.ts';
+
+export interface Observation {
+  point: string;
+  choice: string;
+  /** What was observed, for a person. */
+  detail: string;
+}
+
+function choiceOfAbsent(x: View, d: string): string | undefined {
+  const found = entriesFor(x, d);
+  if (found.length === 0) return undefined;
+  if (found.every((e) => e.list === 'layers' && e.item['layerAvailability'] === 'UNAVAILABLE')) return 'unavailable-layer';
+  if (found.every((e) => e.list === 'failures' && e.item['failureCode'] === 'MissingLayerDigest')) return 'missing-failure';
+  if (found.every((e) => e.list === 'failures' && e.item['failureCode'] === 'InvalidLayerDigest')) return 'invalid-failure';
+  return undefined;
+}
+
+export function observe(x: View, k: Knowledge): Observation[] {
+  const out: Observation[] = [];
+  const a = analyseRequest(x.sent);
+  if (a.newModelOnlyName && a.violations.length === 0 && (x.answer.kind === 'success' || x.answer.kind === 'error')) {
+    const rejected = x.answer.kind === 'error' && x.answer.errorType === 'InvalidParameterException';
+    out.push({ point: 'repository-name-model', choice: rejected ? '2015-12-21' : '2026-02-25', detail: `repositoryName ${JSON.stringify(x.sent.repositoryName)} got ${x.answer.summary}` });
+  }
+  if (x.answer.kind !== 'success') return out;
+  const batch = judgeableBatch(x.sent, k);
+  if (!batch) return out;
+
+  const body = x.answer.json as Record<string, unknown>;
+  const all = entries(x);
+  const emptyList = (['layers', 'failures'] as const).find((m) => !all.some((e) => e.list === m));
+  if (emptyList) {
+    const choice = Array.isArray(body[emptyList]) ? 'present' : body[emptyList] === undefined ? 'omitted' : undefined;
+    if (choice) out.push({ point: 'empty-lists', choice, detail: `no ${emptyList}: ${choice === 'present' ? 'sent as []' : 'member left out'}` });
+  }
+
+  const counts = new Map<string, number>();
+  for (const d of batch.digests) counts.set(d, (counts.get(d) ?? 0) + 1);
+  for (const [d, n] of counts) {
+    const kind = digestKind(d);
+    const stored = batch.repo.layers[d] !== undefined;
+    if (n > 1) {
+      const answered = entriesFor(x, d).length;
+      const choice = answered === n ? 'echo-each' : answered === 1 ? 'collapse' : undefined;
+      if (choice) out.push({ point: 'duplicates', choice, detail: `${JSON.stringify(d).slice(0, 40)} requested ${n} times, answered ${answered} time(s)` });
+    }
+    if (kind === 'empty') {
+      const c = choiceOfAbsent(x, d);
+      if (c === 'missing-failure' || c === 'invalid-failure') out.push({ point: 'empty-digest', choice: c, detail: `"" got ${c}` });
+    } else if (!stored && kind === 'canonical') {
+      const c = choiceOfAbsent(x, d);
+      if (c === 'unavailable-layer' || c === 'missing-failure') out.push({ point: 'absent', choice: c, detail: `${d.slice(0, 20)}… got ${c}` });
+    } else if (!stored && kind === 'grey') {
+      const c = choiceOfAbsent(x, d);
+      const choice = c === 'invalid-failure' ? 'invalid-failure' : c ? 'absent' : undefined;
+      if (choice) out.push({ point: 'grey', choice, detail: `${JSON.stringify(d).slice(0, 40)} got ${c}` });
+    }
+  }
+  return out;
+}
+
+export interface FingerprintPoint {
+  point: string;
+  question: string;
+  reference: string;
+  evidence: string;
+  confidence: string;
+  /** How often each choice was seen in the run. */
+  observed: Record<string, number>;
+}
+
+/** The run's fingerprint beside the AWS reference. */
+export function fingerprint(views: View[], k: Knowledge): FingerprintPoint[] {
+  const points = referenceFingerprintSpec().points;
+  const observed = new Map<string, Record<string, number>>();
+  for (const x of views) {
+    for (const o of observe(x, k)) {
+      const counts = observed.get(o.point) ?? {};
+      counts[o.choice] = (counts[o.choice] ?? 0) + 1;
+      observed.set(o.point, counts);
+    }
+  }
+  return Object.entries(points).map(([point, p]) => ({
+    point, question: p.question, reference: p.reference, evidence: p.evidence, confidence: p.confidence, observed: observed.get(point) ?? {},
+  }));
+}
+

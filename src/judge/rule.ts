@@ -1,0 +1,42 @@
+// The shape of a rule: a pure function from views of exchanges to outcomes. No outcome means the
+// rule did not apply. A rule never throws for a bad answer; if it throws, that is our bug.
+import type { Knowledge } from '../model.ts';
+import type { View } from './view.ts';
+
+export interface Outcome {
+  held: boolean;
+  message: string;
+}
+
+export const held = (message: string): Outcome => ({ held: true, message });
+export const broken = (message: string): Outcome => ({ held: false, message });
+
+export interface ExchangeRule {
+  id: string;
+  scope: 'exchange';
+  check(x: View, k: Knowledge): Outcome[];
+}
+
+/** Sees every exchange of one case, labelled by step. */
+export interface CaseRule {
+  id: string;
+  scope: 'case';
+  check(xs: View[], k: Knowledge): Outcome[];
+}
+
+/** Sees every exchange of the run; its outcomes name the cases they come from. */
+export interface RunRule {
+  id: string;
+  scope: 'run';
+  check(xs: View[], k: Knowledge): (Outcome & { caseId?: string })[];
+}
+
+export type Rule = ExchangeRule | CaseRule | RunRule;
+
+/** Answers a rule can judge: the target spoke HTTP and did not refuse the operation. */
+export const judged = (x: View) => x.answer.kind === 'success' || x.answer.kind === 'error' || x.answer.kind === 'not-implemented';
+
+export const show = (value: unknown, max = 120): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text;
+};

@@ -1,0 +1,162 @@
+// Every rule with an exchange that passes it and one that breaks it; plus the laws every rule obeys.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Exchange, Knowledge } from '../model.ts';
+import { catalogue } from './catalogue.ts';
+import { judgeCase, judgeRun } from './judge.ts';
+import { view } from './view.ts';
+
+const P = `sha256:${'a'.repeat(64)}`; // stored, 10 bytes
+const A = `sha256:${'b'.repeat(64)}`; // absent
+const GREY = `sha256:${'C'.repeat(64)}`;
+const K: Knowledge = {
+  accountId: '123456789012',
+  otherAccountId: '000000000000',
+  repositories: { repo: { layers: { [P]: { size: 10 } } }, other: { layers: {} } },
+  primary: 'repo',
+  secondary: 'other',
+  missingRepositories: ['gone'],
+};
+const JSON_HEADERS = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r-1' };
+const avail = (d = P, extra: Record<string, unknown> = {}) => ({ layerDigest: d, layerAvailability: 'AVAILABLE', layerSize: 10, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...extra });
+const unavail = (d = A) => ({ layerDigest: d, layerAvailability: 'UNAVAILABLE' });
+const fail = (d: string, code = 'InvalidLayerDigest', reason = 'bad') => ({ layerDigest: d, failureCode: code, failureReason: reason });
+
+interface Ex { label?: string; req?: unknown; rawReq?: string; status?: number; res?: unknown; rawRes?: string; headers?: Record<string, string> }
+function ex(e: Ex): Exchange {
+  return {
+    caseId: 'c', label: e.label ?? 'only',
+    request: { operation: 'BatchCheckLayerAvailability', headers: {}, body: e.rawReq ?? JSON.stringify(e.req ?? { repositoryName: 'repo', layerDigests: [P] }) },
+    response: { status: e.status ?? 200, headers: e.headers ?? JSON_HEADERS, body: e.rawRes ?? JSON.stringify(e.res ?? { layers: [avail()], failures: [] }) },
+    durationMs: 1,
+  };
+}
+const err = (type: string, status = 400, extra: Partial<Ex> = {}): Ex => ({ status, res: { __type: type, message: 'm' }, ...extra });
+const req = (layerDigests: unknown, more: Record<string, unknown> = {}) => ({ repositoryName: 'repo', layerDigests, ...more });
+
+/** For each rule: cases (one or more exchanges) that must PASS, and cases that must break it. */
+const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
+  'framing.content-type': { pass: [[{}]], fail: [[{ headers: { 'content-type': 'application/json', 'x-amzn-requestid': 'r' } }]] },
+  'framing.request-id': { pass: [[{}]], fail: [[{ headers: { 'content-type': 'application/x-amz-json-1.1' } }]] },
+  'framing.error-type': {
+    pass: [[err('InvalidParameterException')], [{ status: 400, res: { __type: 'com.amazonaws.ecr#RepositoryNotFoundException:http://x', message: 'm' } }]],
+    fail: [[{ status: 400, res: { message: 'm' }, headers: { ...JSON_HEADERS, 'x-amzn-errortype': 'InvalidParameterException' } }],
+      [{ status: 400, res: { __type: 'InvalidParameterException' } }], [{ status: 400, res: { __type: 'MadeUpException', message: 'm' } }], [{ status: 400, rawRes: 'oops' }]],
+  },
+  'framing.error-status': { pass: [[err('RepositoryNotFoundException')], [{}]], fail: [[err('RepositoryNotFoundException', 404)], [err('ServerException', 400)], [{ status: 202 }]] },
+  'shape.top-level': { pass: [[{}]], fail: [[{ res: { layers: [], failures: [], registryId: '1' } }], [{ res: { layers: {} } }], [{ res: [1] }]] },
+  'shape.layer': { pass: [[{}]], fail: [[{ res: { layers: [avail(P, { layerSize: '10' })] } }], [{ res: { layers: [avail(P, { layerSize: -1 })] } }], [{ res: { layers: [avail(P, { extra: 1 })] } }], [{ res: { layers: [{ layerAvailability: 'AVAILABLE' }] } }]] },
+  'shape.failure': { pass: [[{ req: req(['x']), res: { layers: [], failures: [fail('x')] } }]], fail: [[{ req: req(['x']), res: { failures: [{ ...fail('x'), repositoryName: 'repo' }] } }], [{ req: req(['x']), res: { failures: [{ layerDigest: 'x' }] } }]] },
+  'shape.enums': { pass: [[{}], [{ res: { layers: [avail(P, { layerAvailability: 'ARCHIVED' })] } }]], fail: [[{ res: { layers: [avail(P, { layerAvailability: 'available' })] } }], [{ req: req(['x']), res: { failures: [fail('x', 'NotFound')] } }]] },
+  'shape.layer-digest-pattern': { pass: [[{}]], fail: [[{ req: req(['not-a-digest']), res: { layers: [unavail('not-a-digest')], failures: [] } }]] },
+  'partition.complete': { pass: [[{}]], fail: [[{ req: req([P, A]), res: { layers: [avail()], failures: [] } }]] },
+  'partition.exclusive': { pass: [[{ req: req([P, P]), res: { layers: [avail(), avail()], failures: [] } }]], fail: [[{ req: req([A]), res: { layers: [unavail()], failures: [fail(A, 'MissingLayerDigest')] } }], [{ res: { layers: [avail(), avail()] } }]] },
+  'partition.no-extra': { pass: [[{}]], fail: [[{ res: { layers: [avail(), unavail()], failures: [] } }]] },
+  'partition.echo': { pass: [[{ req: req([GREY]), res: { layers: [unavail(GREY)] } }]], fail: [[{ req: req([GREY]), res: { layers: [unavail(GREY.toLowerCase())] } }], [{ req: req([` ${A}`]), res: { failures: [fail(A)] } }]] },
+  'validate.empty-list': { pass: [[{ req: req([]), ...err('InvalidParameterException') }]], fail: [[{ req: req([]), res: { layers: [], failures: [] } }], [{ req: req([]), ...err('ValidationException') }]] },
+  'validate.too-many': { pass: [[{ req: req(Array(101).fill(A)), ...err('InvalidParameterException') }]], fail: [[{ req: req(Array(101).fill(A)), res: { layers: [] } }]] },
+  'validate.digest-too-long': { pass: [[{ req: req(['x'.repeat(1001)]), ...err('InvalidParameterException') }]], fail: [[{ req: req(['x'.repeat(1001)]), res: { failures: [fail('x'.repeat(1001))] } }]] },
+  'validate.repository-name-length': { pass: [[{ req: { repositoryName: 'a', layerDigests: [A] }, ...err('InvalidParameterException') }]], fail: [[{ req: { repositoryName: 'a'.repeat(257), layerDigests: [A] }, ...err('RepositoryNotFoundException') }]] },
+  'validate.repository-name-pattern': { pass: [[{ req: { repositoryName: 'Repo', layerDigests: [A] }, ...err('InvalidParameterException') }]], fail: [[{ req: { repositoryName: 'a..b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]] },
+  'validate.registry-id': { pass: [[{ req: req([A], { registryId: '12' }), ...err('InvalidParameterException') }]], fail: [[{ req: req([A], { registryId: 'abc' }), res: { layers: [unavail()] } }]] },
+  'validate.missing-member': { pass: [[{ rawReq: '', ...err('InvalidParameterException') }], [{ req: { layerDigests: [A] }, ...err('InvalidParameterException') }]], fail: [[{ req: { repositoryName: 'repo' }, ...err('ServerException', 500) }]] },
+  'validate.wrong-type': { pass: [[{ req: req('sha256:x'), ...err('SerializationException') }]], fail: [[{ req: req(7), res: { layers: [] } }], [{ req: { repositoryName: 5, layerDigests: [A] }, ...err('ServerException', 500) }]] },
+  'validate.repository-not-found': { pass: [[{ req: { repositoryName: 'gone', layerDigests: ['bad'] }, ...err('RepositoryNotFoundException') }]], fail: [[{ req: { repositoryName: 'gone', layerDigests: [A] }, res: { failures: [fail(A, 'MissingLayerDigest')] } }]] },
+  'validate.accepts-valid': { pass: [[{ req: req(Array(100).fill(A)), res: { layers: Array(100).fill(unavail()) } }], [{ req: { repositoryName: 'ab', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]], fail: [[{ req: req(['x'.repeat(1000)]), ...err('InvalidParameterException') }]] },
+  'classify.malformed': { pass: [[{ req: req(['nope', '']), res: { layers: [], failures: [fail('nope'), fail('', 'MissingLayerDigest')] } }]], fail: [[{ req: req(['nope']), res: { layers: [unavail('nope')] } }], [{ req: req(['nope']), res: { failures: [fail('nope', 'MissingLayerDigest')] } }]] },
+  'classify.present': { pass: [[{}]], fail: [[{ res: { layers: [avail(P, { layerSize: 11 })] } }], [{ res: { layers: [unavail(P)] } }], [{ res: { layers: [avail(P, { mediaType: undefined })] } }], [{ res: { failures: [fail(P, 'MissingLayerDigest')] } }]] },
+  'classify.absent': { pass: [[{ req: req([A]), res: { layers: [unavail()] } }], [{ req: req([A]), res: { failures: [fail(A, 'MissingLayerDigest')] } }]], fail: [[{ req: req([A]), res: { layers: [avail(A)] } }], [{ req: req([A]), res: { failures: [fail(A, 'InvalidLayerDigest')] } }]] },
+  'classify.failure-reason': { pass: [[{ req: req(['x']), res: { failures: [fail('x')] } }]], fail: [[{ req: req(['x']), res: { failures: [fail('x', 'InvalidLayerDigest', '')] } }]] },
+  'metamorphic.order': {
+    pass: [[{ label: 'original', req: req([P, A]), res: { layers: [avail(), unavail()] } }, { label: 'permuted', req: req([A, P]), res: { layers: [unavail(), avail()] } }]],
+    fail: [[{ label: 'original', req: req([P, A]), res: { layers: [avail(), unavail()] } }, { label: 'permuted', req: req([A, P]), res: { layers: [unavail(), unavail(P)] } }]],
+  },
+  'metamorphic.batch-independence': {
+    pass: [[{ label: 'batch', req: req([P, A]), res: { layers: [avail(), unavail()] } }, { label: 'alone', req: req([P]) }]],
+    fail: [[{ label: 'batch', req: req([P, A]), res: { layers: [unavail(P), unavail()] } }, { label: 'alone', req: req([P]) }]],
+  },
+  'metamorphic.idempotent': {
+    pass: [[{ label: 'first' }, { label: 'second' }]],
+    fail: [[{ label: 'first', req: req([A]), res: { layers: [unavail()] } }, { label: 'second', req: req([A]), res: { layers: [avail(A)] } }]],
+  },
+  'metamorphic.registry-id': {
+    pass: [[{ label: 'implicit' }, { label: 'explicit', req: req([P], { registryId: '123456789012' }) }]],
+    fail: [[{ label: 'implicit' }, { label: 'explicit', req: req([P], { registryId: '123456789012' }), ...err('RepositoryNotFoundException') }]],
+  },
+  'metamorphic.repository-isolation': {
+    pass: [[{ label: 'home' }, { label: 'other', req: { repositoryName: 'other', layerDigests: [P] }, res: { layers: [unavail(P)] } }]],
+    fail: [[{ label: 'home' }, { label: 'other', req: { repositoryName: 'other', layerDigests: [P] } }]],
+  },
+  'fingerprint.absent': { pass: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }]], fail: [[{ req: req([A]), res: { layers: [], failures: [fail(A, 'MissingLayerDigest')] } }]] },
+  'fingerprint.duplicates': { pass: [[{ req: req([P, P]), res: { layers: [avail(), avail()], failures: [] } }]], fail: [[{ req: req([P, P]), res: { layers: [avail()], failures: [] } }]] },
+  'fingerprint.grey': { pass: [[{ req: req([GREY]), res: { layers: [unavail(GREY)], failures: [] } }]], fail: [[{ req: req([GREY]), res: { layers: [], failures: [fail(GREY)] } }]] },
+  'fingerprint.empty-lists': { pass: [[{}]], fail: [[{ res: { layers: [avail()] } }]] },
+  'fingerprint.empty-digest': { pass: [[{ req: req(['']), res: { layers: [], failures: [fail('', 'MissingLayerDigest')] } }]], fail: [[{ req: req(['']), res: { layers: [], failures: [fail('')] } }]] },
+  'fingerprint.repository-name-model': {
+    pass: [[{ req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]],
+    fail: [[{ req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('InvalidParameterException') }]],
+  },
+  'fingerprint.consistent': {
+    pass: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }, { req: req([A]), res: { layers: [unavail()], failures: [] } }]],
+    fail: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }, { req: req([A]), res: { layers: [], failures: [fail(A, 'MissingLayerDigest')] } }]],
+  },
+};
+
+function verdictsOf(ruleId: string, exs: Ex[]): string[] {
+  const entry = catalogue().find((e) => e.id === ruleId)!;
+  const exchanges = exs.map(ex);
+  const findings = entry.scope === 'run' ? judgeRun(exchanges.map(view), K, [entry]) : judgeCase('c', exchanges, K, [entry]);
+  return findings.map((f) => f.verdict);
+}
+
+describe('every rule can pass and can break', () => {
+  it('the table covers the whole catalogue', () => {
+    expect(Object.keys(TABLE).sort()).toEqual(catalogue().map((e) => e.id).sort());
+  });
+  for (const entry of catalogue()) {
+    const row = TABLE[entry.id];
+    if (!row) continue;
+    it(`${entry.id}`, () => {
+      for (const exs of row.pass) {
+        const v = verdictsOf(entry.id, exs);
+        expect(v.length, `pass case applies: ${JSON.stringify(exs)}`).toBeGreaterThan(0);
+        expect(v, JSON.stringify(exs)).toEqual(v.map(() => 'PASS'));
+      }
+      for (const exs of row.fail) {
+        expect(verdictsOf(entry.id, exs), JSON.stringify(exs)).toContain(entry.breaks);
+      }
+    });
+  }
+});
+
+describe('laws', () => {
+  const anyJson = fc.jsonValue({ maxDepth: 3 });
+  const garbage = fc.record({
+    req: fc.oneof(anyJson, fc.record({ repositoryName: fc.oneof(fc.string(), fc.constantFrom('repo', 'gone')), layerDigests: fc.array(fc.oneof(fc.string(), fc.constantFrom(P, A, GREY, ''))) })),
+    status: fc.constantFrom(200, 201, 400, 404, 429, 500, 501, 503),
+    res: fc.oneof(anyJson, fc.record({ layers: fc.array(anyJson), failures: fc.array(anyJson) }, { requiredKeys: [] })),
+    label: fc.constantFrom('original', 'permuted', 'first', 'second', 'home', 'other', 'batch', 'alone', 'implicit', 'explicit'),
+  });
+
+  it('rules are total: no rule throws on any exchange, garbage included', () => {
+    fc.assert(fc.property(fc.array(garbage, { minLength: 1, maxLength: 3 }), (exs) => {
+      const exchanges = exs.map((e) => ex(e as Ex));
+      const all = catalogue();
+      const findings = [...judgeCase('c', exchanges, K, all), ...judgeRun(exchanges.map(view), K, all)];
+      expect(findings.filter((f) => f.verdict === 'ERROR')).toEqual([]);
+    }), { numRuns: 300, seed: 7 });
+  });
+
+  it('rules are deterministic', () => {
+    fc.assert(fc.property(fc.array(garbage, { minLength: 1, maxLength: 2 }), (exs) => {
+      const exchanges = exs.map((e) => ex(e as Ex));
+      expect(judgeCase('c', exchanges, K, catalogue())).toEqual(judgeCase('c', exchanges, K, catalogue()));
+    }), { numRuns: 100, seed: 11 });
+  });
+
+  it('a transport fault is judged by no rule', () => {
+    const faulted: Exchange = { ...ex({}), fault: { kind: 'reset', message: 'ECONNRESET' } };
+    delete faulted.response;
+    expect(judgeCase('c', [faulted], K, catalogue()).filter((f) => f.ruleId !== 'fingerprint.consistent')).toEqual([]);
+  });
+});

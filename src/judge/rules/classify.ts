@@ -1,0 +1,89 @@
+import type { Knowledge } from '../../model.ts';
+import { digestKind, judgeableBatch } from '../contract.ts';
+import { entriesFor } from '../entries.ts';
+import { broken, type ExchangeRule, held, show } from '../rule.ts';
+import type { Outcome } from '../rule.ts';
+import type { View } from '../view.ts';
+
+/** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
+function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: { size: number } | undefined) => boolean,
+  each: (digest: string, stored: { size: number } | undefined) => Outcome | undefined): Outcome[] {
+  if (x.answer.kind !== 'success') return [];
+  const batch = judgeableBatch(x.sent, k);
+  if (!batch) return [];
+  let checked = 0;
+  for (const digest of new Set(batch.digests)) {
+    const stored = batch.repo.layers[digest];
+    if (!pick(digest, stored)) continue;
+    checked++;
+    const bad = each(digest, stored);
+    if (bad) return [bad];
+  }
+  return checked ? [held(`${checked} digest(s) classified as expected`)] : [];
+}
+
+export const malformed: ExchangeRule = {
+  id: 'classify.malformed',
+  scope: 'exchange',
+  check(x, k) {
+    return perDigest(x, k, (d) => digestKind(d) === 'malformed' || digestKind(d) === 'empty', (d) => {
+      for (const e of entriesFor(x, d)) {
+        if (e.list === 'layers') return broken(`malformed digest ${show(d)} is a layer (${show(e.item)}), expected an InvalidLayerDigest failure`);
+        const allowed = d === '' ? ['InvalidLayerDigest', 'MissingLayerDigest'] : ['InvalidLayerDigest'];
+        if (!allowed.includes(String(e.item['failureCode']))) return broken(`malformed digest ${show(d)} failed with ${show(e.item['failureCode'])}, expected ${allowed.join(' or ')}`);
+      }
+      return undefined;
+    });
+  },
+};
+
+export const present: ExchangeRule = {
+  id: 'classify.present',
+  scope: 'exchange',
+  check(x, k) {
+    return perDigest(x, k, (_d, stored) => stored !== undefined, (d, stored) => {
+      for (const e of entriesFor(x, d)) {
+        if (e.list === 'failures') return broken(`stored layer ${show(d)} is a failure: ${show(e.item)}`);
+        if (e.item['layerAvailability'] !== 'AVAILABLE') return broken(`stored layer ${show(d)} is ${show(e.item['layerAvailability'])}, expected AVAILABLE`);
+        if (e.item['layerSize'] !== stored!.size) return broken(`stored layer ${show(d)} has layerSize ${show(e.item['layerSize'])}, but ${stored!.size} bytes were stored`);
+        if (typeof e.item['mediaType'] !== 'string' || e.item['mediaType'] === '') return broken(`stored layer ${show(d)} has no mediaType`);
+      }
+      return undefined;
+    });
+  },
+};
+
+export const absent: ExchangeRule = {
+  id: 'classify.absent',
+  scope: 'exchange',
+  check(x, k) {
+    const wellFormed = (d: string) => digestKind(d) === 'canonical' || digestKind(d) === 'grey';
+    return perDigest(x, k, (d, stored) => stored === undefined && wellFormed(d), (d) => {
+      for (const e of entriesFor(x, d)) {
+        if (e.list === 'layers' && e.item['layerAvailability'] !== 'UNAVAILABLE') {
+          return broken(`never-stored digest ${show(d)} is ${show(e.item['layerAvailability'])}, expected UNAVAILABLE or a MissingLayerDigest failure`);
+        }
+        if (e.list === 'failures' && digestKind(d) === 'canonical' && e.item['failureCode'] !== 'MissingLayerDigest') {
+          return broken(`never-stored canonical digest ${show(d)} failed with ${show(e.item['failureCode'])}, expected MissingLayerDigest or an UNAVAILABLE layer`);
+        }
+      }
+      return undefined;
+    });
+  },
+};
+
+export const failureReason: ExchangeRule = {
+  id: 'classify.failure-reason',
+  scope: 'exchange',
+  check(x) {
+    if (x.answer.kind !== 'success') return [];
+    const body = x.answer.json as Record<string, unknown> | null;
+    const failures = body && typeof body === 'object' && Array.isArray(body['failures']) ? (body['failures'] as unknown[]) : [];
+    if (failures.length === 0) return [];
+    const bad = failures.find((f) => {
+      const reason = (f as Record<string, unknown> | null)?.['failureReason'];
+      return typeof reason !== 'string' || reason.trim() === '';
+    });
+    return [bad === undefined ? held(`${failures.length} failure(s) with a reason`) : broken(`failure ${show(bad)} has no failureReason`)];
+  },
+};

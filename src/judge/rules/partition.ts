@@ -1,0 +1,84 @@
+import type { Knowledge } from '../../model.ts';
+import { analyseRequest } from '../contract.ts';
+import { entries } from '../entries.ts';
+import { broken, type ExchangeRule, held, show } from '../rule.ts';
+import type { View } from '../view.ts';
+
+/** A successful answer to a valid request with a list of digests. */
+function batch(x: View): string[] | undefined {
+  if (x.answer.kind !== 'success' || !x.sent.digests) return undefined;
+  if (analyseRequest(x.sent).violations.length > 0) return undefined;
+  return x.sent.digests;
+}
+
+const counts = (list: string[]) => list.reduce((m, d) => m.set(d, (m.get(d) ?? 0) + 1), new Map<string, number>());
+
+/** Requested digests that an answered one resembles once case and surrounding space are ignored. */
+const loose = (d: string) => d.trim().toLowerCase();
+
+export const complete: ExchangeRule = {
+  id: 'partition.complete',
+  scope: 'exchange',
+  check(x: View, _k: Knowledge) {
+    const requested = batch(x);
+    if (!requested) return [];
+    const answered = new Set(entries(x).map((e) => e.digest));
+    const missing = [...new Set(requested)].filter((d) => !answered.has(d));
+    return [missing.length === 0
+      ? held(`all ${new Set(requested).size} distinct digests answered`)
+      : broken(`${missing.length} requested digest(s) appear in neither layers nor failures, e.g. ${show(missing[0])}`)];
+  },
+};
+
+export const exclusive: ExchangeRule = {
+  id: 'partition.exclusive',
+  scope: 'exchange',
+  check(x) {
+    const requested = batch(x);
+    if (!requested) return [];
+    const wanted = counts(requested);
+    const inLayers = new Set<string>();
+    const inFailures = new Set<string>();
+    const seen = new Map<string, number>();
+    for (const e of entries(x)) {
+      (e.list === 'layers' ? inLayers : inFailures).add(e.digest);
+      seen.set(e.digest, (seen.get(e.digest) ?? 0) + 1);
+    }
+    const both = [...inLayers].find((d) => inFailures.has(d));
+    if (both !== undefined) return [broken(`${show(both)} appears in both layers and failures`)];
+    for (const [d, n] of seen) {
+      const w = wanted.get(d);
+      if (w !== undefined && n > w) return [broken(`${show(d)} was requested ${w} time(s) but answered ${n} times`)];
+    }
+    return [held('no digest answered twice over')];
+  },
+};
+
+export const noExtra: ExchangeRule = {
+  id: 'partition.no-extra',
+  scope: 'exchange',
+  check(x) {
+    const requested = batch(x);
+    if (!requested) return [];
+    const exact = new Set(requested);
+    const resembling = new Set(requested.map(loose));
+    // A digest that only differs by case or spaces is partition.echo's business, not an extra.
+    const extra = entries(x).find((e) => !exact.has(e.digest) && !resembling.has(loose(e.digest)));
+    return [extra === undefined ? held('every answered digest was requested') : broken(`${extra.list} names ${show(extra.digest)}, which was not requested`)];
+  },
+};
+
+export const echo: ExchangeRule = {
+  id: 'partition.echo',
+  scope: 'exchange',
+  check(x) {
+    const requested = batch(x);
+    if (!requested) return [];
+    const exact = new Set(requested);
+    const byLoose = new Map(requested.map((d) => [loose(d), d]));
+    const altered = entries(x).find((e) => !exact.has(e.digest) && byLoose.has(loose(e.digest)));
+    return [altered === undefined
+      ? held('answered digests echo the request byte for byte')
+      : broken(`${altered.list} names ${show(altered.digest)} where ${show(byLoose.get(loose(altered.digest)))} was requested`)];
+  },
+};

@@ -1,0 +1,77 @@
+import { operationSpec } from '../../spec/index.ts';
+import type { Knowledge } from '../../model.ts';
+import { analyseRequest, type Violation } from '../contract.ts';
+import { broken, type ExchangeRule, held, judged, show } from '../rule.ts';
+import type { View } from '../view.ts';
+
+const violationError = () => operationSpec().errors.violation.value;
+const statusOf = (type: string) => operationSpec().errors.modelled.find((e) => e.name === type)?.status;
+
+function expectError(x: View, type: string, what: string) {
+  if (x.answer.kind === 'success') return broken(`${what} was accepted: HTTP ${x.answer.status} ${show(x.answer.json)}`);
+  if (x.answer.errorType === type && x.answer.status === statusOf(type)) return held(`${what} → ${x.answer.summary}`);
+  return broken(`${what} got ${x.answer.summary}, expected ${statusOf(type)} ${type}`);
+}
+
+function violationRule(id: string, violation: Violation, what: (x: View) => string): ExchangeRule {
+  return {
+    id,
+    scope: 'exchange',
+    check(x) {
+      if (!judged(x) || !analyseRequest(x.sent).violations.includes(violation)) return [];
+      return [expectError(x, violationError(), what(x))];
+    },
+  };
+}
+
+const digestCount = (x: View) => `a list of ${x.sent.digests?.length ?? '?'} digests`;
+
+export const emptyList = violationRule('validate.empty-list', 'empty-list', () => 'an empty layerDigests list');
+export const tooMany = violationRule('validate.too-many', 'too-many', digestCount);
+export const digestTooLong = violationRule('validate.digest-too-long', 'digest-too-long', (x) =>
+  `a digest of ${Math.max(...(x.sent.digests ?? []).map((d) => d.length))} characters`);
+export const repositoryNameLength = violationRule('validate.repository-name-length', 'repository-name-length', (x) =>
+  `a repositoryName of ${x.sent.repositoryName?.length} characters`);
+export const repositoryNamePattern = violationRule('validate.repository-name-pattern', 'repository-name-pattern', (x) =>
+  `repositoryName ${show(x.sent.repositoryName)}`);
+export const registryId = violationRule('validate.registry-id', 'registry-id', (x) => `registryId ${show(x.sent.registryId)}`);
+export const missingMember = violationRule('validate.missing-member', 'missing-member', (x) =>
+  `a request without ${['repositoryName', 'layerDigests'].filter((m) => !x.sent.has(m)).join(' and ')}`);
+
+export const wrongType: ExchangeRule = {
+  id: 'validate.wrong-type',
+  scope: 'exchange',
+  check(x) {
+    if (!judged(x) || !analyseRequest(x.sent).violations.includes('wrong-type')) return [];
+    const what = `body ${show(x.exchange.request.body, 80)}`;
+    if (x.answer.kind === 'success') return [broken(`${what} was accepted with HTTP ${x.answer.status}`)];
+    return [x.answer.status >= 400 && x.answer.status < 500 ? held(`${what} → ${x.answer.summary}`) : broken(`${what} got ${x.answer.summary}, expected a 4xx client error`)];
+  },
+};
+
+export const repositoryNotFound: ExchangeRule = {
+  id: 'validate.repository-not-found',
+  scope: 'exchange',
+  check(x, k: Knowledge) {
+    const s = x.sent;
+    if (!judged(x) || s.repositoryName === undefined || !k.missingRepositories.includes(s.repositoryName)) return [];
+    const a = analyseRequest(s);
+    if (a.violations.length > 0 || a.newModelOnlyName) return [];
+    if (s.registryId !== undefined && s.registryId !== k.accountId) return [];
+    return [expectError(x, operationSpec().errors.missingRepository.value, `repository ${show(s.repositoryName)}, which does not exist,`)];
+  },
+};
+
+export const acceptsValid: ExchangeRule = {
+  id: 'validate.accepts-valid',
+  scope: 'exchange',
+  check(x) {
+    if (!judged(x) || !x.sent.json) return [];
+    const a = analyseRequest(x.sent);
+    if (a.violations.length > 0 || a.newModelOnlyName) return [];
+    const type = violationError();
+    return [x.answer.kind === 'error' && x.answer.errorType === type
+      ? broken(`a request within every constraint got ${type}: ${show(x.answer.message)} (request ${show(x.exchange.request.body, 160)})`)
+      : held(`a valid request got ${x.answer.summary}`)];
+  },
+};

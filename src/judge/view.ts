@@ -1,0 +1,111 @@
+// Reads an exchange the way the judge needs it: what was sent (parsed from the exact bytes) and
+// what kind of answer came back. Pure; never throws.
+import { operationSpec } from '../spec/index.ts';
+import type { Exchange } from '../model.ts';
+
+export interface Sent {
+  /** The parsed request body, when it was a JSON object. */
+  json?: Record<string, unknown>;
+  has(member: string): boolean;
+  repositoryName?: string;
+  registryId?: string;
+  /** The digest list when it is a list of strings. */
+  digests?: string[];
+}
+
+export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'garbage';
+
+export interface Answer {
+  kind: AnswerKind;
+  status: number;
+  /** The parsed body when it is JSON (an empty success body counts as {}). */
+  json?: unknown;
+  /** The sanitized error type (text before ':', then after '#'), from the body __type, code, or the header. */
+  errorType?: string;
+  /** Where errorType came from. */
+  errorTypeSource?: 'body' | 'header';
+  message?: string;
+  /** A short description for findings. */
+  summary: string;
+}
+
+export interface View {
+  exchange: Exchange;
+  sent: Sent;
+  answer: Answer;
+}
+
+export function sanitizeErrorType(raw: string): string {
+  const beforeColon = raw.split(',')[0]!.split(':')[0]!;
+  const hash = beforeColon.lastIndexOf('#');
+  return (hash >= 0 ? beforeColon.slice(hash + 1) : beforeColon).trim();
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function readSent(exchange: Exchange): Sent {
+  const parsed = exchange.request.body.trim() === '' ? { ok: true as const, value: {} } : tryJson(exchange.request.body);
+  const json = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
+  const sent: Sent = { has: (m) => json !== undefined && json[m] !== undefined && json[m] !== null };
+  if (json) {
+    sent.json = json;
+    if (typeof json['repositoryName'] === 'string') sent.repositoryName = json['repositoryName'];
+    if (typeof json['registryId'] === 'string') sent.registryId = json['registryId'];
+    const d = json['layerDigests'];
+    if (Array.isArray(d) && d.every((x) => typeof x === 'string')) sent.digests = d as string[];
+  }
+  return sent;
+}
+
+export function readAnswer(exchange: Exchange): Answer {
+  const errors = operationSpec().errors;
+  const res = exchange.response;
+  if (!res) {
+    return { kind: 'fault', status: 0, summary: `transport fault (${exchange.fault?.kind ?? 'other'}): ${exchange.fault?.message ?? ''}` };
+  }
+  const parsed = res.body.trim() === '' ? { ok: true as const, value: {} } : tryJson(res.body);
+  const body = parsed.ok ? parsed.value : undefined;
+  const answer: Answer = { kind: 'error', status: res.status, summary: `HTTP ${res.status}` };
+  if (parsed.ok) answer.json = body;
+  if (isObject(body)) {
+    const raw = typeof body['__type'] === 'string' ? body['__type'] : typeof body['code'] === 'string' ? body['code'] : undefined;
+    if (raw !== undefined) {
+      answer.errorType = sanitizeErrorType(raw);
+      answer.errorTypeSource = 'body';
+    }
+    const message = typeof body['message'] === 'string' ? body['message'] : typeof body['Message'] === 'string' ? body['Message'] : undefined;
+    if (message !== undefined) answer.message = message;
+  }
+  const header = res.headers[operationSpec().framing.errorTypeHeader.value.toLowerCase()];
+  if (answer.errorType === undefined && header) {
+    answer.errorType = sanitizeErrorType(header);
+    answer.errorTypeSource = 'header';
+  }
+  if (answer.errorType) answer.summary = `HTTP ${res.status} ${answer.errorType}`;
+
+  const notImplemented = errors.notImplemented.value;
+  if (notImplemented.statuses.includes(res.status) || (answer.errorType !== undefined && notImplemented.types.includes(answer.errorType))) {
+    answer.kind = 'not-implemented';
+  } else if (res.status >= 500 && !parsed.ok) {
+    answer.kind = 'not-implemented';
+    answer.summary = `HTTP ${res.status} with a non-JSON body`;
+  } else if (res.status === 429 || (answer.errorType !== undefined && errors.throttling.value.includes(answer.errorType))) {
+    answer.kind = 'throttled';
+  } else if (res.status >= 200 && res.status < 300) {
+    answer.kind = parsed.ok ? 'success' : 'garbage';
+    answer.summary = parsed.ok ? `HTTP ${res.status}` : `HTTP ${res.status} with a body that is not JSON`;
+  }
+  return answer;
+}
+
+export function view(exchange: Exchange): View {
+  return { exchange, sent: readSent(exchange), answer: readAnswer(exchange) };
+}
