@@ -58,7 +58,7 @@ export interface Knowledge {
   /** An account id other than the caller's, well-formed. */
   otherAccountId: string;
   /** Repositories known to exist, each with the layers known to be stored in it. */
-  repositories: Record<string, { layers: Record<string, { size: number }> }>;
+  repositories: Record<string, { layers: Record<string, { size?: number }> }>;
   /** The repository most cases use, and a second one for isolation; undefined when none could be had. */
   primary?: string;
   secondary?: string;

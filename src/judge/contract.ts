@@ -67,7 +67,7 @@ export function digestKind(digest: string): DigestKind {
 }
 
 /** The repository a request addresses, when the suite knows what it holds. */
-export function knownRepository(sent: Sent, k: Knowledge): { name: string; layers: Record<string, { size: number }> } | undefined {
+export function knownRepository(sent: Sent, k: Knowledge): { name: string; layers: Record<string, { size?: number }> } | undefined {
   if (sent.repositoryName === undefined) return undefined;
   if (sent.registryId !== undefined && sent.registryId !== k.accountId) return undefined;
   const repo = k.repositories[sent.repositoryName];

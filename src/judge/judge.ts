@@ -56,6 +56,8 @@ export interface RuleVerdict {
 export interface VerdictContext {
   /** The target does not implement the operation: every rule gets NOT_IMPLEMENTED with this evidence. */
   notImplemented?: string;
+  /** The target could not be tested at all: every rule gets ERROR with this evidence. */
+  untestable?: string;
   /** Why a rule may have had nothing to judge, by rule id (missing capabilities). */
   skipReasons: Record<string, string>;
   /** Exchanges that ended in a transport fault or a non-JSON 200. */
@@ -72,6 +74,7 @@ export function verdicts(entries: CatalogueEntry[], findings: Finding[], ctx: Ve
     const brokenFindings = fs.filter((f) => f.verdict === 'FAIL' || f.verdict === 'DIVERGENT');
     const base = { ruleId: entry.id, passed, broken: brokenFindings.length };
     if (ctx.notImplemented) return { ...base, verdict: 'NOT_IMPLEMENTED' as const, message: ctx.notImplemented };
+    if (ctx.untestable) return { ...base, verdict: 'ERROR' as const, message: ctx.untestable };
     const firstOf = (v: Verdict) => fs.find((f) => f.verdict === v);
     for (const v of ['FAIL', 'ERROR', 'DIVERGENT'] as const) {
       const f = firstOf(v);

@@ -50,8 +50,10 @@ export async function putManifest(client: ECRClient, repo: RepositoryRef, config
   return out.image?.imageId?.imageDigest ?? '';
 }
 
-export async function createRepository(client: ECRClient, repo: RepositoryRef): Promise<void> {
-  await client.send(new CreateRepositoryCommand(repo));
+/** Creates a repository; returns the registry id the target put it in. */
+export async function createRepository(client: ECRClient, repo: RepositoryRef): Promise<string | undefined> {
+  const out = await client.send(new CreateRepositoryCommand(repo));
+  return out.repository?.registryId;
 }
 
 export async function deleteRepository(client: ECRClient, repo: RepositoryRef): Promise<void> {

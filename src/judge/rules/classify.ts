@@ -6,8 +6,8 @@ import type { Outcome } from '../rule.ts';
 import type { View } from '../view.ts';
 
 /** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
-function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: { size: number } | undefined) => boolean,
-  each: (digest: string, stored: { size: number } | undefined) => Outcome | undefined): Outcome[] {
+function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: { size?: number } | undefined) => boolean,
+  each: (digest: string, stored: { size?: number } | undefined) => Outcome | undefined): Outcome[] {
   if (x.answer.kind !== 'success') return [];
   const batch = judgeableBatch(x.sent, k);
   if (!batch) return [];
@@ -45,7 +45,7 @@ export const present: ExchangeRule = {
       for (const e of entriesFor(x, d)) {
         if (e.list === 'failures') return broken(`stored layer ${show(d)} is a failure: ${show(e.item)}`);
         if (e.item['layerAvailability'] !== 'AVAILABLE') return broken(`stored layer ${show(d)} is ${show(e.item['layerAvailability'])}, expected AVAILABLE`);
-        if (e.item['layerSize'] !== stored!.size) return broken(`stored layer ${show(d)} has layerSize ${show(e.item['layerSize'])}, but ${stored!.size} bytes were stored`);
+        if (stored!.size !== undefined && e.item['layerSize'] !== stored!.size) return broken(`stored layer ${show(d)} has layerSize ${show(e.item['layerSize'])}, but ${stored!.size} bytes were stored`);
         if (typeof e.item['mediaType'] !== 'string' || e.item['mediaType'] === '') return broken(`stored layer ${show(d)} has no mediaType`);
       }
       return undefined;

@@ -1,0 +1,54 @@
+// Repository names and registry ids, each labelled with its input class.
+import fc from 'fast-check';
+import { operationSpec } from '../spec/index.ts';
+import type { Labeled } from './digests.ts';
+
+const lower = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
+const word = (min: number, max: number) => fc.string({ unit: lower, minLength: min, maxLength: max });
+
+/** Names no model's pattern accepts, though their length is valid. */
+export function badPatternName(): fc.Arbitrary<Labeled<string>> {
+  return fc.tuple(word(2, 12), word(1, 12), fc.constantFrom('upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep'))
+    .map(([a, b, how]) => {
+      const value = {
+        upper: `${a.toUpperCase()}X${b}`,
+        'double-dot': `${a}..${b}`,
+        leading: `-${a}${b}`,
+        trailing: `${a}${b}_`,
+        'double-slash': `${a}//${b}`,
+        space: `${a} ${b}`,
+        'mixed-sep': `${a}_.${b}`,
+      }[how];
+      return { cls: 'repository.name-bad-pattern', value };
+    });
+}
+
+export function badLengthName(): fc.Arbitrary<Labeled<string>> {
+  const { minLength, maxLength } = operationSpec().input.repositoryName;
+  return fc.oneof(
+    word(0, minLength.value - 1).map((value) => ({ cls: 'repository.name-too-short', value })),
+    word(maxLength.value + 1, maxLength.value + 40).map((value) => ({ cls: 'repository.name-too-long', value })),
+  );
+}
+
+/** Valid names at the length limits; unlikely to exist, so answered 200 or RepositoryNotFoundException. */
+export function boundaryName(): fc.Arbitrary<Labeled<string>> {
+  const { minLength, maxLength } = operationSpec().input.repositoryName;
+  return fc.oneof(
+    word(minLength.value, minLength.value).map((value) => ({ cls: 'repository.name-min-length', value })),
+    word(maxLength.value, maxLength.value).map((value) => ({ cls: 'repository.name-max-length', value })),
+  );
+}
+
+/** Names valid under the 2026-02-25 model only: a__b, a--b. */
+export function newModelOnlyName(): fc.Arbitrary<Labeled<string>> {
+  return fc.tuple(word(1, 10), fc.constantFrom('__', '--', '---'), word(1, 10)).map(([a, sep, b]) => ({ cls: 'repository.name-new-model-only', value: `${a}${sep}${b}` }));
+}
+
+export function badRegistryId(): fc.Arbitrary<Labeled<string>> {
+  return fc.oneof(
+    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 11 }),
+    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 13, maxLength: 20 }),
+    fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 11, maxLength: 11 }), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
+  ).map((value) => ({ cls: 'registry-id.malformed', value }));
+}

@@ -1,0 +1,110 @@
+// Sends exact bytes over HTTP(S), signed with SigV4 by @smithy/signature-v4, with a deadline and
+// a bound on the answer's size. Used for what the SDK cannot send, and for speed.
+import { createHash, createHmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { amzTarget, operationSpec } from '../spec/index.ts';
+import type { Exchange, TransportFault, WireResponse } from '../model.ts';
+import { BodyTooLarge, readLimited } from './read-limited.ts';
+import { redactHeaders } from './redact.ts';
+
+/** The SHA-256 that SignatureV4 wants: a hash, or an HMAC when given a secret. */
+class Sha256 {
+  private readonly h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as ArrayBuffer));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.h.update(typeof data === 'string' ? data : Buffer.from(ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  reset(): void {}
+}
+
+export interface RawTransportOptions {
+  endpoint: URL;
+  region: string;
+  credentials: AwsCredentialIdentityProvider;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  maxSockets: number;
+}
+
+export interface SendResult {
+  response?: WireResponse;
+  fault?: { kind: TransportFault; message: string };
+  requestHeaders: Record<string, string>;
+}
+
+export function faultOf(e: unknown): { kind: TransportFault; message: string } {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof BodyTooLarge) return { kind: 'too-large', message: err.message };
+  if (err.name === 'AbortError' || err.name === 'TimeoutError' || err.code === 'ETIMEDOUT' || /deadline/.test(err.message)) return { kind: 'timeout', message: err.message };
+  if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return { kind: 'refused', message: `${err.code}: ${err.message}` };
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /socket hang up/.test(err.message)) return { kind: 'reset', message: err.message };
+  return { kind: 'other', message: err.message };
+}
+
+export class RawTransport {
+  private readonly signer: SignatureV4;
+  private readonly agent: HttpAgent;
+  constructor(private readonly o: RawTransportOptions) {
+    this.signer = new SignatureV4({ service: operationSpec().framing.signingName.value, region: o.region, credentials: o.credentials, sha256: Sha256 });
+    const isHttps = o.endpoint.protocol === 'https:';
+    this.agent = isHttps ? new HttpsAgent({ keepAlive: true, maxSockets: o.maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets: o.maxSockets });
+  }
+
+  async send(operation: string, body: string): Promise<SendResult> {
+    const url = this.o.endpoint;
+    const headers: Record<string, string> = {
+      host: url.host,
+      'content-type': operationSpec().framing.contentType.value,
+      'x-amz-target': amzTarget(operation),
+      'content-length': String(Buffer.byteLength(body)),
+    };
+    const signed = await this.signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: '/', headers, body, query: {} });
+    const sentHeaders = signed.headers as Record<string, string>;
+    const requestHeaders = redactHeaders(sentHeaders);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<SendResult>((resolve) => {
+      let done = false;
+      const finish = (r: Omit<SendResult, 'requestHeaders'>) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve({ ...r, requestHeaders });
+      };
+      const req = send({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: sentHeaders, agent: this.agent }, (res) => {
+        readLimited(res, this.o.maxResponseBytes).then(
+          (bytes) => finish({ response: { status: res.statusCode ?? 0, headers: redactHeaders(res.headers as Record<string, string>), body: bytes.toString('utf8') } }),
+          (e: unknown) => {
+            req.destroy();
+            finish({ fault: faultOf(e) });
+          },
+        );
+      });
+      const timer = setTimeout(() => {
+        req.destroy(Object.assign(new Error(`no complete answer within the ${this.o.timeoutMs} ms deadline`), { code: 'ETIMEDOUT' }));
+        finish({ fault: { kind: 'timeout', message: `no complete answer within the ${this.o.timeoutMs} ms deadline` } });
+      }, this.o.timeoutMs);
+      req.on('error', (e) => finish({ fault: faultOf(e) }));
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Turns a send result into an exchange. */
+export function toExchange(caseId: string, label: string, operation: string, body: string, r: SendResult, durationMs: number): Exchange {
+  const exchange: Exchange = { caseId, label, request: { operation, headers: r.requestHeaders, body }, durationMs };
+  if (r.response) exchange.response = r.response;
+  if (r.fault) exchange.fault = r.fault;
+  return exchange;
+}

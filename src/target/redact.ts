@@ -1,0 +1,24 @@
+// Secrets never leave the process: signatures, access keys and tokens are masked in every header
+// and text the suite records or prints.
+
+const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token', 'x-amz-content-sha256', 'cookie']);
+
+export function redactHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    if (key === 'authorization') out[key] = text.replace(/^(\S+).*$/, '$1 Credential=<redacted>, SignedHeaders=<redacted>, Signature=<redacted>');
+    else if (SECRET_HEADERS.has(key)) out[key] = '<redacted>';
+    else out[key] = text;
+  }
+  return out;
+}
+
+/** Replaces every occurrence of the given secrets, and anything shaped like an AWS access key, in a text. */
+export function redactText(text: string, secrets: string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('<redacted>');
+  return out.replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<redacted-access-key>');
+}
