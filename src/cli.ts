@@ -3,6 +3,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { behaviourChoices, type RegistryBehaviour } from './registry/behaviour.ts';
 import { startRegistry } from './registry/server.ts';
 import { UsageError, UserError, EXIT } from './errors.ts';
+import { registerCheck } from './cli/check-command.ts';
+import { registerRun } from './cli/run-command.ts';
+import { catalogue } from './judge/catalogue.ts';
+import { MUTANTS } from './registry/mutants.ts';
+import { rulesMarkdown } from './report/rules-doc.ts';
 
 const program = new Command('ecr-conformance')
   .description('Conformance suite for Amazon ECR BatchCheckLayerAvailability: generates requests, sends them to an endpoint and judges every answer against the documented contract.')
@@ -66,6 +71,25 @@ behaviourOptions(
   await registry.close();
   process.stdout.write('stopped\n');
 });
+
+registerRun(program);
+registerCheck(program);
+
+program
+  .command('rules')
+  .description('List the judge\'s rules: id, verdict when broken, evidence, source and statement.')
+  .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+  .action((opts: { format: string }) => {
+    if (opts.format === 'json') process.stdout.write(`${JSON.stringify(catalogue().map(({ rule: _, ...spec }) => spec), null, 2)}\n`);
+    else process.stdout.write(rulesMarkdown());
+  });
+
+program
+  .command('mutants')
+  .description('List the mutants of the reference registry (each breaks one behaviour; use with run --mutant or serve --mutant).')
+  .action(() => {
+    for (const m of MUTANTS) process.stdout.write(`${m.id.padEnd(32)} ${m.description}\n`);
+  });
 
 export async function main(argv: string[]): Promise<number> {
   try {

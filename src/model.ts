@@ -57,8 +57,11 @@ export interface Knowledge {
   accountId?: string;
   /** An account id other than the caller's, well-formed. */
   otherAccountId: string;
-  /** Repositories known to exist, each with the layers known to be stored in it. */
-  repositories: Record<string, { layers: Record<string, { size?: number }> }>;
+  /**
+   * Repositories known to exist, each with the layers known to be stored in it. `complete` means the
+   * suite made the repository and knows everything in it, so any other digest is absent.
+   */
+  repositories: Record<string, { layers: Record<string, { size?: number }>; complete: boolean }>;
   /** The repository most cases use, and a second one for isolation; undefined when none could be had. */
   primary?: string;
   secondary?: string;

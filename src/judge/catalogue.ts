@@ -1,6 +1,7 @@
 // The rule catalogue: one explicit, ordered array. Statements, evidence and sources come from
 // spec/rules.json; the code here only supplies each rule's check.
 import { ruleCatalogueSpec, type RuleSpec } from '../spec/index.ts';
+import { UsageError } from '../errors.ts';
 import type { Rule } from './rule.ts';
 import * as classify from './rules/classify.ts';
 import * as fingerprint from './rules/fingerprint.ts';
@@ -55,8 +56,8 @@ export function selectRules(patterns: string | undefined): CatalogueEntry[] {
   return all.filter((e) => chosen.has(e.id));
 }
 
-export class UnknownRuleError extends Error {
+export class UnknownRuleError extends UsageError {
   constructor(readonly patterns: string[]) {
-    super(`unknown rule id or pattern: ${patterns.join(', ')}`);
+    super(`unknown rule id or pattern: ${patterns.join(', ')} (ecr-conformance rules lists them)`, 'UNKNOWN_RULE');
   }
 }

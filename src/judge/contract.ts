@@ -67,11 +67,11 @@ export function digestKind(digest: string): DigestKind {
 }
 
 /** The repository a request addresses, when the suite knows what it holds. */
-export function knownRepository(sent: Sent, k: Knowledge): { name: string; layers: Record<string, { size?: number }> } | undefined {
+export function knownRepository(sent: Sent, k: Knowledge): { name: string; layers: Record<string, { size?: number }>; complete: boolean } | undefined {
   if (sent.repositoryName === undefined) return undefined;
   if (sent.registryId !== undefined && sent.registryId !== k.accountId) return undefined;
   const repo = k.repositories[sent.repositoryName];
-  return repo ? { name: sent.repositoryName, layers: repo.layers } : undefined;
+  return repo ? { name: sent.repositoryName, layers: repo.layers, complete: repo.complete } : undefined;
 }
 
 /** Requests the judge can hold to a per-digest answer: valid, for a repository it knows. */

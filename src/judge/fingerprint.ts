@@ -46,6 +46,8 @@ export function observe(x: View, k: Knowledge): Observation[] {
   for (const [d, n] of counts) {
     const kind = digestKind(d);
     const stored = batch.repo.layers[d] !== undefined;
+    // Only a repository the suite made itself tells "never stored" apart from "not declared".
+    const knownAbsent = !stored && batch.repo.complete;
     if (n > 1) {
       const answered = entriesFor(x, d).length;
       const choice = answered === n ? 'echo-each' : answered === 1 ? 'collapse' : undefined;
@@ -54,10 +56,10 @@ export function observe(x: View, k: Knowledge): Observation[] {
     if (kind === 'empty') {
       const c = choiceOfAbsent(x, d);
       if (c === 'missing-failure' || c === 'invalid-failure') out.push({ point: 'empty-digest', choice: c, detail: `"" got ${c}` });
-    } else if (!stored && kind === 'canonical') {
+    } else if (knownAbsent && kind === 'canonical') {
       const c = choiceOfAbsent(x, d);
       if (c === 'unavailable-layer' || c === 'missing-failure') out.push({ point: 'absent', choice: c, detail: `${d.slice(0, 20)}… got ${c}` });
-    } else if (!stored && kind === 'grey') {
+    } else if (knownAbsent && kind === 'grey') {
       const c = choiceOfAbsent(x, d);
       const choice = c === 'invalid-failure' ? 'invalid-failure' : c ? 'absent' : undefined;
       if (choice) out.push({ point: 'grey', choice, detail: `${JSON.stringify(d).slice(0, 40)} got ${c}` });

@@ -12,7 +12,7 @@ const GREY = `sha256:${'C'.repeat(64)}`;
 const K: Knowledge = {
   accountId: '123456789012',
   otherAccountId: '000000000000',
-  repositories: { repo: { layers: { [P]: { size: 10 } } }, other: { layers: {} } },
+  repositories: { repo: { layers: { [P]: { size: 10 } }, complete: true }, other: { layers: {}, complete: true } },
   primary: 'repo',
   secondary: 'other',
   missingRepositories: ['gone'],

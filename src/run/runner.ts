@@ -44,10 +44,30 @@ interface CaseRun {
   findings: Finding[];
 }
 
+/** fast-check's shrink path with runs written as value*count: 0:0:0:1 → 0*3:1. */
+export function compressPath(path: string): string {
+  const parts = path.split(':');
+  const out: string[] = [];
+  for (let i = 0; i < parts.length;) {
+    let j = i;
+    while (j < parts.length && parts[j] === parts[i]) j++;
+    out.push(j - i > 2 ? `${parts[i]}*${j - i}` : parts.slice(i, j).join(':'));
+    i = j;
+  }
+  return out.join(':');
+}
+
+export function expandPath(path: string): string {
+  return path.split(':').flatMap((p) => {
+    const [value, times] = p.split('*');
+    return times === undefined ? [value!] : Array<string>(Number(times)).fill(value!);
+  }).join(':');
+}
+
 export function parseCaseId(id: string): { property: string; seed: number; path?: string } {
-  const m = /^([a-z-]+)@(\d+)(?::([0-9:]+))?$/.exec(id);
+  const m = /^([a-z-]+)@(\d+)(?::([0-9:*]+))?$/.exec(id);
   if (!m) throw new UsageError(`'${id}' is not a case id (property@seed or property@seed:path)`, 'BAD_CASE_ID');
-  return { property: m[1]!, seed: Number(m[2]), ...(m[3] !== undefined ? { path: m[3] } : {}) };
+  return { property: m[1]!, seed: Number(m[2]), ...(m[3] !== undefined ? { path: expandPath(m[3]) } : {}) };
 }
 
 async function sendCase(target: Target, id: string, body: CaseBody): Promise<Exchange[]> {
@@ -175,7 +195,9 @@ async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: C
   for (const entry of broken) {
     if (o.signal?.aborted) return;
     progress(done++, broken.length);
-    const first = runs.find((r) => r.findings.some((f) => f.ruleId === entry.id && f.verdict === entry.breaks))!;
+    // Shrink the smallest failing case: fixed-size lists (exactly 100 digests) cannot shrink.
+    const size = (r: CaseRun) => r.exchanges.reduce((n, x) => n + x.request.body.length, 0);
+    const first = runs.filter((r) => r.findings.some((f) => f.ruleId === entry.id && f.verdict === entry.breaks)).sort((a, b) => size(a) - size(b) || a.index - b.index)[0]!;
     const p = props.find((x) => x.name === first.kase.property)!;
     const { seed } = parseCaseId(first.kase.id);
     let last: { body: CaseBody; exchanges: Exchange[] } = { body: first.kase, exchanges: first.exchanges };
@@ -191,7 +213,7 @@ async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: C
       throw e;
     });
     const path = result?.failed ? result.counterexamplePath ?? undefined : undefined;
-    const caseId = path ? `${p.name}@${seed}:${path}` : first.kase.id;
+    const caseId = path ? `${p.name}@${seed}:${compressPath(path)}` : first.kase.id;
     out.set(entry.id, {
       caseId, property: p.name, inputClasses: last.body.inputClasses, shrinkSteps: Math.max(0, steps - 1), shrunk: Boolean(path && path.includes(':')),
       exchanges: last.exchanges.map((x) => ({ ...x, caseId })),

@@ -63,7 +63,7 @@ export async function prepare(target: Target, o: SetupOptions): Promise<Prepared
   const created: string[] = [];
   if (o.repository !== undefined) {
     knowledge.primary = o.repository;
-    knowledge.repositories[o.repository] = { layers: Object.fromEntries(o.present.map((p) => [p.digest, p.size !== undefined ? { size: p.size } : {}])) };
+    knowledge.repositories[o.repository] = { layers: Object.fromEntries(o.present.map((p) => [p.digest, p.size !== undefined ? { size: p.size } : {}])), complete: false };
     capabilities.notes.push(`read-only: using existing repository ${o.repository}; nothing is created`);
     return { knowledge, capabilities, created };
   }
@@ -74,7 +74,7 @@ export async function prepare(target: Target, o: SetupOptions): Promise<Prepared
     for (const name of [primary, secondary]) {
       const registryId = await createRepository(target.client, { repositoryName: name });
       created.push(name);
-      knowledge.repositories[name] = { layers: {} };
+      knowledge.repositories[name] = { layers: {}, complete: true };
       if (!knowledge.accountId && registryId) knowledge.accountId = registryId;
     }
     capabilities.createRepositories = true;

@@ -15,8 +15,8 @@ export interface TargetOptions {
   /** Real ECR through the default credential chain and the regional endpoint. */
   aws?: boolean;
   region: string;
-  /** Explicit credentials; otherwise the default chain for --aws and dummy ones for an endpoint. */
-  credentials?: AwsCredentialIdentity;
+  /** 'chain': the default credential chain; explicit credentials; or none for dummy ones (endpoints that do not check signatures). */
+  credentials?: 'chain' | AwsCredentialIdentity;
   timeoutMs: number;
   /** Requests per second across the run; 0 for no limit. */
   rps: number;
@@ -25,6 +25,8 @@ export interface TargetOptions {
   concurrency: number;
   transport: 'sdk' | 'raw';
   maxResponseBytes?: number;
+  /** How reports name the target (default: the endpoint, or AWS ECR and the region). */
+  description?: string;
 }
 
 export class BudgetExhausted extends Error {
@@ -66,11 +68,12 @@ export class Target {
   private nextSlot = 0;
 
   constructor(private readonly o: TargetOptions, readonly signal?: AbortSignal) {
-    const credentials: AwsCredentialIdentityProvider = o.credentials
-      ? async () => o.credentials!
-      : o.aws ? defaultProvider() : async () => DUMMY_CREDENTIALS;
+    const explicit = o.credentials;
+    const credentials: AwsCredentialIdentityProvider = explicit === 'chain' || (o.aws && !explicit)
+      ? defaultProvider()
+      : explicit ? async () => explicit : async () => DUMMY_CREDENTIALS;
     const endpoint = o.endpoint ?? `https://${operationSpec().framing.endpointPrefix.value}.${o.region}.amazonaws.com`;
-    this.description = o.aws && !o.endpoint ? `AWS ECR ${o.region}` : endpoint;
+    this.description = o.description ?? (o.aws && !o.endpoint ? `AWS ECR ${o.region}` : endpoint);
     const common = { region: o.region, credentials, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes ?? 8 * 1024 * 1024, maxSockets: Math.max(1, o.concurrency) };
     this.raw = new RawTransport({ ...common, endpoint: new URL(endpoint) });
     this.sdk = new SdkTransport({ ...common, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });

@@ -7,10 +7,10 @@ import type { View } from '../view.ts';
 
 /** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
 function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: { size?: number } | undefined) => boolean,
-  each: (digest: string, stored: { size?: number } | undefined) => Outcome | undefined): Outcome[] {
+  each: (digest: string, stored: { size?: number } | undefined) => Outcome | undefined, needsCompleteKnowledge = false): Outcome[] {
   if (x.answer.kind !== 'success') return [];
   const batch = judgeableBatch(x.sent, k);
-  if (!batch) return [];
+  if (!batch || (needsCompleteKnowledge && !batch.repo.complete)) return [];
   let checked = 0;
   for (const digest of new Set(batch.digests)) {
     const stored = batch.repo.layers[digest];
@@ -68,7 +68,7 @@ export const absent: ExchangeRule = {
         }
       }
       return undefined;
-    });
+    }, true);
   },
 };
 

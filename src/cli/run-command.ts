@@ -1,0 +1,110 @@
+// `ecr-conformance run`: the whole suite against one target.
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../errors.ts';
+import { mutant, MUTANTS } from '../registry/mutants.ts';
+import { startRegistry, type RunningRegistry } from '../registry/server.ts';
+import { writeJsonReport } from '../report/json.ts';
+import { run } from '../run/runner.ts';
+import { randomSeed } from '../run/seeds.ts';
+import { renderTable } from './render.ts';
+import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, type TargetFlags } from './target-flags.ts';
+
+interface RunFlags extends TargetFlags {
+  seed?: number;
+  runs: number;
+  rules?: string;
+  present: string[];
+  repository?: string;
+  accountId?: string;
+  reportDir: string;
+  replay?: string;
+  shrink: boolean;
+  failOnDivergent?: boolean;
+}
+
+const DIGEST_ARG = /^([^=\s]+)(?:=(\d+))?$/;
+
+function parsePresent(values: string[]): { digest: string; size?: number }[] {
+  return values.map((v) => {
+    const m = DIGEST_ARG.exec(v);
+    if (!m) throw new UsageError(`--present takes DIGEST or DIGEST=SIZE, got '${v}'`);
+    return { digest: m[1]!, ...(m[2] !== undefined ? { size: Number(m[2]) } : {}) };
+  });
+}
+
+/** The command line that replays one case against the same target. */
+function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
+  return (caseId: string, ruleId: string) => {
+    const f = argv.flags;
+    const parts = ['npx ecr-conformance run'];
+    if (argv.kind === 'endpoint' && f.endpoint) parts.push(`--endpoint ${f.endpoint}`);
+    if (argv.kind === 'aws') parts.push('--aws');
+    if (f.region) parts.push(`--region ${f.region}`);
+    if (f.mutant) parts.push(`--mutant ${f.mutant}`);
+    if (f.repository) parts.push(`--repository ${f.repository}`);
+    for (const p of f.present) parts.push(`--present ${p}`);
+    if (f.accountId) parts.push(`--account-id ${f.accountId}`);
+    if (f.transport !== 'sdk') parts.push(`--transport ${f.transport}`);
+    parts.push(`--seed ${argv.seed} --replay ${caseId} --rules ${ruleId}`);
+    return parts.join(' ');
+  };
+}
+
+export function registerRun(program: Command): void {
+  addTargetFlags(program.command('run')
+    .description('Generate cases, send them to the target, judge every answer, write a JSON report. Exit 0 conformant, 1 not conformant or not implemented, 2 bad usage, 3 the target could not be tested.'))
+    .option('--seed <n>', 'seed for case generation (default: random, printed and stamped in the report)', positiveInt('--seed', 0))
+    .option('--runs <n>', 'cases per property', positiveInt('--runs'), 150)
+    .option('--rules <globs>', 'comma-separated rule ids or globs to judge (framing.*,partition.*); default all')
+    .option('--present <digest[=size]...>', 'digests known to be stored in --repository', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--repository <name>', 'use this existing repository read-only instead of creating repositories')
+    .option('--account-id <id>', 'the caller\'s account id (learned from CreateRepository when possible)')
+    .option('--report-dir <dir>', 'where the report is written', 'reports')
+    .option('--replay <case>', 'send one case (property@seed[:path], as printed for a counterexample) instead of exploring')
+    .option('--no-shrink', 'report the first failing case of each rule without shrinking it')
+    .option('--fail-on-divergent', 'exit 1 when the target differs from the AWS reference where the docs are silent')
+    .action(async (flags: RunFlags) => {
+      const seed = flags.seed ?? randomSeed();
+      const target = resolveTarget(flags, process.env);
+      let registry: RunningRegistry | undefined;
+      if (target.kind === 'embedded') {
+        const m = flags.mutant ? mutant(flags.mutant) : undefined;
+        if (flags.mutant && !m) throw new UsageError(`unknown mutant '${flags.mutant}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
+        registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+        target.options.endpoint = registry.endpoint;
+        target.options.description = flags.mutant ? `embedded reference registry, mutant ${flags.mutant}` : 'embedded reference registry';
+      }
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write('\ninterrupted: stopping, cleaning up what the run created (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const tty = process.stderr.isTTY;
+      try {
+        const result = await run({
+          target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal,
+          present: parsePresent(flags.present),
+          replayCommand: replayCommand({ kind: target.kind, flags, seed }),
+          ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
+          ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
+          ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
+          ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
+          ...(tty ? { onProgress: (p) => process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total}${p.failing ? `, ${p.failing} failing` : ''}`) } : {}),
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        const file = writeJsonReport(flags.reportDir, result, secretsFrom(process.env));
+        process.stdout.write(`${renderTable(result, process.stdout.columns ?? 120)}\nreport: ${file}\n`);
+        const v = result.summary.verdict;
+        process.exitCode = controller.signal.aborted ? 130
+          : v === 'CONFORMANT' ? (flags.failOnDivergent && result.summary.counts.DIVERGENT > 0 ? EXIT.notConformant : EXIT.conformant)
+          : v === 'UNTESTABLE' ? EXIT.untestable : EXIT.notConformant;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await registry?.close();
+      }
+    });
+}

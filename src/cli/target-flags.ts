@@ -1,0 +1,75 @@
+// Turns flags and the standard AWS environment into target options. Only the CLI reads env.
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import type { TargetOptions } from '../target/target.ts';
+
+export interface TargetFlags {
+  endpoint?: string;
+  aws?: boolean;
+  region?: string;
+  timeout: number;
+  rps?: number;
+  maxRequests?: number;
+  concurrency?: number;
+  transport: 'sdk' | 'raw';
+  mutant?: string;
+}
+
+export const positiveInt = (name: string, min = 1) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer of at least ${min}, got '${value}'`);
+  return n;
+};
+
+export function addTargetFlags(cmd: Command): Command {
+  return cmd
+    .option('--endpoint <url>', 'the ECR endpoint to test (also AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL); none: the embedded reference registry')
+    .option('--aws', 'test real Amazon ECR through the default credential chain (rate-limited, with a request budget)')
+    .option('--region <region>', 'AWS region (also AWS_REGION, AWS_DEFAULT_REGION)')
+    .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
+    .option('--rps <n>', 'requests per second across the run (default: none for an endpoint, 10 for --aws; the ECR quota is 1,000/s)', positiveInt('--rps'))
+    .option('--max-requests <n>', 'hard budget of HTTP requests, setup and cleanup included (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
+    .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'))
+    .addOption(new Option('--transport <kind>', 'sdk: send through @aws-sdk/client-ecr (raw HTTP only for what it cannot send); raw: signed HTTP for everything').choices(['sdk', 'raw']).default('sdk'))
+    .option('--mutant <id>', 'with the embedded registry: run against one of its mutants instead (ecr-conformance mutants lists them)');
+}
+
+export interface ResolvedTarget {
+  kind: 'embedded' | 'endpoint' | 'aws';
+  options: Omit<TargetOptions, 'endpoint'> & { endpoint?: string };
+}
+
+export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedTarget {
+  const endpoint = f.endpoint ?? env['AWS_ENDPOINT_URL_ECR'] ?? env['AWS_ENDPOINT_URL'];
+  if (f.aws && f.endpoint) throw new UsageError('--aws and --endpoint exclude each other');
+  if (f.mutant && (endpoint || f.aws)) throw new UsageError('--mutant applies to the embedded registry only; drop --endpoint/--aws (and AWS_ENDPOINT_URL*)');
+  if (endpoint !== undefined && !f.aws) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new UsageError(`'${endpoint}' is not a URL (expected e.g. http://127.0.0.1:4566)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`endpoint ${endpoint}: only http and https are supported`);
+  }
+  const kind = f.aws ? 'aws' : endpoint !== undefined ? 'endpoint' : 'embedded';
+  const region = f.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
+  const realCredentials = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE'] || env['AWS_WEB_IDENTITY_TOKEN_FILE'] || env['AWS_CONTAINER_CREDENTIALS_FULL_URI']);
+  const options: ResolvedTarget['options'] = {
+    region,
+    timeoutMs: f.timeout,
+    rps: f.rps ?? (kind === 'aws' ? 10 : 0),
+    maxRequests: f.maxRequests ?? (kind === 'aws' ? 5000 : 0),
+    concurrency: f.concurrency ?? (kind === 'aws' ? 4 : 16),
+    transport: f.transport,
+    ...(kind === 'aws' ? { aws: true } : {}),
+    ...(kind === 'endpoint' ? { endpoint: endpoint! } : {}),
+    ...(kind !== 'embedded' && realCredentials ? { credentials: 'chain' as const } : {}),
+  };
+  return { kind, options };
+}
+
+/** The secrets a report must never contain: whatever credentials the environment holds. */
+export function secretsFrom(env: NodeJS.ProcessEnv): string[] {
+  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'].map((k) => env[k] ?? '').filter((s) => s.length >= 4);
+}
