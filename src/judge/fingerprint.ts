@@ -78,19 +78,30 @@ export interface FingerprintPoint {
   observed: Record<string, number>;
 }
 
-/** The run's fingerprint beside the AWS reference. */
-export function fingerprint(views: View[], k: Knowledge): FingerprintPoint[] {
-  const points = referenceFingerprintSpec().points;
-  const observed = new Map<string, Record<string, number>>();
-  for (const x of views) {
+/** Per point, per choice: how often it was seen and the earliest case (by case order) that showed it. */
+export type Tally = Record<string, Record<string, { count: number; index: number; caseId: string; detail: string }>>;
+
+/** Accumulates observations case by case, in constant memory, independent of arrival order. */
+export class FingerprintTally {
+  readonly tally: Tally = {};
+
+  add(x: View, k: Knowledge, index: number): void {
     for (const o of observe(x, k)) {
-      const counts = observed.get(o.point) ?? {};
-      counts[o.choice] = (counts[o.choice] ?? 0) + 1;
-      observed.set(o.point, counts);
+      const choices = (this.tally[o.point] ??= {});
+      const seen = choices[o.choice];
+      if (!seen) choices[o.choice] = { count: 1, index, caseId: x.exchange.caseId, detail: o.detail };
+      else {
+        seen.count++;
+        if (index < seen.index) Object.assign(seen, { index, caseId: x.exchange.caseId, detail: o.detail });
+      }
     }
   }
-  return Object.entries(points).map(([point, p]) => ({
-    point, question: p.question, reference: p.reference, evidence: p.evidence, confidence: p.confidence, observed: observed.get(point) ?? {},
-  }));
 }
 
+/** The run's fingerprint beside the AWS reference. */
+export function fingerprint(t: Tally): FingerprintPoint[] {
+  return Object.entries(referenceFingerprintSpec().points).map(([point, p]) => ({
+    point, question: p.question, reference: p.reference, evidence: p.evidence, confidence: p.confidence,
+    observed: Object.fromEntries(Object.entries(t[point] ?? {}).map(([choice, c]) => [choice, c.count])),
+  }));
+}

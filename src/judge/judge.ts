@@ -2,7 +2,8 @@
 import type { Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import type { Outcome } from './rule.ts';
-import { view, type View } from './view.ts';
+import type { Tally } from './fingerprint.ts';
+import { view } from './view.ts';
 
 function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined): Finding {
   const finding: Finding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
@@ -32,25 +33,66 @@ export function judgeCase(caseId: string, exchanges: Exchange[], k: Knowledge, e
   return out;
 }
 
-/** Run-scope findings over every exchange of the run. */
-export function judgeRun(views: View[], k: Knowledge, entries: CatalogueEntry[]): Finding[] {
+/** Run-scope findings over the run's fingerprint tally. */
+export function judgeRun(t: Tally, k: Knowledge, entries: CatalogueEntry[]): Finding[] {
   const out: Finding[] = [];
   for (const entry of entries) {
     const rule = entry.rule;
-    if (rule.scope === 'run') out.push(...safely(entry, undefined, () => rule.check(views, k)));
+    if (rule.scope === 'run') out.push(...safely(entry, undefined, () => rule.check(t, k)));
   }
   return out;
+}
+
+interface RuleTally {
+  passed: number;
+  broken: number;
+  /** The passing finding of the earliest case: reports stay the same whatever order cases finish in. */
+  firstPass?: { message: string; index: number };
+  /** The breaking and the erroring finding of the earliest case. */
+  firstBroken?: { finding: Finding; index: number };
+  firstError?: { finding: Finding; index: number };
+  /** Earliest breaking cases. */
+  examples: { caseId: string; index: number }[];
+}
+
+/** Folds findings case by case in constant memory; the result does not depend on arrival order. */
+export class FindingTally {
+  private readonly rules = new Map<string, RuleTally>();
+
+  add(findings: Finding[], index: number): void {
+    for (const f of findings) {
+      let t = this.rules.get(f.ruleId);
+      if (!t) this.rules.set(f.ruleId, (t = { passed: 0, broken: 0, examples: [] }));
+      if (f.verdict === 'PASS') {
+        t.passed++;
+        if (!t.firstPass || index < t.firstPass.index) t.firstPass = { message: f.message, index };
+      } else if (f.verdict === 'ERROR') {
+        if (!t.firstError || index < t.firstError.index) t.firstError = { finding: f, index };
+      } else {
+        t.broken++;
+        if (!t.firstBroken || index < t.firstBroken.index || (index === t.firstBroken.index && f.verdict === 'FAIL')) t.firstBroken = { finding: f, index };
+        if (f.caseId !== undefined && !t.examples.some((e) => e.caseId === f.caseId)) {
+          t.examples.push({ caseId: f.caseId, index });
+          t.examples.sort((a, b) => a.index - b.index).splice(5);
+        }
+      }
+    }
+  }
+
+  get(ruleId: string): RuleTally {
+    return this.rules.get(ruleId) ?? { passed: 0, broken: 0, examples: [] };
+  }
 }
 
 export interface RuleVerdict {
   ruleId: string;
   verdict: Verdict;
-  /** Counts of finding verdicts behind it. */
   passed: number;
   broken: number;
   /** The first breaking finding, or the reason for SKIPPED/NOT_IMPLEMENTED/ERROR. */
   message: string;
   caseId?: string;
+  examples: string[];
 }
 
 export interface VerdictContext {
@@ -64,23 +106,19 @@ export interface VerdictContext {
   faults: number;
 }
 
-/** Folds findings into one verdict per rule: FAIL > ERROR > DIVERGENT > PASS > SKIPPED. */
-export function verdicts(entries: CatalogueEntry[], findings: Finding[], ctx: VerdictContext): RuleVerdict[] {
-  const byRule = new Map<string, Finding[]>();
-  for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+/** One verdict per rule: FAIL > ERROR > DIVERGENT > PASS > SKIPPED. */
+export function verdicts(entries: CatalogueEntry[], tally: FindingTally, ctx: VerdictContext): RuleVerdict[] {
   return entries.map((entry) => {
-    const fs = byRule.get(entry.id) ?? [];
-    const passed = fs.filter((f) => f.verdict === 'PASS').length;
-    const brokenFindings = fs.filter((f) => f.verdict === 'FAIL' || f.verdict === 'DIVERGENT');
-    const base = { ruleId: entry.id, passed, broken: brokenFindings.length };
+    const t = tally.get(entry.id);
+    const base = { ruleId: entry.id, passed: t.passed, broken: t.broken, examples: t.examples.map((e) => e.caseId) };
     if (ctx.notImplemented) return { ...base, verdict: 'NOT_IMPLEMENTED' as const, message: ctx.notImplemented };
     if (ctx.untestable) return { ...base, verdict: 'ERROR' as const, message: ctx.untestable };
-    const firstOf = (v: Verdict) => fs.find((f) => f.verdict === v);
-    for (const v of ['FAIL', 'ERROR', 'DIVERGENT'] as const) {
-      const f = firstOf(v);
-      if (f) return { ...base, verdict: v, message: f.message, ...(f.caseId !== undefined ? { caseId: f.caseId } : {}) };
-    }
-    if (passed > 0) return { ...base, verdict: 'PASS' as const, message: fs[0]!.message };
+    const b = t.firstBroken?.finding;
+    const withCase = (f: Finding) => (f.caseId !== undefined ? { caseId: f.caseId } : {});
+    if (b && b.verdict === 'FAIL') return { ...base, verdict: 'FAIL' as const, message: b.message, ...withCase(b) };
+    if (t.firstError) return { ...base, verdict: 'ERROR' as const, message: t.firstError.finding.message, ...withCase(t.firstError.finding) };
+    if (b) return { ...base, verdict: b.verdict, message: b.message, ...withCase(b) };
+    if (t.passed > 0) return { ...base, verdict: 'PASS' as const, message: t.firstPass?.message ?? '' };
     if (ctx.skipReasons[entry.id]) return { ...base, verdict: 'SKIPPED' as const, message: ctx.skipReasons[entry.id]! };
     if (ctx.faults > 0) return { ...base, verdict: 'ERROR' as const, message: `no case could be judged: ${ctx.faults} exchange(s) ended in a transport fault` };
     return { ...base, verdict: 'SKIPPED' as const, message: 'no case in this run applied to the rule' };

@@ -1,6 +1,7 @@
 // The shape of a rule: a pure function from views of exchanges to outcomes. No outcome means the
 // rule did not apply. A rule never throws for a bad answer; if it throws, that is our bug.
 import type { Knowledge } from '../model.ts';
+import type { Tally } from './fingerprint.ts';
 import type { View } from './view.ts';
 
 export interface Outcome {
@@ -24,11 +25,11 @@ export interface CaseRule {
   check(xs: View[], k: Knowledge): Outcome[];
 }
 
-/** Sees every exchange of the run; its outcomes name the cases they come from. */
+/** Sees the run's fingerprint tally; its outcomes name the cases they come from. */
 export interface RunRule {
   id: string;
   scope: 'run';
-  check(xs: View[], k: Knowledge): (Outcome & { caseId?: string })[];
+  check(t: Tally, k: Knowledge): (Outcome & { caseId?: string })[];
 }
 
 export type Rule = ExchangeRule | CaseRule | RunRule;

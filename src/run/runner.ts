@@ -2,9 +2,9 @@
 // broken rule's first counterexample in sequence, and returns the run result. It never exits.
 import fc from 'fast-check';
 import { catalogue, selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
-import { fingerprint } from '../judge/fingerprint.ts';
-import { judgeCase, judgeRun, verdicts } from '../judge/judge.ts';
-import { readAnswer, view, type View } from '../judge/view.ts';
+import { fingerprint, FingerprintTally } from '../judge/fingerprint.ts';
+import { FindingTally, judgeCase, judgeRun, verdicts } from '../judge/judge.ts';
+import { readAnswer, view } from '../judge/view.ts';
 import { properties, type CaseBody, type Property } from '../generate/properties.ts';
 import type { Case, Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import { specChecksum } from '../spec/index.ts';
@@ -76,12 +76,18 @@ async function sendCase(target: Target, id: string, body: CaseBody): Promise<Exc
   return out;
 }
 
-async function inParallel<T>(items: T[], width: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+/** Runs `fn` over items pulled lazily from an iterator, `width` at a time, until done or aborted. */
+async function inParallel<T>(items: Iterator<T>, width: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
   const worker = async () => {
-    while (next < items.length && !signal?.aborted) await fn(items[next++]!);
+    while (!signal?.aborted) {
+      const next = items.next();
+      if (next.done) return;
+      await fn(next.value);
+      // Planning is synchronous: yield so signals and I/O get their turn.
+      await new Promise<void>((r) => setImmediate(r));
+    }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
 
 function skipReasons(prepared: Prepared, entries: CatalogueEntry[]): Record<string, string> {
@@ -107,14 +113,55 @@ function outcomeOf(x: Exchange): string {
 
 const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
 
+/** What a run keeps: tallies in constant memory, plus the smallest failing case of each rule. */
+class Accumulator {
+  readonly findings = new FindingTally();
+  readonly fingerprint = new FingerprintTally();
+  readonly coverage: RunResult['coverage'] = { inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {}, properties: [] };
+  readonly faults: { index: number; caseId: string; summary: string }[] = [];
+  /** Per broken rule, the smallest case that broke it (fewest request bytes, then earliest). */
+  readonly smallest = new Map<string, CaseRun>();
+  readonly perProperty: Record<string, number> = {};
+  cases = 0;
+  exchanges = 0;
+  faultCount = 0;
+  failing = 0;
+
+  add(r: CaseRun, k: Knowledge, entries: CatalogueEntry[]): void {
+    this.cases++;
+    count(this.perProperty, r.kase.property);
+    this.findings.add(r.findings, r.index);
+    for (const c of r.kase.inputClasses) count(this.coverage.inputClasses, c);
+    count(this.coverage.expectedOutcomes, r.kase.expected);
+    for (const x of r.exchanges) {
+      this.exchanges++;
+      const v = view(x);
+      this.fingerprint.add(v, k, r.index);
+      count(this.coverage.observedOutcomes, outcomeOf(x));
+      if (v.answer.kind === 'fault' || v.answer.kind === 'garbage' || v.answer.kind === 'throttled') {
+        this.faultCount++;
+        this.faults.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });
+        this.faults.sort((a, b) => a.index - b.index).splice(20);
+      }
+    }
+    const breaks = new Set(entries.filter((e) => r.findings.some((f) => f.ruleId === e.id && f.verdict === e.breaks)).map((e) => e.id));
+    if (r.findings.some((f) => f.verdict === 'FAIL')) this.failing++;
+    const size = (c: CaseRun) => c.exchanges.reduce((n, x) => n + x.request.body.length, 0);
+    for (const id of breaks) {
+      const held = this.smallest.get(id);
+      if (!held || size(r) < size(held) || (size(r) === size(held) && r.index < held.index)) this.smallest.set(id, r);
+    }
+  }
+}
+
 export async function run(o: RunOptions): Promise<RunResult> {
   const clock = o.clock ?? Date.now;
   const started = clock();
   const entries = selectRules(o.rules);
   const target = new Target(o.target, o.signal);
   const progress = o.onProgress ?? (() => {});
+  const acc = new Accumulator();
   let prepared: Prepared | undefined;
-  const runs: CaseRun[] = [];
   const counterexamples = new Map<string, Counterexample>();
   let budgetExhausted = false;
   let leftovers: string[] = [];
@@ -129,25 +176,24 @@ export async function run(o: RunOptions): Promise<RunResult> {
     const k = prepared.knowledge;
     if (prepared.capabilities.implemented && !prepared.capabilities.probeFault) {
       props = properties(k);
-      const cases = o.replay ? [await replayCase(props, o.replay)] : plan(props, o.seed, o.runs);
-      let done = 0;
-      let failing = 0;
-      await inParallel(cases.map((kase, index) => ({ kase, index })), o.target.concurrency, o.signal, async ({ kase, index }) => {
+      const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
+      const total = replayed ? 1 : props.length * o.runs;
+      const cases = replayed ? replayed.values() : planCases(props, o.seed, o.runs);
+      let index = 0;
+      await inParallel(cases, o.target.concurrency, o.signal, async (kase) => {
+        const mine = index++;
         if (budgetExhausted) return;
         try {
           const exchanges = await sendCase(target, kase.id, kase);
-          const findings = judgeCase(kase.id, exchanges, k, entries);
-          if (findings.some((f) => f.verdict === 'FAIL')) failing++;
-          runs.push({ index, kase, exchanges, findings });
+          acc.add({ index: mine, kase, exchanges, findings: judgeCase(kase.id, exchanges, k, entries) }, k, entries);
         } catch (e) {
           if (e instanceof BudgetExhausted) budgetExhausted = true;
           else throw e;
         }
-        progress({ phase: 'explore', done: ++done, total: cases.length, failing });
+        progress({ phase: 'explore', done: acc.cases, total, failing: acc.failing });
       });
-      runs.sort((a, b) => a.index - b.index);
       if (o.shrink !== false && !o.replay && !budgetExhausted) {
-        await shrinkAll(o, target, k, entries, props, runs, counterexamples, (done, total) => progress({ phase: 'shrink', done, total, failing }));
+        await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, (done, all) => progress({ phase: 'shrink', done, total: all, failing: acc.failing }));
       }
     }
   } finally {
@@ -161,21 +207,21 @@ export async function run(o: RunOptions): Promise<RunResult> {
     }
     target.close();
   }
-  return assemble(o, started, clock() - started, target, prepared!, entries, props, runs, counterexamples, budgetExhausted, leftovers);
+  return assemble(o, started, clock() - started, target, prepared!, entries, props, acc, counterexamples, budgetExhausted, leftovers);
 }
 
-/** The cases a run explores: `runs` per property, each from its own derived seed. */
-export function plan(props: Property[], seed: number, runs: number): Case[] {
-  const out: Case[] = [];
+/** The cases a run explores, made one at a time: `runs` per property, each from its own derived seed. */
+export function* planCases(props: Property[], seed: number, runs: number): Generator<Case> {
   for (const p of props) {
     for (let i = 0; i < runs; i++) {
       const s = caseSeed(seed, p.name, i);
       const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
-      out.push({ id: `${p.name}@${s}`, property: p.name, ...body });
+      yield { id: `${p.name}@${s}`, property: p.name, ...body };
     }
   }
-  return out;
 }
+
+export const plan = (props: Property[], seed: number, runs: number): Case[] => [...planCases(props, seed, runs)];
 
 async function replayCase(props: Property[], id: string): Promise<Case> {
   const { property, seed, path } = parseCaseId(id);
@@ -188,16 +234,15 @@ async function replayCase(props: Property[], id: string): Promise<Case> {
   return { id, property, ...captured };
 }
 
-async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: CatalogueEntry[], props: Property[], runs: CaseRun[],
+async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: CatalogueEntry[], props: Property[], smallest: Map<string, CaseRun>,
   out: Map<string, Counterexample>, progress: (done: number, total: number) => void): Promise<void> {
-  const broken = entries.filter((e) => e.rule.scope !== 'run' && runs.some((r) => r.findings.some((f) => f.ruleId === e.id && f.verdict === e.breaks)));
+  const broken = entries.filter((e) => e.rule.scope !== 'run' && smallest.has(e.id));
   let done = 0;
   for (const entry of broken) {
     if (o.signal?.aborted) return;
     progress(done++, broken.length);
     // Shrink the smallest failing case: fixed-size lists (exactly 100 digests) cannot shrink.
-    const size = (r: CaseRun) => r.exchanges.reduce((n, x) => n + x.request.body.length, 0);
-    const first = runs.filter((r) => r.findings.some((f) => f.ruleId === entry.id && f.verdict === entry.breaks)).sort((a, b) => size(a) - size(b) || a.index - b.index)[0]!;
+    const first = smallest.get(entry.id)!;
     const p = props.find((x) => x.name === first.kase.property)!;
     const { seed } = parseCaseId(first.kase.id);
     let last: { body: CaseBody; exchanges: Exchange[] } = { body: first.kase, exchanges: first.exchanges };
@@ -224,43 +269,35 @@ async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: C
 }
 
 function assemble(o: RunOptions, startedAt: number, durationMs: number, target: Target, prepared: Prepared, entries: CatalogueEntry[], props: Property[],
-  runs: CaseRun[], counterexamples: Map<string, Counterexample>, budgetExhausted: boolean, leftovers: string[]): RunResult {
+  acc: Accumulator, counterexamples: Map<string, Counterexample>, budgetExhausted: boolean, leftovers: string[]): RunResult {
   const k = prepared.knowledge;
-  const views: View[] = runs.flatMap((r) => r.exchanges.map(view));
-  const findings = [...runs.flatMap((r) => r.findings), ...judgeRun(views, k, entries)];
-  const faults = runs.flatMap((r) => r.exchanges).filter((x) => { const kind = readAnswer(x).kind; return kind === 'fault' || kind === 'garbage' || kind === 'throttled'; });
+  acc.findings.add(judgeRun(acc.fingerprint.tally, k, entries), Number.MAX_SAFE_INTEGER);
   const cap = prepared.capabilities;
   const ctx = {
     skipReasons: skipReasons(prepared, entries),
-    faults: faults.length + (cap.probeFault ? 1 : 0),
+    faults: acc.faultCount + (cap.probeFault ? 1 : 0),
     ...(cap.implemented ? {} : { notImplemented: cap.notImplementedEvidence ?? 'not implemented' }),
     ...(cap.probeFault ? { untestable: cap.probeFault } : {}),
   };
-  const folded = verdicts(entries, findings, ctx);
+  const folded = verdicts(entries, acc.findings, ctx);
   const byId = new Map(catalogue().map((e) => [e.id, e]));
+  const replay = (caseId: string, ruleId: string) => (o.replayCommand ? o.replayCommand(caseId, ruleId) : `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${ruleId}`);
   const rules: RuleResult[] = folded.map((v) => {
     const e = byId.get(v.ruleId)!;
     const r: RuleResult = { id: e.id, family: e.family, statement: e.statement, evidence: e.evidence, source: e.source, verdict: v.verdict, passed: v.passed, broken: v.broken, message: v.message };
     const cx = counterexamples.get(e.id);
+    const unshrunk = acc.smallest.get(e.id);
     if (cx) r.counterexample = cx;
-    else if ((v.verdict === 'FAIL' || v.verdict === 'DIVERGENT') && v.caseId) {
-      const runOf = runs.find((x) => x.kase.id === v.caseId);
-      if (runOf) r.counterexample = { caseId: runOf.kase.id, property: runOf.kase.property, inputClasses: runOf.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: runOf.exchanges,
-        replay: o.replayCommand ? o.replayCommand(runOf.kase.id, e.id) : `ecr-conformance run --seed ${o.seed} --replay ${runOf.kase.id} --rules ${e.id}` };
+    else if (unshrunk && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) {
+      r.counterexample = { caseId: unshrunk.kase.id, property: unshrunk.kase.property, inputClasses: unshrunk.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: unshrunk.exchanges, replay: replay(unshrunk.kase.id, e.id) };
     }
-    const examples = [...new Set(findings.filter((f) => f.ruleId === e.id && f.verdict === e.breaks && f.caseId).map((f) => f.caseId!))].slice(0, 5);
-    if (examples.length > 0) r.examples = examples;
+    if (v.examples.length > 0 && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) r.examples = v.examples;
     return r;
   });
   const counts = { PASS: 0, FAIL: 0, DIVERGENT: 0, NOT_IMPLEMENTED: 0, SKIPPED: 0, ERROR: 0 } as Record<Verdict, number>;
   for (const r of rules) counts[r.verdict]++;
-  const verdict: RunVerdict = !prepared.capabilities.implemented ? 'NOT_IMPLEMENTED' : counts.FAIL > 0 ? 'NOT_CONFORMANT' : counts.ERROR > 0 || ctx.faults > 0 ? 'UNTESTABLE' : 'CONFORMANT';
-  const coverage: RunResult['coverage'] = { inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {}, properties: props.map((p) => ({ name: p.name, about: p.about, cases: runs.filter((r) => r.kase.property === p.name).length })) };
-  for (const r of runs) {
-    for (const c of r.kase.inputClasses) count(coverage.inputClasses, c);
-    count(coverage.expectedOutcomes, r.kase.expected);
-    for (const x of r.exchanges) count(coverage.observedOutcomes, outcomeOf(x));
-  }
+  const verdict: RunVerdict = !cap.implemented ? 'NOT_IMPLEMENTED' : counts.FAIL > 0 ? 'NOT_CONFORMANT' : counts.ERROR > 0 || ctx.faults > 0 ? 'UNTESTABLE' : 'CONFORMANT';
+  const coverage = { ...acc.coverage, properties: props.map((p) => ({ name: p.name, about: p.about, cases: acc.perProperty[p.name] ?? 0 })) };
   const v = versions();
   return {
     schema: RESULT_SCHEMA,
@@ -279,12 +316,12 @@ function assemble(o: RunOptions, startedAt: number, durationMs: number, target: 
       interrupted: Boolean(o.signal?.aborted),
       budgetExhausted,
     },
-    summary: { verdict, counts, cases: runs.length, exchanges: views.length, faults: ctx.faults },
-    capabilities: prepared.capabilities,
+    summary: { verdict, counts, cases: acc.cases, exchanges: acc.exchanges, faults: ctx.faults },
+    capabilities: cap,
     rules,
-    fingerprint: fingerprint(views, k),
+    fingerprint: fingerprint(acc.fingerprint.tally),
     coverage,
-    faults: [...(cap.probeFault ? [{ caseId: 'probe', summary: cap.probeFault }] : []), ...faults.slice(0, 20).map((x) => ({ caseId: x.caseId, summary: readAnswer(x).summary }))],
+    faults: [...(cap.probeFault ? [{ caseId: 'probe', summary: cap.probeFault }] : []), ...acc.faults.map(({ caseId, summary }) => ({ caseId, summary }))],
     leftovers,
   };
 }

@@ -43,9 +43,10 @@ export interface SendResult {
 export function faultOf(e: unknown): { kind: TransportFault; message: string } {
   const err = e as NodeJS.ErrnoException;
   if (e instanceof BodyTooLarge) return { kind: 'too-large', message: err.message };
-  if (err.name === 'AbortError' || err.name === 'TimeoutError' || err.code === 'ETIMEDOUT' || /deadline/.test(err.message)) return { kind: 'timeout', message: err.message };
+  // The SDK names a reset 'TimeoutError' with code ECONNRESET: look at the code first.
   if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return { kind: 'refused', message: `${err.code}: ${err.message}` };
   if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /socket hang up/.test(err.message)) return { kind: 'reset', message: err.message };
+  if (err.name === 'AbortError' || err.name === 'TimeoutError' || err.code === 'ETIMEDOUT' || /deadline/.test(err.message)) return { kind: 'timeout', message: err.message };
   return { kind: 'other', message: err.message };
 }
 

@@ -1,5 +1,5 @@
 import { referenceFingerprintSpec } from '../../spec/index.ts';
-import { observe } from '../fingerprint.ts';
+import { observe, type Tally } from '../fingerprint.ts';
 import { broken, type ExchangeRule, held, type RunRule } from '../rule.ts';
 
 function pointRule(id: string, point: string): ExchangeRule {
@@ -27,22 +27,16 @@ export const repositoryNameModel = pointRule('fingerprint.repository-name-model'
 export const consistent: RunRule = {
   id: 'fingerprint.consistent',
   scope: 'run',
-  check(xs, k) {
-    const first = new Map<string, { choice: string; caseId: string }>();
-    const out: ReturnType<RunRule['check']> = [];
-    const reported = new Set<string>();
-    for (const x of xs) {
-      for (const o of observe(x, k)) {
-        const seen = first.get(o.point);
-        if (!seen) {
-          first.set(o.point, { choice: o.choice, caseId: x.exchange.caseId });
-        } else if (seen.choice !== o.choice && !reported.has(o.point)) {
-          reported.add(o.point);
-          out.push({ ...broken(`${o.point}: case ${seen.caseId} got ${seen.choice}, case ${x.exchange.caseId} got ${o.choice} (${o.detail})`), caseId: x.exchange.caseId });
-        }
-      }
-    }
-    for (const [point, seen] of first) if (!reported.has(point)) out.push({ ...held(`${point} always ${seen.choice}`), caseId: seen.caseId });
-    return out;
+  check(t: Tally) {
+    return Object.entries(t).map(([point, choices]) => {
+      const seen = Object.entries(choices).sort((a, b) => a[1].index - b[1].index);
+      const [firstChoice, first] = seen[0]!;
+      if (seen.length === 1) return { ...held(`${point} always ${firstChoice} (${first.count} times)`), caseId: first.caseId };
+      const [otherChoice, other] = seen[1]!;
+      return {
+        ...broken(`${point}: ${first.count} answer(s) chose ${firstChoice} (first in case ${first.caseId}), ${other.count} chose ${otherChoice} (first in case ${other.caseId}: ${other.detail})`),
+        caseId: other.caseId,
+      };
+    });
   },
 };

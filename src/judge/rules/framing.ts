@@ -21,7 +21,7 @@ export const requestId: ExchangeRule = {
     if (!judged(x) || !x.exchange.response) return [];
     const name = framing().requestIdHeader.value.toLowerCase();
     const id = x.exchange.response.headers[name];
-    return [id ? held(`${name}: ${id}`) : broken(`${x.answer.summary} has no ${framing().requestIdHeader.value} header`)];
+    return [id ? held(`${framing().requestIdHeader.value} present`) : broken(`${x.answer.summary} has no ${framing().requestIdHeader.value} header`)];
   },
 };
 

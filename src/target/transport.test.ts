@@ -1,0 +1,106 @@
+// Single exchanges scripted with nock: what the transports record, and how faults, throttles and
+// the budget are handled. No socket leaves the process.
+import nock from 'nock';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { catalogue } from '../judge/catalogue.ts';
+import { judgeCase } from '../judge/judge.ts';
+import { amzTarget } from '../spec/index.ts';
+import type { Knowledge } from '../model.ts';
+import { BudgetExhausted, Target, type TargetOptions } from './target.ts';
+
+const HOST = 'http://ecr.nock.test';
+const JSON_TYPE = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-1' };
+const D = `sha256:${'d'.repeat(64)}`;
+const K: Knowledge = { otherAccountId: '0', repositories: {}, missingRepositories: [] };
+const options = (o: Partial<TargetOptions> = {}): TargetOptions => ({ endpoint: HOST, region: 'us-east-1', timeoutMs: 2_000, rps: 0, maxRequests: 0, concurrency: 2, transport: 'sdk', ...o });
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const bcla = () => nock(HOST).post('/').matchHeader('x-amz-target', amzTarget('BatchCheckLayerAvailability'));
+
+describe('the SDK transport', () => {
+  it('records the bytes the SDK sent and the raw answer it parsed', async () => {
+    const answer = { layers: [{ layerDigest: D, layerAvailability: 'UNAVAILABLE' }], failures: [] };
+    bcla().reply(200, answer, JSON_TYPE);
+    const target = new Target(options());
+    const x = await target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } });
+    target.close();
+    expect(JSON.parse(x.request.body)).toEqual({ repositoryName: 'repo', layerDigests: [D] });
+    expect(x.request.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=<redacted>/);
+    expect(JSON.stringify(x.request.headers)).not.toMatch(/AKIA|Signature=[0-9a-f]{64}/);
+    expect(JSON.parse(x.response!.body)).toEqual(answer);
+    expect(x.sdk).toMatchObject({ outcome: 'output', status: 200, requestId: 'req-1' });
+  });
+
+  it('keeps what the SDK made of an error whose type is only in the header, and the judge fails it', async () => {
+    bcla().reply(400, { message: 'bad' }, { ...JSON_TYPE, 'x-amzn-errortype': 'InvalidParameterException:http://internal.amazon.com/' });
+    const target = new Target(options());
+    const x = await target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: [] } });
+    target.close();
+    expect(x.sdk).toMatchObject({ outcome: 'error', errorName: 'InvalidParameterException', fault: 'client', status: 400 });
+    const f = judgeCase('c', [x], K, catalogue()).find((y) => y.ruleId === 'framing.error-type');
+    expect(f).toMatchObject({ verdict: 'FAIL' });
+    expect(f!.message).toMatch(/only the x-amzn-ErrorType header/);
+  });
+
+  it('turns a reset connection into a transport fault', async () => {
+    bcla().replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const target = new Target(options());
+    const x = await target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } });
+    target.close();
+    expect(x.response).toBeUndefined();
+    expect(x.fault?.kind).toBe('reset');
+  });
+
+  it('sends what the SDK cannot express (a mistyped member) raw, signed', async () => {
+    let seen: { body: string; auth: string } | undefined;
+    bcla().reply(function (_uri, body) {
+      seen = { body: typeof body === 'string' ? body : JSON.stringify(body), auth: String(this.req.headers['authorization']) };
+      return [400, { __type: 'SerializationException', message: 'x' }, JSON_TYPE];
+    });
+    const target = new Target(options());
+    const x = await target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: 7 } });
+    target.close();
+    expect(seen!.body).toBe('{"repositoryName":"repo","layerDigests":7}');
+    expect(seen!.auth).toMatch(/^AWS4-HMAC-SHA256 Credential=\w+\/\d{8}\/us-east-1\/ecr\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+    expect(x.sdk).toBeUndefined();
+    expect(x.response?.status).toBe(400);
+  });
+});
+
+describe('the request gate', () => {
+  it('retries a throttle with backoff and never hands it to the judge', async () => {
+    bcla().times(2).reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, JSON_TYPE);
+    bcla().reply(200, { layers: [], failures: [] }, JSON_TYPE);
+    const target = new Target(options());
+    const x = await target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } });
+    target.close();
+    expect(x.response?.status).toBe(200);
+    expect(target.throttled).toBe(2);
+    expect(target.requestsUsed).toBe(3);
+  });
+
+  it('stops at the request budget', async () => {
+    bcla().times(2).reply(200, { layers: [], failures: [] }, JSON_TYPE);
+    const target = new Target(options({ maxRequests: 2 }));
+    const step = { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } };
+    await target.send('c', step);
+    await target.send('c', step);
+    await expect(target.send('c', step)).rejects.toBeInstanceOf(BudgetExhausted);
+    target.close();
+  });
+
+  it('spaces requests to the rate limit', async () => {
+    bcla().times(5).reply(200, { layers: [], failures: [] }, JSON_TYPE);
+    const target = new Target(options({ rps: 20, transport: 'raw' }));
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 5 }, () => target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } })));
+    target.close();
+    // Five requests at 20/s need at least four gaps of 50 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+});

@@ -1,0 +1,158 @@
+// The real binary: argv, environment, exit codes, the report on disk, and what never reaches it.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUTANTS } from '../src/registry/mutants.ts';
+import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
+import { RESULT_SCHEMA, type RunResult } from '../src/run/result.ts';
+import { operationSpec, specChecksum } from '../src/spec/index.ts';
+
+const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+
+interface Ran { code: number | null; stdout: string; stderr: string }
+function cli(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLEAN_ENV, AWS_EC2_METADATA_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'ecr-conformance-'));
+const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as RunResult;
+const oneLine = (s: string) => s.trim().split('\n');
+
+let registry: RunningRegistry;
+beforeAll(async () => { registry = await startRegistry(); });
+afterAll(async () => registry.close());
+
+describe.concurrent('ecr-conformance run', () => {
+  it('against the embedded registry: exit 0, a table, a versioned report with provenance', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--runs', '10', '--seed', '5', '--report-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^CONFORMANT: \d+ PASS/m);
+    const doc = report(dir);
+    expect(doc.schema).toBe(RESULT_SCHEMA);
+    expect(doc.provenance).toMatchObject({ seed: 5, runs: 10, node: process.version, spec: { checksum: specChecksum() }, target: { kind: 'embedded', description: 'embedded reference registry' }, sdk: { version: '3.1169.0' } });
+    expect(doc.provenance.requests.used).toBeGreaterThan(doc.summary.exchanges);
+    expect(doc.rules).toHaveLength(39);
+  });
+
+  it('against a mutant: exit 1 and a replay command that reproduces the counterexample', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--mutant', 'drop-absent', '--runs', '20', '--seed', '3', '--report-dir', dir]);
+    expect(r.code).toBe(1);
+    const replay = /partition\.complete: npx ecr-conformance (run .*)$/m.exec(r.stdout)?.[1];
+    expect(replay).toBeDefined();
+    const again = tmp();
+    const r2 = await cli([...replay!.split(' '), '--report-dir', again]);
+    expect(r2.code).toBe(1);
+    const doc = report(again);
+    expect(doc.summary.cases).toBe(1);
+    expect(doc.rules.map((x) => [x.id, x.verdict])).toEqual([['partition.complete', 'FAIL']]);
+    expect(doc.rules[0]!.counterexample!.exchanges[0]!.request.body).toBe(report(dir).rules.find((x) => x.id === 'partition.complete')!.counterexample!.exchanges[0]!.request.body);
+  });
+
+  it('an unknown rule id: one line, exit 2, no report', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--rules', 'framing.*,nonsense.rule', '--report-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(['ecr-conformance: unknown rule id or pattern: nonsense.rule (ecr-conformance rules lists them)']);
+    expect(existsSync(join(dir, 'conformance.json'))).toBe(false);
+  });
+
+  it('an unknown flag: exit 2 without a stack trace', async () => {
+    const r = await cli(['run', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unreachable endpoint: one line, exit 3, no report', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--endpoint', 'http://127.0.0.1:9', '--report-dir', dir]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+    expect(existsSync(join(dir, 'conformance.json'))).toBe(false);
+  });
+
+  it('honours AWS_ENDPOINT_URL_ECR, and no credential reaches the report or the output', async () => {
+    const dir = tmp();
+    // A broken target, so that the report carries counterexamples with their signed requests.
+    const broken = await startRegistry({ hooks: MUTANTS.find((m) => m.id === 'drop-absent')!.hooks! });
+    const canary = { AWS_ACCESS_KEY_ID: 'AKIACANARY0000000001', AWS_SECRET_ACCESS_KEY: 'canary-secret-do-not-print', AWS_SESSION_TOKEN: 'canary-session-token-xyz' };
+    const r = await cli(['run', '--runs', '5', '--seed', '9', '--report-dir', dir], { AWS_ENDPOINT_URL_ECR: broken.endpoint, ...canary });
+    await broken.close();
+    expect(r.code).toBe(1);
+    const text = readFileSync(join(dir, 'conformance.json'), 'utf8');
+    expect(report(dir).provenance.target).toMatchObject({ kind: 'endpoint', description: broken.endpoint });
+    for (const secret of Object.values(canary)) {
+      expect(text).not.toContain(secret);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    expect(text).toMatch(/Credential=<redacted>/);
+  });
+
+  it('stops on SIGINT, removes what it created, exits 130 with a report marked interrupted', async () => {
+    const target = await startRegistry();
+    const dir = tmp();
+    try {
+      const r = await cli(['run', '--endpoint', target.endpoint, '--runs', '100000', '--seed', '1', '--concurrency', '2', '--report-dir', dir], {}, (child) => {
+        const poll = setInterval(() => {
+          if (target.store.list(target.store.accountId).length === 2) { clearInterval(poll); setTimeout(() => child.kill('SIGINT'), 300); }
+        }, 50);
+      });
+      expect(r.code).toBe(130);
+      expect(target.store.list(target.store.accountId)).toEqual([]);
+      expect(report(dir).provenance.interrupted).toBe(true);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe.concurrent('ecr-conformance check', () => {
+  const example = operationSpec().examples[0]!;
+
+  it('answers the CLI page example with its documented output, then the rules that apply', async () => {
+    const r = await cli(['check', '--repository-name', example.request.repositoryName, '--layer-digests', ...example.request.layerDigests]);
+    expect(r.code).toBe(0);
+    const [answer] = r.stdout.split('\nrules that apply:\n');
+    expect(answer!.trim()).toBe(JSON.stringify(example.response, null, 4));
+    expect(r.stdout).toMatch(/PASS\s+classify\.present/);
+    expect(r.stdout).not.toMatch(/FAIL/);
+  });
+
+  it('prints the input and output skeletons without sending anything', async () => {
+    const input = await cli(['check', '--generate-cli-skeleton']);
+    expect(JSON.parse(input.stdout)).toEqual({ registryId: '', repositoryName: '', layerDigests: [''] });
+    const output = await cli(['check', '--generate-cli-skeleton', 'output']);
+    expect(Object.keys(JSON.parse(output.stdout))).toEqual(['layers', 'failures']);
+  });
+
+  it('reads --cli-input-yaml, lets flags override it, and reports an error as the CLI does', async () => {
+    const r = await cli(['check', '--cli-input-yaml', 'repositoryName: cluster-autoscaler\nlayerDigests: ["x"]', '--repository-name', 'Bad_Name']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^An error occurred \(InvalidParameterException\) when calling the BatchCheckLayerAvailability operation: .*repositoryName/);
+    expect(r.stdout).toMatch(/PASS\s+validate\.repository-name-pattern/);
+  });
+
+  it('missing arguments and bad input files get one line and exit 2', async () => {
+    const missing = await cli(['check', '--repository-name', 'x']);
+    expect(missing.code).toBe(2);
+    expect(oneLine(missing.stderr)).toEqual(['ecr-conformance: the following arguments are required: --layer-digests']);
+    const bad = await cli(['check', '--cli-input-json', 'file:///nonexistent/input.json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/cannot read \/nonexistent\/input.json: ENOENT/);
+  });
+});
