@@ -6,7 +6,7 @@ import { UsageError, UserError, EXIT } from './errors.ts';
 import { registerCheck } from './cli/check-command.ts';
 import { registerRun } from './cli/run-command.ts';
 import { catalogue } from './judge/catalogue.ts';
-import { MUTANTS } from './registry/mutants.ts';
+import { MUTANTS, mutant } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
 
 const program = new Command('ecr-conformance')
@@ -52,14 +52,18 @@ behaviourOptions(
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0 picks a free one)', port, 0)
     .option('--preload-example', 'load the AWS CLI page example: repository cluster-autoscaler with its documented layer')
-    .option('--account-id <id>', 'the account id callers are taken to be (the default registryId)', '123456789012'),
+    .option('--account-id <id>', 'the account id callers are taken to be (the default registryId)', '123456789012')
+    .option('--mutant <id>', 'serve a mutant that breaks one behaviour (ecr-conformance mutants lists them)'),
 ).action(async (opts: Record<string, unknown>) => {
+  const m = typeof opts['mutant'] === 'string' ? mutant(opts['mutant']) : undefined;
+  if (opts['mutant'] !== undefined && !m) throw new UsageError(`unknown mutant '${String(opts['mutant'])}' (ecr-conformance mutants lists them)`);
   const registry = await startRegistry({
+    ...(m?.hooks ? { hooks: m.hooks } : {}),
     host: opts['host'] as string,
     port: opts['port'] as number,
     accountId: opts['accountId'] as string,
     preloadExample: Boolean(opts['preloadExample']),
-    behaviour: pickBehaviour(opts),
+    behaviour: { ...m?.behaviour, ...pickBehaviour(opts) },
   });
   process.stdout.write(`ecr-conformance reference registry listening on ${registry.endpoint}\n`);
   process.stdout.write(`  try: AWS_ENDPOINT_URL_ECR=${registry.endpoint} aws ecr batch-check-layer-availability --repository-name cluster-autoscaler --layer-digests sha256:...\n`);

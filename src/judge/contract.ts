@@ -20,9 +20,25 @@ export interface RequestAnalysis {
   newModelOnlyName: boolean;
 }
 
-const patternsOf = () => operationSpec().input.repositoryName.patterns.map((p) => ({ model: p.model, re: new RegExp(p.value) }));
+/** Compiled once: the judge runs these on every exchange. */
+let compiled: { names: RegExp[]; registryId: RegExp; lenient: RegExp; canonical: RegExp } | undefined;
+const patterns = () => (compiled ??= {
+  names: operationSpec().input.repositoryName.patterns.map((p) => new RegExp(p.value)),
+  registryId: new RegExp(operationSpec().input.registryId.pattern.value),
+  lenient: new RegExp(operationSpec().output.layer.layerDigestPattern.value),
+  canonical: new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value),
+});
 
+const analysed = new WeakMap<Sent, RequestAnalysis>();
+
+/** Which documented constraints a sent request breaks (memoized per request). */
 export function analyseRequest(sent: Sent): RequestAnalysis {
+  let a = analysed.get(sent);
+  if (!a) analysed.set(sent, (a = analyse(sent)));
+  return a;
+}
+
+function analyse(sent: Sent): RequestAnalysis {
   const input = operationSpec().input;
   const v = new Set<Violation>();
   const json = sent.json;
@@ -33,7 +49,7 @@ export function analyseRequest(sent: Sent): RequestAnalysis {
   const registryId = member('registryId');
   if (registryId !== undefined && registryId !== null) {
     if (typeof registryId !== 'string') v.add('wrong-type');
-    else if (!new RegExp(input.registryId.pattern.value).test(registryId)) v.add('registry-id');
+    else if (!patterns().registryId.test(registryId)) v.add('registry-id');
   }
 
   const name = member('repositoryName');
@@ -41,7 +57,7 @@ export function analyseRequest(sent: Sent): RequestAnalysis {
   else if (typeof name !== 'string') v.add('wrong-type');
   else if (name.length < input.repositoryName.minLength.value || name.length > input.repositoryName.maxLength.value) v.add('repository-name-length');
   else {
-    const results = patternsOf().map((p) => p.re.test(name));
+    const results = patterns().names.map((re) => re.test(name));
     if (!results.some(Boolean)) v.add('repository-name-pattern');
     else if (!results[0] && results[results.length - 1]) newModelOnlyName = true;
   }
@@ -61,8 +77,8 @@ export type DigestKind = 'empty' | 'malformed' | 'grey' | 'canonical';
 
 export function digestKind(digest: string): DigestKind {
   if (digest === '') return 'empty';
-  if (!new RegExp(operationSpec().output.layer.layerDigestPattern.value).test(digest)) return 'malformed';
-  if (!new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value).test(digest)) return 'grey';
+  if (!patterns().lenient.test(digest)) return 'malformed';
+  if (!patterns().canonical.test(digest)) return 'grey';
   return 'canonical';
 }
 

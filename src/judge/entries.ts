@@ -7,7 +7,25 @@ export interface Entry {
   item: Record<string, unknown>;
 }
 
-export function entries(x: View): Entry[] {
+const cache = new WeakMap<View, { all: Entry[]; byDigest: Map<string, Entry[]> }>();
+
+function index(x: View) {
+  let c = cache.get(x);
+  if (!c) {
+    const all = collect(x);
+    const byDigest = new Map<string, Entry[]>();
+    for (const e of all) byDigest.set(e.digest, [...(byDigest.get(e.digest) ?? []), e]);
+    cache.set(x, (c = { all, byDigest }));
+  }
+  return c;
+}
+
+/** Every entry of a successful answer that names a digest (memoized per view). */
+export const entries = (x: View): Entry[] => index(x).all;
+
+export const entriesFor = (x: View, digest: string): Entry[] => index(x).byDigest.get(digest) ?? [];
+
+function collect(x: View): Entry[] {
   if (x.answer.kind !== 'success') return [];
   const body = x.answer.json as Record<string, unknown> | null;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
@@ -24,7 +42,6 @@ export function entries(x: View): Entry[] {
   return out;
 }
 
-export const entriesFor = (x: View, digest: string) => entries(x).filter((e) => e.digest === digest);
 
 /** What a digest got, as one string: the same answer gives the same signature. */
 export function signature(x: View, digest: string): string {

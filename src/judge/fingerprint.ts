@@ -22,7 +22,18 @@ function choiceOfAbsent(x: View, d: string): string | undefined {
   return undefined;
 }
 
+const observed = new WeakMap<View, { k: Knowledge; out: Observation[] }>();
+
+/** The fingerprint observations of one exchange (memoized: six rules and the tally ask for them). */
 export function observe(x: View, k: Knowledge): Observation[] {
+  const hit = observed.get(x);
+  if (hit && hit.k === k) return hit.out;
+  const out = computeObservations(x, k);
+  observed.set(x, { k, out });
+  return out;
+}
+
+function computeObservations(x: View, k: Knowledge): Observation[] {
   const out: Observation[] = [];
   const a = analyseRequest(x.sent);
   if (a.newModelOnlyName && a.violations.length === 0 && (x.answer.kind === 'success' || x.answer.kind === 'error')) {

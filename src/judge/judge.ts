@@ -3,7 +3,7 @@ import type { Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import type { Outcome } from './rule.ts';
 import type { Tally } from './fingerprint.ts';
-import { view } from './view.ts';
+import { view, type View } from './view.ts';
 
 function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined): Finding {
   const finding: Finding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
@@ -23,7 +23,10 @@ function safely(entry: CatalogueEntry, caseId: string | undefined, run: () => (O
 
 /** Exchange- and case-scope findings for the exchanges of one case. */
 export function judgeCase(caseId: string, exchanges: Exchange[], k: Knowledge, entries: CatalogueEntry[]): Finding[] {
-  const views = exchanges.map(view);
+  return judgeViews(caseId, exchanges.map(view), k, entries);
+}
+
+export function judgeViews(caseId: string, views: View[], k: Knowledge, entries: CatalogueEntry[]): Finding[] {
   const out: Finding[] = [];
   for (const entry of entries) {
     const rule = entry.rule;

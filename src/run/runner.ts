@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { catalogue, selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
 import { fingerprint, FingerprintTally } from '../judge/fingerprint.ts';
-import { FindingTally, judgeCase, judgeRun, verdicts } from '../judge/judge.ts';
-import { readAnswer, view } from '../judge/view.ts';
+import { FindingTally, judgeCase, judgeRun, judgeViews, verdicts } from '../judge/judge.ts';
+import { readAnswer, view, type View } from '../judge/view.ts';
 import { properties, type CaseBody, type Property } from '../generate/properties.ts';
 import type { Case, Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import { specChecksum } from '../spec/index.ts';
@@ -32,6 +32,8 @@ export interface RunOptions {
   shrinkTimeMs?: number;
   signal?: AbortSignal;
   onProgress?: (p: { phase: 'setup' | 'explore' | 'shrink' | 'cleanup'; done: number; total: number; failing: number }) => void;
+  /** Sees every exchange of the exploration as it completes (for logs and recordings). */
+  onExchange?: (x: Exchange) => void;
   /** Builds the command that replays a case; the CLI knows its own flags. */
   replayCommand?: (caseId: string, ruleId: string) => string;
   clock?: () => number;
@@ -42,6 +44,7 @@ interface CaseRun {
   kase: Case;
   exchanges: Exchange[];
   findings: Finding[];
+  views?: View[];
 }
 
 /** fast-check's shrink path with runs written as value*count: 0:0:0:1 → 0*3:1. */
@@ -133,9 +136,9 @@ class Accumulator {
     this.findings.add(r.findings, r.index);
     for (const c of r.kase.inputClasses) count(this.coverage.inputClasses, c);
     count(this.coverage.expectedOutcomes, r.kase.expected);
-    for (const x of r.exchanges) {
+    for (const [i, x] of r.exchanges.entries()) {
       this.exchanges++;
-      const v = view(x);
+      const v = r.views?.[i] ?? view(x);
       this.fingerprint.add(v, k, r.index);
       count(this.coverage.observedOutcomes, outcomeOf(x));
       if (v.answer.kind === 'fault' || v.answer.kind === 'garbage' || v.answer.kind === 'throttled') {
@@ -149,7 +152,7 @@ class Accumulator {
     const size = (c: CaseRun) => c.exchanges.reduce((n, x) => n + x.request.body.length, 0);
     for (const id of breaks) {
       const held = this.smallest.get(id);
-      if (!held || size(r) < size(held) || (size(r) === size(held) && r.index < held.index)) this.smallest.set(id, r);
+      if (!held || size(r) < size(held) || (size(r) === size(held) && r.index < held.index)) this.smallest.set(id, { ...r, views: [] });
     }
   }
 }
@@ -185,7 +188,9 @@ export async function run(o: RunOptions): Promise<RunResult> {
         if (budgetExhausted) return;
         try {
           const exchanges = await sendCase(target, kase.id, kase);
-          acc.add({ index: mine, kase, exchanges, findings: judgeCase(kase.id, exchanges, k, entries) }, k, entries);
+          if (o.onExchange) for (const x of exchanges) o.onExchange(x);
+          const views = exchanges.map(view);
+          acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries);
         } catch (e) {
           if (e instanceof BudgetExhausted) budgetExhausted = true;
           else throw e;

@@ -7,7 +7,7 @@ export interface ClientOptions {
   /** Omit for real ECR (the SDK resolves the regional endpoint). */
   endpoint?: string;
   region?: string;
-  /** Omit to use the default credential chain. */
+  /** Omit for dummy credentials with an endpoint, or the default credential chain without one. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   timeoutMs?: number;
 }
@@ -21,7 +21,7 @@ export function makeEcrClient(options: ClientOptions = {}): ECRClient {
     region: options.region ?? 'us-east-1',
     maxAttempts: 1,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
     requestHandler: new NodeHttpHandler({ connectionTimeout: timeout, requestTimeout: timeout }),
   });
 }

@@ -1,0 +1,86 @@
+// Benchmark (not a test): the suite's speed beside the bare cost of the same HTTP calls, all
+// measured in this one run against the same embedded registry, printed as ratios; then the peak
+// memory of a large run. Usage: npm run bench [-- --big-cases 100000]
+import { request as httpRequest, Agent } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
+import { startRegistry } from '../src/registry/server.ts';
+import { run } from '../src/run/runner.ts';
+import { amzTarget } from '../src/spec/index.ts';
+import { makeEcrClient } from '../src/target/client.ts';
+import { createRepository } from '../src/target/seed.ts';
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CONCURRENCY = 16;
+const BIG = arg('--big-cases', 100_000);
+
+async function pool(n: number, width: number, fn: (i: number) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => { while (next < n) await fn(next++); }));
+}
+
+const registry = await startRegistry();
+await createRepository(makeEcrClient({ endpoint: registry.endpoint }), { repositoryName: 'bench' });
+
+// 1. A default run (150 cases per property), through each transport; a first run warms up.
+const suite = async (transport: 'sdk' | 'raw', sent: string[] = []) => {
+  const t = performance.now();
+  const r = await run({ onExchange: (x) => sent.push(x.request.body), kind: 'embedded', seed: 1, runs: 150, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport } });
+  return { result: r, seconds: (performance.now() - t) / 1000, sent };
+};
+await suite('sdk');
+const viaSdk = await suite('sdk');
+const viaRaw = await suite('raw');
+const sent = viaSdk.sent;
+const requests = sent.length;
+let started = performance.now();
+
+// 2. The same requests as bare SDK calls (those the SDK can express; the rest as they were sent).
+// The run's repositories are gone by now, so every call is answered from the 'bench' repository.
+const client = makeEcrClient({ endpoint: registry.endpoint });
+const bodies = sent.map((b) => b.replace(/"repositoryName":"ecr-conformance-[^"]*"/, '"repositoryName":"bench"'));
+const inputs = bodies.map((b) => { try { return JSON.parse(b) as { repositoryName: string; layerDigests: string[] }; } catch { return undefined; } });
+started = performance.now();
+await pool(inputs.length, CONCURRENCY, (i) => client.send(new BatchCheckLayerAvailabilityCommand(inputs[i] ?? { repositoryName: 'bench', layerDigests: [] })).catch(() => undefined));
+const sdkSeconds = (performance.now() - started) / 1000;
+
+// 3. The same number of raw keep-alive HTTP requests.
+const url = new URL(registry.endpoint);
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+started = performance.now();
+await pool(bodies.length, CONCURRENCY, (i) => new Promise<void>((resolve, reject) => {
+  const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': amzTarget('BatchCheckLayerAvailability'), 'content-length': String(Buffer.byteLength(bodies[i]!)) };
+  const req = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers, agent }, (res) => { res.resume(); res.on('end', () => resolve()); });
+  req.on('error', reject);
+  req.end(bodies[i]);
+}));
+const rawSeconds = (performance.now() - started) / 1000;
+agent.destroy();
+client.destroy();
+
+const rate = (n: number, s: number) => n / s;
+const sdkRate = rate(requests, sdkSeconds);
+const rawRate = rate(requests, rawSeconds);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+for (const [name, s] of [['sdk', viaSdk], ['raw', viaRaw]] as const) {
+  const exchanges = s.sent.length;
+  console.log(`default run, ${name} transport: ${s.result.summary.cases} cases, ${exchanges} exchanges in ${s.seconds.toFixed(2)} s (setup and cleanup included) → ${rate(s.result.summary.cases, s.seconds).toFixed(0)} cases/s, ${rate(exchanges, s.seconds).toFixed(0)} requests/s; ${(rate(exchanges, s.seconds) / sdkRate).toFixed(2)} × bare SDK, ${(rate(exchanges, s.seconds) / rawRate).toFixed(2)} × raw HTTP (${s.result.summary.verdict})`);
+}
+console.log(`the same requests as bare SDK calls: ${requests} in ${sdkSeconds.toFixed(2)} s → ${sdkRate.toFixed(0)} requests/s`);
+console.log(`the same bodies as raw keep-alive HTTP: ${requests} in ${rawSeconds.toFixed(2)} s → ${rawRate.toFixed(0)} requests/s`);
+
+// 4. Peak memory of a large run.
+if (BIG > 0) {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  const runs = Math.ceil(BIG / 9);
+  started = performance.now();
+  const big = await run({ kind: 'embedded', seed: 2, runs, shrink: false, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
+  clearInterval(sampler);
+  console.log(`large run: ${big.summary.cases} cases in ${((performance.now() - started) / 1000).toFixed(0)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${big.summary.verdict})`);
+}
+await registry.close();
