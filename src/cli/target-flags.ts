@@ -28,7 +28,7 @@ export function addTargetFlags(cmd: Command): Command {
     .option('--region <region>', 'AWS region (also AWS_REGION, AWS_DEFAULT_REGION)')
     .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
     .option('--rps <n>', 'requests per second across the run (default: none for an endpoint, 10 for --aws; the ECR quota is 1,000/s)', positiveInt('--rps'))
-    .option('--max-requests <n>', 'hard budget of HTTP requests, setup and cleanup included (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
+    .option('--max-requests <n>', 'hard budget of HTTP requests, setup included; cleanup may pass it (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
     .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'))
     .addOption(new Option('--transport <kind>', 'sdk: send through @aws-sdk/client-ecr (raw HTTP only for what it cannot send); raw: signed HTTP for everything').choices(['sdk', 'raw']).default('sdk'))
     .option('--mutant <id>', 'with the embedded registry: run against one of its mutants instead (ecr-conformance mutants lists them)');

@@ -205,6 +205,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
     progress({ phase: 'cleanup', done: 0, total: 1, failing: 0 });
     if (prepared) {
       try {
+        target.liftBudgetForCleanup();
         leftovers = await cleanup(target, prepared.created);
       } catch (e) {
         leftovers = prepared.created.map((n) => `${n} (${(e as Error).message})`);

@@ -66,6 +66,7 @@ export class Target {
   private readonly raw: RawTransport;
   private readonly sdk: SdkTransport;
   private nextSlot = 0;
+  private budgetLifted = false;
 
   constructor(private readonly o: TargetOptions, readonly signal?: AbortSignal) {
     const explicit = o.credentials;
@@ -86,7 +87,7 @@ export class Target {
 
   /** Waits for the rate limit and takes one request from the budget. */
   async gate(): Promise<void> {
-    if (this.o.maxRequests > 0 && this.requestsUsed >= this.o.maxRequests) throw new BudgetExhausted(this.o.maxRequests);
+    if (this.o.maxRequests > 0 && !this.budgetLifted && this.requestsUsed >= this.o.maxRequests) throw new BudgetExhausted(this.o.maxRequests);
     this.requestsUsed++;
     if (this.o.rps > 0) {
       const now = Date.now();
@@ -122,6 +123,14 @@ export class Target {
       const retryAfter = Number(res.headers['retry-after']);
       await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.min(5000, 200 * 2 ** attempt), this.signal);
     }
+  }
+
+  /**
+   * Cleanup must never be refused: deleting what the run created takes one request per repository,
+   * counted but allowed past the budget (and still rate-limited).
+   */
+  liftBudgetForCleanup(): void {
+    this.budgetLifted = true;
   }
 
   close(): void {
