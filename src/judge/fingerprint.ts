@@ -94,7 +94,22 @@ export type Tally = Record<string, Record<string, { count: number; index: number
 
 /** Accumulates observations case by case, in constant memory, independent of arrival order. */
 export class FingerprintTally {
-  readonly tally: Tally = {};
+  constructor(readonly tally: Tally = {}) {}
+
+  /** Folds another run's tally in (shards of one run). */
+  merge(other: Tally): void {
+    for (const [point, choices] of Object.entries(other)) {
+      const mine = (this.tally[point] ??= {});
+      for (const [choice, c] of Object.entries(choices)) {
+        const seen = mine[choice];
+        if (!seen) mine[choice] = { ...c };
+        else {
+          seen.count += c.count;
+          if (c.index < seen.index) Object.assign(seen, { index: c.index, caseId: c.caseId, detail: c.detail });
+        }
+      }
+    }
+  }
 
   add(x: View, k: Knowledge, index: number): void {
     for (const o of observe(x, k)) {

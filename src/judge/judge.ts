@@ -46,7 +46,7 @@ export function judgeRun(t: Tally, k: Knowledge, entries: CatalogueEntry[]): Fin
   return out;
 }
 
-interface RuleTally {
+export interface RuleTally {
   passed: number;
   broken: number;
   /** The passing finding of the earliest case: reports stay the same whatever order cases finish in. */
@@ -61,6 +61,38 @@ interface RuleTally {
 /** Folds findings case by case in constant memory; the result does not depend on arrival order. */
 export class FindingTally {
   private readonly rules = new Map<string, RuleTally>();
+
+  /** A plain object that a report can carry and `merge` can fold again. */
+  toJSON(): Record<string, RuleTally> {
+    return Object.fromEntries(this.rules);
+  }
+
+  static from(json: Record<string, RuleTally>): FindingTally {
+    const t = new FindingTally();
+    for (const [id, r] of Object.entries(json)) t.rules.set(id, structuredClone(r));
+    return t;
+  }
+
+  /** Folds another tally in, as if its cases had been added here (shards of one run). */
+  merge(other: FindingTally): void {
+    for (const [id, o] of other.rules) {
+      const t = this.rules.get(id);
+      if (!t) { this.rules.set(id, structuredClone(o)); continue; }
+      t.passed += o.passed;
+      t.broken += o.broken;
+      if (o.firstPass && (!t.firstPass || o.firstPass.index < t.firstPass.index)) t.firstPass = o.firstPass;
+      if (o.firstError && (!t.firstError || o.firstError.index < t.firstError.index)) t.firstError = o.firstError;
+      if (o.firstBroken && (!t.firstBroken || o.firstBroken.index < t.firstBroken.index || (o.firstBroken.index === t.firstBroken.index && o.firstBroken.finding.verdict === 'FAIL'))) t.firstBroken = o.firstBroken;
+      t.examples = [...t.examples, ...o.examples.filter((e) => !t.examples.some((x) => x.caseId === e.caseId))].sort((a, b) => a.index - b.index).slice(0, 5);
+    }
+  }
+
+  /** Drops what run-scope rules said, so they can be judged again over a merged fingerprint. */
+  without(ruleIds: string[]): FindingTally {
+    const t = FindingTally.from(this.toJSON());
+    for (const id of ruleIds) t.rules.delete(id);
+    return t;
+  }
 
   add(findings: Finding[], index: number): void {
     for (const f of findings) {

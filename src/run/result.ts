@@ -1,6 +1,7 @@
 // The run result: the versioned JSON document every report is rendered from.
 import type { Exchange, Verdict } from '../model.ts';
-import type { FingerprintPoint } from '../judge/fingerprint.ts';
+import type { FingerprintPoint, Tally } from '../judge/fingerprint.ts';
+import type { RuleTally } from '../judge/judge.ts';
 import type { Capabilities } from './setup.ts';
 
 export const RESULT_SCHEMA = 'ecr-conformance/run-result@1';
@@ -34,6 +35,31 @@ export interface RuleResult {
   examples?: string[];
 }
 
+export interface RunReplayOptions {
+  endpoint?: string;
+  mutant?: string;
+  repository?: string;
+  present?: { digest: string; size?: number }[];
+  accountId?: string;
+}
+
+/** The machine part of a result: enough to merge shards into what one run would have found. */
+export interface RunTallies {
+  findings: Record<string, RuleTally>;
+  fingerprint: Tally;
+  perProperty: Record<string, number>;
+  inputClasses: Record<string, number>;
+  expectedOutcomes: Record<string, number>;
+  observedOutcomes: Record<string, number>;
+  faults: { index: number; caseId: string; summary: string }[];
+  faultCount: number;
+  cases: number;
+  exchanges: number;
+  /** Per broken rule, the size and index of the case its counterexample was shrunk from. */
+  smallest: Record<string, { size: number; index: number }>;
+  skipReasons: Record<string, string>;
+}
+
 export interface RunResult {
   schema: typeof RESULT_SCHEMA;
   provenance: {
@@ -50,6 +76,10 @@ export interface RunResult {
     requests: { used: number; budget: number; throttled: number; rps: number };
     interrupted: boolean;
     budgetExhausted: boolean;
+    /** What replay needs to rebuild the same target knowledge. */
+    options: RunReplayOptions;
+    /** This run's share of the cases (`--shard I/N`), or how many shards were merged into it. */
+    shard?: { index: number; count: number } | { merged: number; count: number };
   };
   summary: {
     verdict: RunVerdict;
@@ -71,4 +101,5 @@ export interface RunResult {
   faults: { caseId: string; summary: string }[];
   /** What the run created on the target and could not remove. */
   leftovers: string[];
+  tallies: RunTallies;
 }

@@ -1,19 +1,18 @@
 // The runner: prepares the target, explores every property in parallel, judges, shrinks each
 // broken rule's first counterexample in sequence, and returns the run result. It never exits.
 import fc from 'fast-check';
-import { catalogue, selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
-import { fingerprint, FingerprintTally } from '../judge/fingerprint.ts';
-import { FindingTally, judgeCase, judgeRun, judgeViews, verdicts } from '../judge/judge.ts';
+import { selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
+import { FingerprintTally } from '../judge/fingerprint.ts';
+import { FindingTally, judgeCase, judgeViews } from '../judge/judge.ts';
 import { readAnswer, view, type View } from '../judge/view.ts';
 import { properties, type CaseBody, type Property } from '../generate/properties.ts';
-import type { Case, Exchange, Finding, Knowledge, Verdict } from '../model.ts';
-import { specChecksum } from '../spec/index.ts';
+import type { Case, Exchange, Finding, Knowledge } from '../model.ts';
 import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
 import { UsageError } from '../errors.ts';
-import { RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunVerdict } from './result.ts';
+import { assembleResult } from './assemble.ts';
+import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
 import { caseSeed } from './seeds.ts';
 import { cleanup, prepare, type Prepared } from './setup.ts';
-import { versions } from './versions.ts';
 
 export interface RunOptions {
   target: TargetOptions;
@@ -27,6 +26,10 @@ export interface RunOptions {
   accountId?: string;
   /** A case id (property@seed[:path]) to send alone instead of exploring. */
   replay?: string;
+  /** Run only the cases whose global index is congruent to index-1 modulo count. */
+  shard?: { index: number; count: number };
+  /** Recorded in the report so that `replay` can rebuild the same target knowledge. */
+  replayOptions?: RunReplayOptions;
   shrink?: boolean;
   /** Wall-time bound for shrinking one rule's counterexample. */
   shrinkTimeMs?: number;
@@ -120,7 +123,7 @@ const count = (into: Record<string, number>, key: string) => { into[key] = (into
 class Accumulator {
   readonly findings = new FindingTally();
   readonly fingerprint = new FingerprintTally();
-  readonly coverage: RunResult['coverage'] = { inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {}, properties: [] };
+  readonly coverage = { inputClasses: {} as Record<string, number>, expectedOutcomes: {} as Record<string, number>, observedOutcomes: {} as Record<string, number> };
   readonly faults: { index: number; caseId: string; summary: string }[] = [];
   /** Per broken rule, the smallest case that broke it (fewest request bytes, then earliest). */
   readonly smallest = new Map<string, CaseRun>();
@@ -147,15 +150,24 @@ class Accumulator {
         this.faults.sort((a, b) => a.index - b.index).splice(20);
       }
     }
-    const breaks = new Set(entries.filter((e) => r.findings.some((f) => f.ruleId === e.id && f.verdict === e.breaks)).map((e) => e.id));
+    const breaks = new Set(entries.filter((e) => e.scope !== 'run' && r.findings.some((f) => f.ruleId === e.id && f.verdict === e.breaks)).map((e) => e.id));
     if (r.findings.some((f) => f.verdict === 'FAIL')) this.failing++;
-    const size = (c: CaseRun) => c.exchanges.reduce((n, x) => n + x.request.body.length, 0);
     for (const id of breaks) {
       const held = this.smallest.get(id);
-      if (!held || size(r) < size(held) || (size(r) === size(held) && r.index < held.index)) this.smallest.set(id, { ...r, views: [] });
+      if (!held || sizeOf(r) < sizeOf(held) || (sizeOf(r) === sizeOf(held) && r.index < held.index)) this.smallest.set(id, { ...r, views: [] });
     }
   }
+
+  tallies(skipReasons: Record<string, string>): RunTallies {
+    return {
+      findings: this.findings.toJSON(), fingerprint: this.fingerprint.tally, perProperty: this.perProperty,
+      ...this.coverage, faults: this.faults, faultCount: this.faultCount, cases: this.cases, exchanges: this.exchanges,
+      smallest: Object.fromEntries([...this.smallest].map(([id, r]) => [id, { size: sizeOf(r), index: r.index }])), skipReasons,
+    };
+  }
 }
+
+const sizeOf = (c: CaseRun) => c.exchanges.reduce((n, x) => n + x.request.body.length, 0);
 
 export async function run(o: RunOptions): Promise<RunResult> {
   const clock = o.clock ?? Date.now;
@@ -180,12 +192,13 @@ export async function run(o: RunOptions): Promise<RunResult> {
     if (prepared.capabilities.implemented && !prepared.capabilities.probeFault) {
       props = properties(k);
       const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
-      const total = replayed ? 1 : props.length * o.runs;
+      const total = replayed ? 1 : Math.ceil((props.length * o.runs) / (o.shard?.count ?? 1));
       const cases = replayed ? replayed.values() : planCases(props, o.seed, o.runs);
       let index = 0;
+      const shard = o.shard;
       await inParallel(cases, o.target.concurrency, o.signal, async (kase) => {
         const mine = index++;
-        if (budgetExhausted) return;
+        if (budgetExhausted || (shard && mine % shard.count !== shard.index - 1)) return;
         try {
           const exchanges = await sendCase(target, kase.id, kase);
           if (o.onExchange) for (const x of exchanges) o.onExchange(x);
@@ -213,7 +226,28 @@ export async function run(o: RunOptions): Promise<RunResult> {
     }
     target.close();
   }
-  return assemble(o, started, clock() - started, target, prepared!, entries, props, acc, counterexamples, budgetExhausted, leftovers);
+  const replay = o.replayCommand ?? ((caseId: string, ruleId: string) => `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${ruleId}`);
+  const unshrunk: Record<string, Counterexample> = {};
+  for (const [id, r] of acc.smallest) {
+    unshrunk[id] = { caseId: r.kase.id, property: r.kase.property, inputClasses: r.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: r.exchanges, replay: '' };
+  }
+  return assembleResult({
+    provenance: {
+      target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
+      seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
+      startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
+      requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps },
+      interrupted: Boolean(o.signal?.aborted), budgetExhausted,
+      options: o.replayOptions ?? {},
+      ...(o.shard ? { shard: o.shard } : {}),
+    },
+    capabilities: prepared!.capabilities,
+    properties: props.map((p) => ({ name: p.name, about: p.about })),
+    tallies: acc.tallies(skipReasons(prepared!, entries)),
+    counterexamples: { ...unshrunk, ...Object.fromEntries(counterexamples) },
+    leftovers,
+    replay,
+  });
 }
 
 /** The cases a run explores, made one at a time: `runs` per property, each from its own derived seed. */
@@ -274,60 +308,3 @@ async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: C
   progress(done, broken.length);
 }
 
-function assemble(o: RunOptions, startedAt: number, durationMs: number, target: Target, prepared: Prepared, entries: CatalogueEntry[], props: Property[],
-  acc: Accumulator, counterexamples: Map<string, Counterexample>, budgetExhausted: boolean, leftovers: string[]): RunResult {
-  const k = prepared.knowledge;
-  acc.findings.add(judgeRun(acc.fingerprint.tally, k, entries), Number.MAX_SAFE_INTEGER);
-  const cap = prepared.capabilities;
-  const ctx = {
-    skipReasons: skipReasons(prepared, entries),
-    faults: acc.faultCount + (cap.probeFault ? 1 : 0),
-    ...(cap.implemented ? {} : { notImplemented: cap.notImplementedEvidence ?? 'not implemented' }),
-    ...(cap.probeFault ? { untestable: cap.probeFault } : {}),
-  };
-  const folded = verdicts(entries, acc.findings, ctx);
-  const byId = new Map(catalogue().map((e) => [e.id, e]));
-  const replay = (caseId: string, ruleId: string) => (o.replayCommand ? o.replayCommand(caseId, ruleId) : `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${ruleId}`);
-  const rules: RuleResult[] = folded.map((v) => {
-    const e = byId.get(v.ruleId)!;
-    const r: RuleResult = { id: e.id, family: e.family, statement: e.statement, evidence: e.evidence, source: e.source, verdict: v.verdict, passed: v.passed, broken: v.broken, message: v.message };
-    const cx = counterexamples.get(e.id);
-    const unshrunk = acc.smallest.get(e.id);
-    if (cx) r.counterexample = cx;
-    else if (unshrunk && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) {
-      r.counterexample = { caseId: unshrunk.kase.id, property: unshrunk.kase.property, inputClasses: unshrunk.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: unshrunk.exchanges, replay: replay(unshrunk.kase.id, e.id) };
-    }
-    if (v.examples.length > 0 && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) r.examples = v.examples;
-    return r;
-  });
-  const counts = { PASS: 0, FAIL: 0, DIVERGENT: 0, NOT_IMPLEMENTED: 0, SKIPPED: 0, ERROR: 0 } as Record<Verdict, number>;
-  for (const r of rules) counts[r.verdict]++;
-  const verdict: RunVerdict = !cap.implemented ? 'NOT_IMPLEMENTED' : counts.FAIL > 0 ? 'NOT_CONFORMANT' : counts.ERROR > 0 || ctx.faults > 0 ? 'UNTESTABLE' : 'CONFORMANT';
-  const coverage = { ...acc.coverage, properties: props.map((p) => ({ name: p.name, about: p.about, cases: acc.perProperty[p.name] ?? 0 })) };
-  const v = versions();
-  return {
-    schema: RESULT_SCHEMA,
-    provenance: {
-      suite: { name: 'ecr-conformance', version: v.suite },
-      sdk: { package: '@aws-sdk/client-ecr', version: v.sdk },
-      node: process.version,
-      spec: { checksum: specChecksum() },
-      target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
-      seed: o.seed,
-      runs: o.runs,
-      rules: o.rules ?? '*',
-      startedAt: new Date(startedAt).toISOString(),
-      durationMs: Math.round(durationMs),
-      requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps },
-      interrupted: Boolean(o.signal?.aborted),
-      budgetExhausted,
-    },
-    summary: { verdict, counts, cases: acc.cases, exchanges: acc.exchanges, faults: ctx.faults },
-    capabilities: cap,
-    rules,
-    fingerprint: fingerprint(acc.fingerprint.tally),
-    coverage,
-    faults: [...(cap.probeFault ? [{ caseId: 'probe', summary: cap.probeFault }] : []), ...acc.faults.map(({ caseId, summary }) => ({ caseId, summary }))],
-    leftovers,
-  };
-}
