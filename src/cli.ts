@@ -5,6 +5,7 @@ import { startRegistry } from './registry/server.ts';
 import { UsageError, UserError, EXIT } from './errors.ts';
 import { registerCheck } from './cli/check-command.ts';
 import { registerRun } from './cli/run-command.ts';
+import { registerReportCommands } from './cli/report-commands.ts';
 import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
@@ -78,6 +79,7 @@ behaviourOptions(
 
 registerRun(program);
 registerCheck(program);
+registerReportCommands(program);
 
 program
   .command('rules')

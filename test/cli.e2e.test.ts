@@ -156,3 +156,45 @@ describe.concurrent('ecr-conformance check', () => {
     expect(bad.stderr).toMatch(/cannot read \/nonexistent\/input.json: ENOENT/);
   });
 });
+
+describe('report, diff, replay and merge', () => {
+  it('work from saved reports as the README describes', async () => {
+    const [broken, good, s1, s2] = [tmp(), tmp(), tmp(), tmp()];
+    const runs = await Promise.all([
+      cli(['run', '--mutant', 'drop-absent', '--runs', '10', '--seed', '2', '--report-dir', broken]),
+      cli(['run', '--runs', '10', '--seed', '2', '--report-dir', good]),
+      cli(['run', '--runs', '10', '--seed', '2', '--shard', '1/2', '--report-dir', s1]),
+      cli(['run', '--runs', '10', '--seed', '2', '--shard', '2/2', '--report-dir', s2]),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([1, 0, 0, 0]);
+
+    const regression = await cli(['diff', join(good, 'conformance.json'), join(broken, 'conformance.json')]);
+    expect(regression.code).toBe(1);
+    expect(regression.stdout).toMatch(/REGRESSED \(1\):\n {2}partition\.complete: PASS → FAIL/);
+    const fix = await cli(['diff', join(broken, 'conformance.json'), join(good, 'conformance.json')]);
+    expect(fix.code).toBe(0);
+    expect(fix.stdout).toMatch(/FIXED \(1\):\n {2}partition\.complete: FAIL → PASS/);
+
+    const again = tmp();
+    const rendered = await cli(['report', join(broken, 'conformance.json'), '--report-dir', again]);
+    expect(rendered.code).toBe(0);
+    expect(readFileSync(join(again, 'junit.xml'), 'utf8')).toBe(readFileSync(join(broken, 'junit.xml'), 'utf8'));
+
+    const replayDir = tmp();
+    const stillBroken = await cli(['replay', join(broken, 'conformance.json'), 'partition.complete', '--report-dir', replayDir]);
+    expect(stillBroken.stdout).toMatch(/STILL BROKEN\s+partition\.complete/);
+    const fixed = await cli(['replay', join(broken, 'conformance.json'), 'partition.complete', '--endpoint', registry.endpoint, '--report-dir', replayDir]);
+    expect(fixed.stdout).toMatch(/FIXED\s+partition\.complete/);
+
+    const merged = tmp();
+    const m = await cli(['merge', join(s1, 'conformance.json'), join(s2, 'conformance.json'), '--report-dir', merged]);
+    expect(m.code).toBe(0);
+    const whole = report(good);
+    const joined = report(merged);
+    expect(joined.summary).toEqual(whole.summary);
+    expect(joined.rules.map((x) => [x.id, x.verdict, x.passed])).toEqual(whole.rules.map((x) => [x.id, x.verdict, x.passed]));
+    const refused = await cli(['merge', join(s1, 'conformance.json'), join(good, 'conformance.json')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/shard/);
+  });
+});

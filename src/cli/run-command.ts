@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
 import { mutant, MUTANTS } from '../registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../registry/server.ts';
-import { writeJsonReport } from '../report/json.ts';
+import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { run } from '../run/runner.ts';
+import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { renderTable } from './render.ts';
 import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, type TargetFlags } from './target-flags.ts';
 
-interface RunFlags extends TargetFlags {
+export interface RunFlags extends TargetFlags {
   seed?: number;
   runs: number;
   rules?: string;
@@ -20,6 +21,16 @@ interface RunFlags extends TargetFlags {
   replay?: string;
   shrink: boolean;
   failOnDivergent?: boolean;
+  format: string;
+  shard?: { index: number; count: number };
+}
+
+function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N, got '${value}'`);
+  return { index, count };
 }
 
 const DIGEST_ARG = /^([^=\s]+)(?:=(\d+))?$/;
@@ -63,48 +74,67 @@ export function registerRun(program: Command): void {
     .option('--replay <case>', 'send one case (property@seed[:path], as printed for a counterexample) instead of exploring')
     .option('--no-shrink', 'report the first failing case of each rule without shrinking it')
     .option('--fail-on-divergent', 'exit 1 when the target differs from the AWS reference where the docs are silent')
-    .action(async (flags: RunFlags) => {
-      const seed = flags.seed ?? randomSeed();
-      const target = resolveTarget(flags, process.env);
-      let registry: RunningRegistry | undefined;
-      if (target.kind === 'embedded') {
-        const m = flags.mutant ? mutant(flags.mutant) : undefined;
-        if (flags.mutant && !m) throw new UsageError(`unknown mutant '${flags.mutant}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
-        registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
-        target.options.endpoint = registry.endpoint;
-        target.options.description = flags.mutant ? `embedded reference registry, mutant ${flags.mutant}` : 'embedded reference registry';
-      }
-      const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write('\ninterrupted: stopping, cleaning up what the run created (Ctrl-C again to quit at once)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const tty = process.stderr.isTTY;
-      try {
-        const result = await run({
-          target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal,
-          present: parsePresent(flags.present),
-          replayCommand: replayCommand({ kind: target.kind, flags, seed }),
-          ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
-          ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
-          ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
-          ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
-          ...(tty ? { onProgress: (p) => process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total}${p.failing ? `, ${p.failing} failing` : ''}`) } : {}),
-        });
-        if (tty) process.stderr.write('\r\x1b[K');
-        const file = writeJsonReport(flags.reportDir, result, secretsFrom(process.env));
-        process.stdout.write(`${renderTable(result, process.stdout.columns ?? 120)}\nreport: ${file}\n`);
-        const v = result.summary.verdict;
-        process.exitCode = controller.signal.aborted ? 130
-          : v === 'CONFORMANT' ? (flags.failOnDivergent && result.summary.counts.DIVERGENT > 0 ? EXIT.notConformant : EXIT.conformant)
-          : v === 'UNTESTABLE' ? EXIT.untestable : EXIT.notConformant;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await registry?.close();
-      }
+    .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
+    .action(async (flags: RunFlags) => { await executeRun(flags); });
+}
+
+export async function executeRun(flags: RunFlags): Promise<RunResult> {
+  let formats: ReturnType<typeof parseFormats>;
+  try {
+    formats = parseFormats(flags.format);
+  } catch (e) {
+    throw new UsageError(`--format: ${(e as Error).message}`);
+  }
+  const seed = flags.seed ?? randomSeed();
+  const target = resolveTarget(flags, process.env);
+  let registry: RunningRegistry | undefined;
+  if (target.kind === 'embedded') {
+    const m = flags.mutant ? mutant(flags.mutant) : undefined;
+    if (flags.mutant && !m) throw new UsageError(`unknown mutant '${flags.mutant}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
+    registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+    target.options.endpoint = registry.endpoint;
+    target.options.description = flags.mutant ? `embedded reference registry, mutant ${flags.mutant}` : 'embedded reference registry';
+  }
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupted: stopping, cleaning up what the run created (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const tty = process.stderr.isTTY;
+  try {
+    const result = await run({
+      target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal,
+      present: parsePresent(flags.present),
+      replayCommand: replayCommand({ kind: target.kind, flags, seed }),
+      ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
+      ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
+      ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
+      ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
+      ...(flags.shard !== undefined ? { shard: flags.shard } : {}),
+      replayOptions: {
+        ...(target.kind === 'endpoint' ? { endpoint: target.options.endpoint! } : {}),
+        ...(flags.mutant !== undefined ? { mutant: flags.mutant } : {}),
+        ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
+        ...(flags.present.length > 0 ? { present: parsePresent(flags.present) } : {}),
+        ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
+      },
+      ...(tty ? { onProgress: (p) => process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total}${p.failing ? `, ${p.failing} failing` : ''}`) } : {}),
     });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const files = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
+    process.stdout.write(`${renderTable(result, process.stdout.columns ?? 120)}\nreports: ${files.join(', ')}\n`);
+    const v = result.summary.verdict;
+    process.exitCode = controller.signal.aborted ? 130
+      : v === 'CONFORMANT' ? (flags.failOnDivergent && result.summary.counts.DIVERGENT > 0 ? EXIT.notConformant : EXIT.conformant)
+      : v === 'UNTESTABLE' ? EXIT.untestable : EXIT.notConformant;
+    return result;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await registry?.close();
+  }
 }

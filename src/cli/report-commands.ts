@@ -1,0 +1,93 @@
+// report, replay, diff and merge: everything that starts from a saved JSON result.
+import { Option, type Command } from 'commander';
+import { EXIT, UsageError } from '../errors.ts';
+import { diffResults, renderDiff } from '../report/diff.ts';
+import { loadResult } from '../report/load.ts';
+import { mergeResults } from '../report/merge.ts';
+import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
+import { renderTable } from './render.ts';
+import { executeRun } from './run-command.ts';
+import { secretsFrom } from './target-flags.ts';
+
+function formatsOf(value: string) {
+  try {
+    return parseFormats(value);
+  } catch (e) {
+    throw new UsageError(`--format: ${(e as Error).message}`);
+  }
+}
+
+export function registerReportCommands(program: Command): void {
+  program
+    .command('report')
+    .description('Render every report format again from a saved conformance.json.')
+    .argument('<report>', 'a conformance.json written by run or merge')
+    .option('--report-dir <dir>', 'where to write (default: the report\'s own folder)')
+    .option('--format <list>', `formats: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .action((file: string, opts: { reportDir?: string; format: string }) => {
+      const result = loadResult(file);
+      const dir = opts.reportDir ?? file.replace(/[/\\][^/\\]*$/, '') ?? '.';
+      const written = writeReports(dir === file ? '.' : dir, result, formatsOf(opts.format), secretsFrom(process.env));
+      process.stdout.write(`${written.join('\n')}\n`);
+    });
+
+  program
+    .command('replay')
+    .description('Send one case of a saved report again — to the same target or another (--endpoint) — and judge it again. CASE is a case id or a rule id (its counterexample).')
+    .argument('<report>', 'a conformance.json')
+    .argument('<case>', 'a case id (property@seed[:path]) or the id of a rule with a counterexample')
+    .option('--endpoint <url>', 'send it here instead of the report\'s target')
+    .option('--timeout <ms>', 'deadline for each request', (v: string) => Number(v), 10_000)
+    .option('--report-dir <dir>', 'where the replay\'s reports go', 'reports/replay')
+    .action(async (file: string, which: string, opts: { endpoint?: string; timeout: number; reportDir: string }) => {
+      const saved = loadResult(file);
+      const byRule = saved.rules.find((r) => r.id === which);
+      const caseId = byRule ? byRule.counterexample?.caseId : which;
+      if (!caseId) throw new UsageError(`rule ${which} has no counterexample in ${file}`);
+      const broke = saved.rules.filter((r) => r.counterexample?.caseId === caseId || r.examples?.includes(caseId)).map((r) => r.id);
+      const p = saved.provenance;
+      const o = p.options;
+      const endpoint = opts.endpoint ?? o.endpoint;
+      const result = await executeRun({
+        seed: p.seed, runs: p.runs, replay: caseId, rules: broke.length > 0 ? broke.join(',') : p.rules === '*' ? undefined : p.rules,
+        present: (o.present ?? []).map((x) => (x.size !== undefined ? `${x.digest}=${x.size}` : x.digest)),
+        ...(o.repository !== undefined ? { repository: o.repository } : {}),
+        ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
+        ...(endpoint !== undefined ? { endpoint } : p.target.kind === 'aws' ? { aws: true } : {}),
+        ...(endpoint === undefined && o.mutant !== undefined ? { mutant: o.mutant } : {}),
+        region: p.target.region, timeout: opts.timeout, transport: p.target.transport,
+        reportDir: opts.reportDir, shrink: false, format: 'json,md,html', ...(p.target.kind === 'aws' ? { rps: p.requests.rps || 10, maxRequests: 200 } : {}),
+      } as Parameters<typeof executeRun>[0]);
+      for (const id of broke) {
+        const now = result.rules.find((r) => r.id === id);
+        const state = now?.verdict === 'PASS' ? 'FIXED' : now?.verdict === 'FAIL' || now?.verdict === 'DIVERGENT' ? 'STILL BROKEN' : `now ${now?.verdict}`;
+        process.stdout.write(`${state.padEnd(13)} ${id} (case ${caseId})\n`);
+      }
+    });
+
+  program
+    .command('diff')
+    .description('Compare two reports: rules that regressed, got fixed or changed, and fingerprint changes. Exit 1 on a regression.')
+    .argument('<before>', 'the older (or reference) conformance.json')
+    .argument('<after>', 'the newer (or other target\'s) conformance.json')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action((a: string, b: string, opts: { format: string }) => {
+      const d = diffResults(loadResult(a), loadResult(b));
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, a, b));
+      process.exitCode = d.regressed.length > 0 ? EXIT.notConformant : EXIT.conformant;
+    });
+
+  program
+    .command('merge')
+    .description('Join the reports of run --shard 1/N … N/N into the report of the whole run, and render every format.')
+    .argument('<reports...>', 'the shards\' conformance.json files')
+    .option('--report-dir <dir>', 'where the merged reports go', 'reports')
+    .option('--format <list>', `formats: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .action((files: string[], opts: { reportDir: string; format: string }) => {
+      const merged = mergeResults(files.map(loadResult));
+      const written = writeReports(opts.reportDir, merged, formatsOf(opts.format), secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
+      process.stdout.write(`${renderTable(merged, process.stdout.columns ?? 120)}\nreports: ${written.join(', ')}\n`);
+      const v = merged.summary.verdict;
+      process.exitCode = v === 'CONFORMANT' ? EXIT.conformant : v === 'UNTESTABLE' ? EXIT.untestable : EXIT.notConformant;
+    });
+}

@@ -1,0 +1,39 @@
+// Small helpers shared by the renderers.
+import type { Verdict } from '../model.ts';
+import type { RunResult } from '../run/result.ts';
+
+export const xml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+    // XML 1.0 forbids most control characters, which malformed digests contain on purpose.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+export const html = xml;
+
+/** Rules that were judged (everything but SKIPPED), and those of them that conform. */
+export function score(r: RunResult): { passed: number; judged: number } {
+  const judged = r.rules.filter((x) => x.verdict !== 'SKIPPED');
+  return { passed: judged.filter((x) => x.verdict === 'PASS' || x.verdict === 'DIVERGENT').length, judged: judged.length };
+}
+
+export const VERDICT_ORDER: Verdict[] = ['FAIL', 'NOT_IMPLEMENTED', 'ERROR', 'DIVERGENT', 'SKIPPED', 'PASS'];
+
+export function countsLine(r: RunResult): string {
+  return VERDICT_ORDER.filter((v) => r.summary.counts[v] > 0).map((v) => `${r.summary.counts[v]} ${v}`).join(', ');
+}
+
+/** Pretty JSON when the text is JSON, the text itself otherwise. */
+export function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+export function exchangeText(x: { label: string; request: { headers: Record<string, string>; body: string }; response?: { status: number; headers: Record<string, string>; body: string }; fault?: { kind: string; message: string } }): string {
+  const head = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
+  const req = `POST / (${x.label})\n${head(x.request.headers)}\n\n${pretty(x.request.body)}`;
+  const res = x.response ? `HTTP ${x.response.status}\n${head(x.response.headers)}\n\n${pretty(x.response.body).slice(0, 20_000)}` : `transport fault (${x.fault?.kind}): ${x.fault?.message}`;
+  return `${req}\n\n--- answer ---\n${res}`;
+}

@@ -1,0 +1,177 @@
+// The renderers, diff and merge, on results of real runs against the reference registry and a mutant.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUTANTS } from '../src/registry/mutants.ts';
+import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
+import { renderBadgeJson, renderBadgeSvg } from '../src/report/badge.ts';
+import { diffResults } from '../src/report/diff.ts';
+import { renderHtml } from '../src/report/html.ts';
+import { renderJunit } from '../src/report/junit.ts';
+import { renderMarkdown } from '../src/report/markdown.ts';
+import { mergeResults } from '../src/report/merge.ts';
+import { FORMATS, writeReports } from '../src/report/write.ts';
+import type { RunResult } from '../src/run/result.ts';
+import { run, type RunOptions } from '../src/run/runner.ts';
+
+const CANARY = { accessKeyId: 'AKIACANARYREPORTS001', secretAccessKey: 'canary-secret-in-reports', sessionToken: 'canary-session-token-reports' };
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+// CI installs chromium and xmllint (.ci/run); elsewhere these tests say why they did not run.
+const needs = (cmd: string) => !has(cmd) && !process.env['CI'];
+const REPORTS = fileURLToPath(new URL('../reports/', import.meta.url));
+
+const registries: RunningRegistry[] = [];
+async function runOn(mutantId: string | undefined, extra: Partial<RunOptions> = {}): Promise<RunResult> {
+  const m = MUTANTS.find((x) => x.id === mutantId);
+  const registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+  registries.push(registry);
+  return run({
+    kind: 'embedded', seed: 11, runs: 20, shrinkTimeMs: 60_000,
+    target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 4, transport: 'sdk', credentials: CANARY, description: mutantId ? `mutant ${mutantId}` : 'reference' },
+    ...extra,
+  });
+}
+
+/** Times, versions and checksums out of the way, so that a snapshot only changes when the rendering does. */
+function stabilize(r: RunResult): RunResult {
+  const s = structuredClone(r);
+  Object.assign(s.provenance, { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1234, node: 'v20.x' });
+  s.provenance.spec.checksum = 'sha256:<spec>';
+  s.provenance.suite.version = '0.0.0';
+  return s;
+}
+
+let good: RunResult;
+let broken: RunResult;
+beforeAll(async () => {
+  [good, broken] = [await runOn(undefined), await runOn('lowercase-echo')];
+});
+afterAll(async () => Promise.all(registries.map((r) => r.close())));
+
+describe('JUnit XML', () => {
+  it.skipIf(needs('xmllint'))('validates against the JUnit schema CI systems read (xmllint), for a passing and a failing run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junit-'));
+    for (const [name, r] of [['good', good], ['broken', broken]] as const) {
+      const file = join(dir, `${name}.xml`);
+      writeFileSync(file, renderJunit(r));
+      execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('fixtures/junit.xsd', import.meta.url)), file], { stdio: 'pipe' });
+    }
+  });
+
+  it('has one test case per rule, and each failure carries its counterexample and replay command', () => {
+    const text = renderJunit(broken);
+    expect(text.match(/<testcase /g)).toHaveLength(broken.rules.length);
+    const failures = broken.rules.filter((r) => r.verdict === 'FAIL');
+    expect(text.match(/<failure /g)).toHaveLength(failures.length);
+    for (const f of failures) expect(text).toContain(`--replay ${f.counterexample!.caseId}`);
+    expect(text).toContain('<property name="seed" value="11"/>');
+  });
+});
+
+describe('Markdown', () => {
+  it('matches its snapshot once times are stabilised', async () => {
+    await expect(renderMarkdown(stabilize(broken))).toMatchFileSnapshot('__snapshots__/summary.broken.md');
+    await expect(renderMarkdown(stabilize(good))).toMatchFileSnapshot('__snapshots__/summary.good.md');
+  });
+  it('is appended to $GITHUB_STEP_SUMMARY when given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-'));
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    writeReports(dir, broken, ['md'], [], summary);
+    expect(readFileSync(summary, 'utf8')).toBe(`# earlier step\n${renderMarkdown(broken)}\n`);
+  });
+});
+
+describe('HTML', () => {
+  it.skipIf(needs('chromium'))('renders the verdict in headless Chromium with no console error and no network request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'html-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(broken));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${file}`);
+      expect(await page.textContent('#verdict')).toBe('NOT CONFORMANT');
+      expect(await page.textContent('#score')).toMatch(/^\d+\/\d+$/);
+      expect(await page.isVisible('text=Where it does not conform')).toBe(true);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([`file://${file}`]);
+      mkdirSync(join(REPORTS, 'screenshots'), { recursive: true });
+      await page.screenshot({ path: join(REPORTS, 'screenshots', 'report.png'), fullPage: false });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('forbids every request by policy and inlines everything', () => {
+    const text = renderHtml(broken);
+    expect(text).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(text).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
+
+describe('badge', () => {
+  it('states the score as an SVG and a shields endpoint', () => {
+    const json = JSON.parse(renderBadgeJson(broken)) as { schemaVersion: number; label: string; message: string; color: string };
+    const fails = broken.summary.counts.FAIL;
+    expect(json).toMatchObject({ schemaVersion: 1, label: 'ECR BCLA conformance' });
+    expect(json.message).toMatch(new RegExp(`^\\d+/\\d+$`));
+    expect(Number(json.message.split('/')[1]) - Number(json.message.split('/')[0])).toBe(fails);
+    expect(renderBadgeSvg(broken)).toContain(`ECR BCLA conformance: ${json.message}`);
+    expect(JSON.parse(renderBadgeJson(good)).color).toBe('brightgreen');
+  });
+});
+
+describe('secrets', () => {
+  it('a canary credential never appears in any format', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-'));
+    const files = writeReports(dir, broken, FORMATS);
+    expect(files).toHaveLength(6);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const secret of Object.values(CANARY)) expect(text, file).not.toContain(secret);
+    }
+    expect(readFileSync(join(dir, 'conformance.json'), 'utf8')).toContain('Credential=<redacted>');
+  });
+});
+
+describe('diff', () => {
+  it('finds the planted regression, and the fix the other way round', () => {
+    const failing = broken.rules.filter((r) => r.verdict === 'FAIL').map((r) => r.id).sort();
+    expect(failing.length).toBeGreaterThan(0);
+    const d = diffResults(good, broken);
+    expect(d.regressed.map((x) => x.id).sort()).toEqual(failing);
+    expect(d.fixed).toEqual([]);
+    expect(diffResults(broken, good).fixed.map((x) => x.id).sort()).toEqual(failing);
+    expect(diffResults(good, good)).toEqual({ regressed: [], fixed: [], changed: [], fingerprint: [], warnings: [] });
+  });
+});
+
+describe('merge', () => {
+  it('three shards merge into what the unsharded run with the same seed finds', async () => {
+    const shards = [];
+    for (const index of [1, 2, 3]) shards.push(await runOn('first-only', { shard: { index, count: 3 } }));
+    const whole = await runOn('first-only');
+    const merged = mergeResults(shards);
+    const essence = (r: RunResult) => ({
+      summary: r.summary, fingerprint: r.fingerprint, coverage: r.coverage,
+      rules: r.rules.map((x) => ({ ...x, counterexample: x.counterexample && { ...x.counterexample, exchanges: x.counterexample.exchanges.map((e) => e.request.body) } })),
+    });
+    expect(essence(merged)).toEqual(essence(whole));
+    expect(merged.summary.verdict).toBe('NOT_CONFORMANT');
+    expect(shards.map((s) => s.summary.cases).reduce((a, b) => a + b)).toBe(whole.summary.cases);
+  });
+
+  it('refuses reports that are not shards of one run', () => {
+    expect(() => mergeResults([good, broken])).toThrow(/shard/);
+  });
+});
