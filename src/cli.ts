@@ -6,6 +6,7 @@ import { UsageError, UserError, EXIT } from './errors.ts';
 import { registerCheck } from './cli/check-command.ts';
 import { registerRun } from './cli/run-command.ts';
 import { registerReportCommands } from './cli/report-commands.ts';
+import { registerVerify } from './cli/verify-command.ts';
 import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
@@ -80,6 +81,7 @@ behaviourOptions(
 registerRun(program);
 registerCheck(program);
 registerReportCommands(program);
+registerVerify(program);
 
 program
   .command('rules')

@@ -11,7 +11,7 @@ import { BodyTooLarge, readLimited } from './read-limited.ts';
 import { redactHeaders } from './redact.ts';
 
 /** The SHA-256 that SignatureV4 wants: a hash, or an HMAC when given a secret. */
-class Sha256 {
+export class Sha256 {
   private readonly h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as ArrayBuffer));

@@ -61,6 +61,10 @@ export class Target {
   /** For the sibling operations (seeding, cleanup); its requests pass the same gate. */
   readonly client: ECRClient;
   readonly description: string;
+  /** The credentials requests are signed with (a provider; never logged). */
+  readonly credentials: AwsCredentialIdentityProvider;
+  /** The URL requests go to. */
+  readonly endpoint: string;
   requestsUsed = 0;
   throttled = 0;
   private readonly raw: RawTransport;
@@ -74,6 +78,8 @@ export class Target {
       ? defaultProvider()
       : explicit ? async () => explicit : async () => DUMMY_CREDENTIALS;
     const endpoint = o.endpoint ?? `https://${operationSpec().framing.endpointPrefix.value}.${o.region}.amazonaws.com`;
+    this.credentials = credentials;
+    this.endpoint = endpoint;
     this.description = o.description ?? (o.aws && !o.endpoint ? `AWS ECR ${o.region}` : endpoint);
     const common = { region: o.region, credentials, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes ?? 8 * 1024 * 1024, maxSockets: Math.max(1, o.concurrency) };
     this.raw = new RawTransport({ ...common, endpoint: new URL(endpoint) });

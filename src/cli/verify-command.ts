@@ -1,0 +1,81 @@
+// `ecr-conformance verify`: the Pact contracts against any endpoint (the embedded registry by default).
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { EXIT, TargetError, UsageError } from '../errors.ts';
+import { readAnswer } from '../judge/view.ts';
+import { brokerFromEnv, publishPacts, versionFromEnv } from '../pact/broker.ts';
+import { EXAMPLE_PACT_FILE, PACT_FILE } from '../pact/interactions.ts';
+import { verificationResult } from '../pact/result.ts';
+import { verifyPacts } from '../pact/verify.ts';
+import { startRegistry, type RunningRegistry } from '../registry/server.ts';
+import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
+import { versions } from '../run/versions.ts';
+import { Target } from '../target/target.ts';
+import { renderTable } from './render.ts';
+import { positiveInt, resolveTarget, secretsFrom } from './target-flags.ts';
+
+const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
+
+interface VerifyFlags { endpoint?: string; aws?: boolean; region?: string; pact: string[]; timeout: number; reportDir: string; format: string }
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('Verify the Pact contracts of BatchCheckLayerAvailability against an endpoint (the embedded registry by default). With PACT_BROKER_BASE_URL set, publish the contracts and the verification result to that Pact Broker.')
+    .option('--endpoint <url>', 'the endpoint to verify (also AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL)')
+    .option('--aws', 'verify real Amazon ECR through the default credential chain')
+    .option('--region <region>', 'AWS region (also AWS_REGION, AWS_DEFAULT_REGION)')
+    .option('--pact <file...>', 'pact files to verify (default: contracts/pact/, the CLI page example only against the embedded registry)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
+    .option('--report-dir <dir>', 'where the verification report goes', 'reports/pact')
+    .option('--format <list>', `report formats: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .action(async (flags: VerifyFlags) => {
+      let formats: ReturnType<typeof parseFormats>;
+      try {
+        formats = parseFormats(flags.format);
+      } catch (e) {
+        throw new UsageError(`--format: ${(e as Error).message}`);
+      }
+      const resolved = resolveTarget({ ...flags, transport: 'sdk' }, process.env);
+      let registry: RunningRegistry | undefined;
+      if (resolved.kind === 'embedded') {
+        registry = await startRegistry({ preloadExample: true });
+        resolved.options.endpoint = registry.endpoint;
+        resolved.options.description = 'embedded reference registry';
+      }
+      const files = flags.pact.length > 0 ? flags.pact : [`${CONTRACTS}${PACT_FILE}`, ...(registry ? [`${CONTRACTS}${EXAMPLE_PACT_FILE}`] : [])];
+      const broker = brokerFromEnv(process.env);
+      const target = new Target(resolved.options);
+      const started = Date.now();
+      const notes: string[] = [];
+      try {
+        const probe = await target.send('probe', { label: 'probe', body: { repositoryName: 'ecr-conformance-probe', layerDigests: [] } });
+        const answer = readAnswer(probe);
+        if (answer.kind === 'fault') throw new TargetError(`cannot reach ${target.description}: ${probe.fault?.message ?? ''}`);
+        if (answer.kind === 'not-implemented') notes.push(`the target does not seem to implement BatchCheckLayerAvailability (${answer.summary}); every interaction will fail`);
+        let brokerOptions: Parameters<typeof verifyPacts>[0]['broker'];
+        if (broker) {
+          const consumer = versionFromEnv(process.env, versions().suite);
+          const provider = versionFromEnv({ ...process.env, PACT_CONSUMER_VERSION: process.env['PACT_PROVIDER_VERSION'], PACT_CONSUMER_BRANCH: process.env['PACT_PROVIDER_BRANCH'] }, versions().suite);
+          for (const line of await publishPacts(broker, files, consumer.version, consumer.branch)) notes.push(`published to the Pact Broker: ${line}`);
+          brokerOptions = { ...broker, providerVersion: provider.version, ...(provider.branch ? { providerBranch: provider.branch } : {}), ...(consumer.branch ? { consumerBranch: consumer.branch } : {}) };
+          notes.push(`verification result published as provider version ${provider.version}${provider.branch ? ` (${provider.branch})` : ''}`);
+        }
+        const verification = await verifyPacts({
+          providerBaseUrl: target.endpoint, pactFiles: files, client: target.client, credentials: target.credentials, region: resolved.options.region,
+          holdsExample: registry !== undefined, timeoutMs: flags.timeout, ...(brokerOptions ? { broker: brokerOptions } : {}),
+        });
+        const result = verificationResult(verification, {
+          target: { kind: resolved.kind, description: target.description, region: resolved.options.region, transport: 'sdk' },
+          startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
+          requests: { used: target.requestsUsed, budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
+        });
+        const written = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
+        process.stdout.write(`\n${renderTable(result, process.stdout.columns ?? 120)}\nreports: ${written.join(', ')}\n`);
+        process.exitCode = verification.error ? EXIT.untestable : verification.passed ? EXIT.conformant : EXIT.notConformant;
+      } finally {
+        target.close();
+        await registry?.close();
+      }
+    });
+}

@@ -1,0 +1,152 @@
+// Verifies the Pact contracts against any endpoint with Pact's own verifier. Provider states are set
+// up through the same seeding code the judge uses (create the repository, upload the layer) and
+// removed afterwards; only what was created here is deleted.
+import { basename } from 'node:path';
+import { DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { Verifier } from '@pact-foundation/pact';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { createRepository, deleteRepository, uploadLayer } from '../target/seed.ts';
+import type { BrokerConfig } from './broker.ts';
+import { EXAMPLE_CONSUMER, PACT_CONSUMER, PACT_PROVIDER, STATE } from './interactions.ts';
+import { sigv4RequestFilter } from './sign.ts';
+
+export interface VerifyOptions {
+  providerBaseUrl: string;
+  /** Local pact files; ignored when a broker is given. */
+  pactFiles: string[];
+  broker?: BrokerConfig & { providerVersion: string; providerBranch?: string; consumerBranch?: string };
+  /** Seeding client: the target's own, so its requests pass the same rate limit. */
+  client: ECRClient;
+  credentials: AwsCredentialIdentityProvider;
+  region: string;
+  /** The embedded registry holds the AWS CLI page example; other targets cannot be given it. */
+  holdsExample: boolean;
+  timeoutMs: number;
+}
+
+export interface InteractionOutcome {
+  pact: string;
+  description: string;
+  passed: boolean;
+  mismatches: string[];
+}
+
+export interface Verification {
+  passed: boolean;
+  interactions: InteractionOutcome[];
+  /** The verifier could not run at all (unreachable broker, no pacts): why. */
+  error?: string;
+}
+
+type Params = Record<string, unknown> | undefined;
+const param = (p: unknown, key: string) => String((p as Params)?.[key] ?? '');
+
+function stateHandlers(o: VerifyOptions) {
+  const created = new Set<string>();
+  const exists = async (name: string) => {
+    try {
+      await o.client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'RepositoryNotFoundException') return false;
+      throw e;
+    }
+  };
+  return {
+    [STATE.repository]: {
+      setup: async (p?: unknown) => {
+        const name = param(p, 'repositoryName');
+        try {
+          await createRepository(o.client, { repositoryName: name });
+          created.add(name);
+        } catch (e) {
+          if ((e as Error).name !== 'RepositoryAlreadyExistsException') throw new Error(`cannot create repository ${name} on the target: ${(e as Error).name}: ${(e as Error).message}`);
+        }
+        return {};
+      },
+      teardown: async (p?: unknown) => {
+        const name = param(p, 'repositoryName');
+        if (created.delete(name)) await deleteRepository(o.client, { repositoryName: name });
+        return {};
+      },
+    },
+    [STATE.layer]: async (p?: unknown) => {
+      try {
+        await uploadLayer(o.client, { repositoryName: param(p, 'repositoryName') }, Buffer.from(param(p, 'content')));
+      } catch (e) {
+        if ((e as Error).name !== 'LayerAlreadyExistsException') throw new Error(`cannot store the layer through the layer-upload API: ${(e as Error).name}: ${(e as Error).message}`);
+      }
+      return {};
+    },
+    [STATE.noRepository]: async (p?: unknown) => {
+      const name = param(p, 'repositoryName');
+      if (await exists(name)) throw new Error(`repository ${name} exists on the target, and this interaction needs it absent; the suite deletes only what it created`);
+      return {};
+    },
+    [STATE.example]: async () => {
+      if (!o.holdsExample) throw new Error('this interaction needs the AWS CLI page example layer, whose bytes are not public: only a registry that holds it (the embedded one) can verify it');
+      return {};
+    },
+  };
+}
+
+/** Reads the verifier's JSON summary (resolved on success, in the error message on failure). */
+function readSummary(pact: string, text: string): InteractionOutcome[] | undefined {
+  let doc: { interactionResults?: { description: string; result: string }[]; errors?: { interaction: string; mismatch?: { mismatches?: { path?: string; mismatch?: string; type?: string }[]; message?: string } }[] };
+  try {
+    doc = JSON.parse(text) as typeof doc;
+  } catch {
+    return undefined;
+  }
+  const errors = doc.errors ?? [];
+  return (doc.interactionResults ?? []).map((r) => {
+    const mine = errors.filter((e) => e.interaction.endsWith(` - ${r.description}`) || e.interaction === r.description);
+    // The status first: it says most about a target that does not implement the operation.
+    const rank = (type?: string) => (type === 'StatusMismatch' ? 0 : type === 'HeaderMismatch' ? 1 : 2);
+    const mismatches = mine.flatMap((e) => [...(e.mismatch?.mismatches ?? [])].sort((a, b) => rank(a.type) - rank(b.type))
+      .map((m) => `${m.path ? `${m.path}: ` : ''}${m.mismatch ?? m.type ?? ''}`)
+      .concat(e.mismatch?.mismatches ? [] : [e.mismatch?.message ?? 'failed']));
+    return { pact, description: r.description, passed: r.result === 'OK', mismatches };
+  });
+}
+
+export async function verifyPacts(o: VerifyOptions): Promise<Verification> {
+  const sources: { name: string; options: Record<string, unknown> }[] = o.broker
+    ? [{
+      name: `${o.broker.url} (pacts for ${PACT_PROVIDER})`,
+      options: {
+        pactBrokerUrl: o.broker.url,
+        ...(o.broker.token ? { pactBrokerToken: o.broker.token } : {}),
+        ...(o.broker.username ? { pactBrokerUsername: o.broker.username, pactBrokerPassword: o.broker.password ?? '' } : {}),
+        consumerVersionSelectors: [PACT_CONSUMER, ...(o.holdsExample ? [EXAMPLE_CONSUMER] : [])].map((consumer) => ({ consumer, ...(o.broker!.consumerBranch ? { branch: o.broker!.consumerBranch } : { latest: true }) })),
+        publishVerificationResult: true,
+        providerVersion: o.broker.providerVersion,
+        ...(o.broker.providerBranch ? { providerVersionBranch: o.broker.providerBranch } : {}),
+      },
+    }]
+    : o.pactFiles.map((file) => ({ name: basename(file), options: { pactUrls: [file] } }));
+  const interactions: InteractionOutcome[] = [];
+  let error: string | undefined;
+  for (const source of sources) {
+    const verifier = new Verifier({
+      provider: PACT_PROVIDER,
+      providerBaseUrl: o.providerBaseUrl,
+      logLevel: 'error',
+      timeout: o.timeoutMs,
+      changeOrigin: true,
+      stateHandlers: stateHandlers(o),
+      requestFilter: sigv4RequestFilter(o.providerBaseUrl, o.region, o.credentials),
+      ...source.options,
+    } as unknown as ConstructorParameters<typeof Verifier>[0]);
+    let text: string;
+    try {
+      text = String(await verifier.verifyProvider());
+    } catch (e) {
+      text = (e as Error).message;
+    }
+    const outcomes = readSummary(source.name, text);
+    if (outcomes === undefined || outcomes.length === 0) error = `${source.name}: ${text.split('\n')[0]!.slice(0, 300)}`;
+    else interactions.push(...outcomes);
+  }
+  return { passed: error === undefined && interactions.every((i) => i.passed), interactions, ...(error !== undefined ? { error } : {}) };
+}

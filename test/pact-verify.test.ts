@@ -1,0 +1,194 @@
+// verify: the committed contracts against the reference registry, its mutants, a target that does not
+// implement the operation, a target that checks SigV4, and a stand-in Pact Broker.
+import { spawn } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_PACT_FILE, PACT_FILE } from '../src/pact/interactions.ts';
+import { verifyPacts, type Verification } from '../src/pact/verify.ts';
+import { MUTANTS } from '../src/registry/mutants.ts';
+import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
+import { DUMMY_CREDENTIALS } from '../src/target/client.ts';
+import { Target } from '../src/target/target.ts';
+import { startBroker } from './fixtures/broker.ts';
+
+const CONTRACTS = fileURLToPath(new URL('../contracts/pact/', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
+const registries: RunningRegistry[] = [];
+afterAll(async () => Promise.all(registries.map((r) => r.close())));
+
+async function verifyAgainst(mutantId: string | undefined, opts: { endpoint?: string; registry?: RunningRegistry; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): Promise<Verification> {
+  const m = MUTANTS.find((x) => x.id === mutantId);
+  const registry = opts.registry ?? await startRegistry({ preloadExample: true, ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+  registries.push(registry);
+  const endpoint = opts.endpoint ?? registry.endpoint;
+  const target = new Target({ endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 3_000, rps: 0, maxRequests: 0, concurrency: 2, transport: 'sdk' });
+  try {
+    return await verifyPacts({
+      providerBaseUrl: endpoint, pactFiles: [`${CONTRACTS}${PACT_FILE}`, `${CONTRACTS}${EXAMPLE_PACT_FILE}`], client: target.client,
+      credentials: async () => opts.credentials ?? DUMMY_CREDENTIALS, region: 'us-east-1', holdsExample: true, timeoutMs: 3_000,
+    });
+  } finally {
+    target.close();
+  }
+}
+const failed = (v: Verification) => v.interactions.filter((i) => !i.passed);
+
+describe('verify', () => {
+  it('the reference registry verifies green, every interaction', async () => {
+    const v = await verifyAgainst(undefined);
+    expect(v.error).toBeUndefined();
+    expect(v.interactions).toHaveLength(10);
+    expect(failed(v)).toEqual([]);
+    expect(v.passed).toBe(true);
+  });
+
+  it.each([
+    ['layer-size-as-string', 'a stored layer', /\$\.layers\[0\]\.layerSize.*integer/],
+    ['lowercase-availability', 'a stored layer', /\$\.layers\[0\]\.layerAvailability/],
+    ['malformed-in-layers', 'a batch with a stored, an absent and a malformed digest', /\$\.failures/],
+    ['error-type-in-header-only', 'an empty digest list', /__type/],
+  ])('mutant %s fails with a mismatch that names the field', async (mutantId, interaction, field) => {
+    const v = await verifyAgainst(mutantId);
+    expect(v.passed).toBe(false);
+    const hit = failed(v).find((i) => i.description === interaction);
+    expect(hit, JSON.stringify(failed(v))).toBeDefined();
+    expect(hit!.mismatches.join('\n')).toMatch(field);
+  });
+
+  it('a target that does not implement the operation fails readably, without hanging', async () => {
+    const started = Date.now();
+    const v = await verifyAgainst('not-implemented-501');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(v.passed).toBe(false);
+    expect(failed(v).length).toBe(10);
+    expect(failed(v).map((i) => i.mismatches.join(' ')).join('\n')).toMatch(/status|501/i);
+  });
+});
+
+class Sha256 {
+  private h;
+  constructor(secret?: string | Uint8Array) { this.h = secret ? createHmac('sha256', secret) : createHash('sha256'); }
+  update(d: string | Uint8Array) { this.h.update(d); }
+  async digest() { return new Uint8Array(this.h.digest()); }
+  reset() {}
+}
+
+/** A front that recomputes every request's SigV4 signature and forwards only good ones. */
+async function signatureCheckingFront(upstream: string, secret: string) {
+  const seen: boolean[] = [];
+  const check = async (req: IncomingMessage, body: string) => {
+    const m = /Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(String(req.headers['authorization'] ?? ''));
+    if (!m) return false;
+    const headers: Record<string, string> = {};
+    for (const h of m[5]!.split(';')) headers[h] = String(req.headers[h] ?? '');
+    const d = String(req.headers['x-amz-date']);
+    const signingDate = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`);
+    const signer = new SignatureV4({ service: m[4]!, region: m[3]!, credentials: { accessKeyId: m[1]!, secretAccessKey: secret }, sha256: Sha256 as never });
+    const signed = await signer.sign({ method: req.method!, protocol: 'http:', hostname: headers['host']!.split(':')[0]!, path: req.url!, headers, body, query: {} }, { signingDate });
+    return String(signed.headers['authorization']).endsWith(`Signature=${m[6]}`);
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => void check(req, body).then((ok) => {
+      seen.push(ok);
+      if (!ok) return res.writeHead(403, { 'content-type': 'application/x-amz-json-1.1' }).end('{"__type":"InvalidSignatureException","message":"signature mismatch"}');
+      const u = new URL(upstream);
+      const fwd = request({ host: u.hostname, port: u.port, method: 'POST', path: '/', headers: { 'content-type': String(req.headers['content-type']), 'x-amz-target': String(req.headers['x-amz-target']) } }, (r) => {
+        res.writeHead(r.statusCode ?? 500, r.headers);
+        r.pipe(res);
+      });
+      fwd.end(body);
+    }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('the SigV4 request filter', () => {
+  it('signs every replayed request so that a signature-checking endpoint accepts it; a wrong secret is refused', async () => {
+    const reference = await startRegistry({ preloadExample: true });
+    const front = await signatureCheckingFront(reference.endpoint, 'front-secret');
+    try {
+      const good = await verifyAgainst(undefined, { endpoint: front.url, registry: reference, credentials: { accessKeyId: 'AKIDFRONT', secretAccessKey: 'front-secret' } });
+      expect(failed(good).map((i) => i.mismatches), JSON.stringify(front.seen)).toEqual([]);
+      expect(front.seen.length).toBeGreaterThanOrEqual(10);
+      expect(front.seen.every(Boolean)).toBe(true);
+      front.seen.length = 0;
+      const bad = await verifyAgainst(undefined, { endpoint: front.url, registry: reference, credentials: { accessKeyId: 'AKIDFRONT', secretAccessKey: 'wrong' } });
+      expect(bad.passed).toBe(false);
+      expect(front.seen.some((ok) => !ok)).toBe(true);
+    } finally {
+      await front.close();
+    }
+  });
+});
+
+describe('the Pact Broker', () => {
+  it('gets the contracts and the verification result, with versions from CI variables and the token', async () => {
+    const broker = await startBroker();
+    try {
+      const env = { ...process.env, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'broker-token-123', GITHUB_SHA: 'abc123', GITHUB_REF_NAME: 'feature/x', PACT_DO_NOT_TRACK: 'true' };
+      const child = spawn(process.execPath, [BIN, 'verify', '--report-dir', fileURLToPath(new URL('../reports/pact-broker-test', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code, out).toBe(0);
+      const publishes = broker.recorded.filter((r) => r.path === '/contracts/publish');
+      expect(publishes.map((p) => (p.body as { pacticipantName: string }).pacticipantName).sort()).toEqual(['aws-cli-example', 'ecr-conformance-client']);
+      for (const p of publishes) {
+        const b = p.body as { pacticipantVersionNumber: string; branch: string; contracts: { content: string; consumerName: string }[] };
+        expect(p.auth).toBe('Bearer broker-token-123');
+        expect([b.pacticipantVersionNumber, b.branch]).toEqual(['abc123', 'feature/x']);
+        const file = b.contracts[0]!.consumerName === 'aws-cli-example' ? EXAMPLE_PACT_FILE : PACT_FILE;
+        expect(Buffer.from(b.contracts[0]!.content, 'base64').toString()).toBe(readFileSync(`${CONTRACTS}${file}`, 'utf8'));
+      }
+      const results = broker.recorded.filter((r) => r.path.endsWith('/verification-results'));
+      expect(results, out).toHaveLength(2);
+      for (const r of results) expect(r.body).toMatchObject({ success: true, providerApplicationVersion: 'abc123' });
+      expect(broker.recorded.filter((r) => r.method === 'PUT').map((r) => r.path)).toContain('/pacticipants/ecr-api/branches/feature%2Fx/versions/abc123');
+    } finally {
+      await broker.close();
+    }
+  });
+});
+
+describe('ecr-conformance verify --endpoint', () => {
+  const cli = (args: string[]) => new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'verify', ...args], { env: { ...process.env, PACT_DO_NOT_TRACK: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+
+  it('verifies a user\'s endpoint and writes the result in every report format', async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const dir = fileURLToPath(new URL('../reports/pact-endpoint-test', import.meta.url));
+    const r = await cli(['--endpoint', registry.endpoint, '--report-dir', dir]);
+    expect(r.code, r.out).toBe(0);
+    const doc = JSON.parse(readFileSync(`${dir}/conformance.json`, 'utf8')) as { rules: { id: string; verdict: string }[]; summary: { verdict: string } };
+    expect(doc.summary.verdict).toBe('CONFORMANT');
+    // The CLI page example needs its layer's bytes: only the embedded registry is given that contract.
+    expect(doc.rules.map((x) => x.id)).not.toContain('pact.the-aws-cli-page-example');
+    expect(doc.rules).toHaveLength(9);
+    expect(readFileSync(`${dir}/junit.xml`, 'utf8')).toContain('pact.a-stored-layer');
+    expect(registry.store.list(registry.store.accountId)).toEqual([]);
+  });
+
+  it('an endpoint that does not implement the operation: exit 1 with readable mismatches', async () => {
+    const m = MUTANTS.find((x) => x.id === 'html-500')!;
+    const registry = await startRegistry({ hooks: m.hooks! });
+    registries.push(registry);
+    const r = await cli(['--endpoint', registry.endpoint, '--report-dir', fileURLToPath(new URL('../reports/pact-ni-test', import.meta.url))]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL\s+pact\.a-stored-layer\s+.*(500|status)/);
+  });
+});
