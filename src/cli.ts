@@ -7,6 +7,7 @@ import { registerCheck } from './cli/check-command.ts';
 import { registerRun } from './cli/run-command.ts';
 import { registerReportCommands } from './cli/report-commands.ts';
 import { registerVerify } from './cli/verify-command.ts';
+import { registerSdkCommands } from './cli/sdk-commands.ts';
 import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
@@ -82,6 +83,7 @@ registerRun(program);
 registerCheck(program);
 registerReportCommands(program);
 registerVerify(program);
+registerSdkCommands(program);
 
 program
   .command('rules')
