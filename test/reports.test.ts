@@ -175,3 +175,18 @@ describe('merge', () => {
     expect(() => mergeResults([good, broken])).toThrow(/shard/);
   });
 });
+
+describe('refresh-reference', () => {
+  it('turns what real ECR answered one way into observed facts, and refuses a report from a fake', async () => {
+    const { refreshReference, currentReference } = await import('../src/report/refresh.ts');
+    const fromMoto = await runOn('absent-as-missing');
+    expect(() => refreshReference(fromMoto, currentReference())).toThrow(/not real ECR/);
+    const asIfAws = structuredClone(fromMoto);
+    asIfAws.provenance.target = { ...asIfAws.provenance.target, kind: 'aws', description: 'AWS ECR us-east-1' };
+    const r = refreshReference(asIfAws, currentReference());
+    expect(r.spec.points['absent']).toMatchObject({ reference: 'missing-failure', evidence: 'observed', confidence: 'high' });
+    expect(r.changes.find((c) => c.startsWith('absent:'))).toMatch(/unavailable-layer \(inferred, medium\) → missing-failure/);
+    expect(Object.keys(r.spec.sources)).toContain(r.spec.points['absent']!.source);
+    expect(r.spec.points['duplicates']!.reference).toBe('echo-each');
+  });
+});

@@ -4,6 +4,9 @@ import { EXIT, UsageError } from '../errors.ts';
 import { diffResults, renderDiff } from '../report/diff.ts';
 import { loadResult } from '../report/load.ts';
 import { mergeResults } from '../report/merge.ts';
+import { currentReference, refreshReference } from '../report/refresh.ts';
+import { SPEC_DIR } from '../spec/index.ts';
+import { writeFileSync } from 'node:fs';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { renderTable } from './render.ts';
 import { executeRun } from './run-command.ts';
@@ -75,6 +78,23 @@ export function registerReportCommands(program: Command): void {
       const d = diffResults(loadResult(a), loadResult(b));
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, a, b));
       process.exitCode = d.regressed.length > 0 ? EXIT.notConformant : EXIT.conformant;
+    });
+
+  program
+    .command('refresh-reference')
+    .description('Propose the AWS reference fingerprint (spec/reference-fingerprint.json) from a report of a run against real ECR: every point it answered one way becomes an observed fact. --write applies it.')
+    .argument('<report>', 'a conformance.json from run --aws')
+    .option('--write', 'rewrite spec/reference-fingerprint.json')
+    .option('--allow-non-aws', 'accept a report from another target (for testing the refresh itself)')
+    .action((file: string, opts: { write?: boolean; allowNonAws?: boolean }) => {
+      const r = refreshReference(loadResult(file), currentReference(), Boolean(opts.allowNonAws));
+      for (const c of r.changes) process.stdout.write(`change    ${c}\n`);
+      for (const u of r.unchanged) process.stdout.write(`unchanged ${u}\n`);
+      if (r.changes.length === 0) process.stdout.write('nothing to change\n');
+      else if (opts.write) {
+        writeFileSync(`${SPEC_DIR}reference-fingerprint.json`, `${JSON.stringify(r.spec, null, 2)}\n`);
+        process.stdout.write('spec/reference-fingerprint.json rewritten: commit it with the report it came from\n');
+      } else process.stdout.write('(dry run: --write applies it)\n');
     });
 
   program
