@@ -1,14 +1,12 @@
 // `ecr-conformance run`: the whole suite against one target.
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
-import { mutant, MUTANTS } from '../registry/mutants.ts';
-import { startRegistry, type RunningRegistry } from '../registry/server.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { run } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 export interface RunFlags extends TargetFlags {
   seed?: number;
@@ -88,14 +86,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   }
   const seed = flags.seed ?? randomSeed();
   const target = resolveTarget(flags, process.env);
-  let registry: RunningRegistry | undefined;
-  if (target.kind === 'embedded') {
-    const m = flags.mutant ? mutant(flags.mutant) : undefined;
-    if (flags.mutant && !m) throw new UsageError(`unknown mutant '${flags.mutant}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
-    registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
-    target.options.endpoint = registry.endpoint;
-    target.options.description = flags.mutant ? `embedded reference registry, mutant ${flags.mutant}` : 'embedded reference registry';
-  }
+  const registry = await startEmbeddedIfNeeded(target, flags.mutant);
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
-import { MUTANTS, mutant } from '../registry/mutants.ts';
-import { startRegistry, type RunningRegistry } from '../registry/server.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { run } from '../run/runner.ts';
 import { randomSeed } from '../run/seeds.ts';
@@ -15,7 +13,7 @@ import { toInteraction } from '../sdk/record.ts';
 import { runMatrix } from '../sdk/run-matrix.ts';
 import { redactText } from '../target/redact.ts';
 import { renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 const CASSETTES = fileURLToPath(new URL('../../contracts/cassettes/', import.meta.url));
 
@@ -39,14 +37,7 @@ export function registerSdkCommands(program: Command): void {
     .action(async (flags: RecordFlags) => {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new UsageError(`--name '${flags.name}': use lower-case letters, digits and -`);
       const target = resolveTarget(flags, process.env);
-      let registry: RunningRegistry | undefined;
-      if (target.kind === 'embedded') {
-        const m = flags.mutant ? mutant(flags.mutant) : undefined;
-        if (flags.mutant && !m) throw new UsageError(`unknown mutant '${flags.mutant}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
-        registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
-        target.options.endpoint = registry.endpoint;
-        target.options.description = 'embedded reference registry';
-      }
+      const registry = await startEmbeddedIfNeeded(target, flags.mutant);
       const interactions: CassetteInteraction[] = [];
       const options = { maskAccountIds: Boolean(flags.maskAccountIds), keepRequestIds: Boolean(flags.keepRequestIds) };
       try {

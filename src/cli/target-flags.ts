@@ -1,6 +1,8 @@
 // Turns flags and the standard AWS environment into target options. Only the CLI reads env.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { MUTANTS, mutant } from '../registry/mutants.ts';
+import { startRegistry, type RegistryOptions, type RunningRegistry } from '../registry/server.ts';
 import type { TargetOptions } from '../target/target.ts';
 
 export interface TargetFlags {
@@ -72,4 +74,18 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
 /** The secrets a report must never contain: whatever credentials the environment holds. */
 export function secretsFrom(env: NodeJS.ProcessEnv): string[] {
   return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'].map((k) => env[k] ?? '').filter((s) => s.length >= 4);
+}
+
+/**
+ * With no endpoint, starts the embedded registry (or the named mutant of it) and points the target at
+ * it. Returns the registry to close, or undefined for other targets.
+ */
+export async function startEmbeddedIfNeeded(target: ResolvedTarget, mutantId: string | undefined, extra: RegistryOptions = {}): Promise<RunningRegistry | undefined> {
+  if (target.kind !== 'embedded') return undefined;
+  const m = mutantId ? mutant(mutantId) : undefined;
+  if (mutantId && !m) throw new UsageError(`unknown mutant '${mutantId}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
+  const registry = await startRegistry({ ...extra, ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+  target.options.endpoint = registry.endpoint;
+  target.options.description = mutantId ? `embedded reference registry, mutant ${mutantId}` : 'embedded reference registry';
+  return registry;
 }

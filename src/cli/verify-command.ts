@@ -7,12 +7,11 @@ import { brokerFromEnv, publishPacts, versionFromEnv } from '../pact/broker.ts';
 import { EXAMPLE_PACT_FILE, PACT_FILE } from '../pact/interactions.ts';
 import { verificationResult } from '../pact/result.ts';
 import { verifyPacts } from '../pact/verify.ts';
-import { startRegistry, type RunningRegistry } from '../registry/server.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { versions } from '../run/versions.ts';
 import { Target } from '../target/target.ts';
 import { renderTable } from './render.ts';
-import { positiveInt, resolveTarget, secretsFrom } from './target-flags.ts';
+import { positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded } from './target-flags.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
 
@@ -37,12 +36,7 @@ export function registerVerify(program: Command): void {
         throw new UsageError(`--format: ${(e as Error).message}`);
       }
       const resolved = resolveTarget({ ...flags, transport: 'sdk' }, process.env);
-      let registry: RunningRegistry | undefined;
-      if (resolved.kind === 'embedded') {
-        registry = await startRegistry({ preloadExample: true });
-        resolved.options.endpoint = registry.endpoint;
-        resolved.options.description = 'embedded reference registry';
-      }
+      const registry = await startEmbeddedIfNeeded(resolved, undefined, { preloadExample: true });
       const files = flags.pact.length > 0 ? flags.pact : [`${CONTRACTS}${PACT_FILE}`, ...(registry ? [`${CONTRACTS}${EXAMPLE_PACT_FILE}`] : [])];
       const broker = brokerFromEnv(process.env);
       const target = new Target(resolved.options);

@@ -2,9 +2,9 @@
 // the documented expectations, and where versions differ.
 import { isDeepStrictEqual } from 'node:util';
 import type { Verdict } from '../model.ts';
-import { RESULT_SCHEMA, type RuleResult, type RunResult } from '../run/result.ts';
-import { versions as suiteVersions } from '../run/versions.ts';
-import { amzTarget, canonicalJson, operationSpec, specChecksum } from '../spec/index.ts';
+import type { RuleResult, RunResult } from '../run/result.ts';
+import { standaloneResult } from '../run/standalone.ts';
+import { amzTarget, canonicalJson, operationSpec } from '../spec/index.ts';
 import { sanitizeErrorType } from '../judge/view.ts';
 import type { Cassette, CassetteInteraction } from './cassette.ts';
 import type { ReplayResult } from './replay.ts';
@@ -149,21 +149,10 @@ export function matrixResult(m: Matrix, startedAt: number, durationMs: number): 
     verdict: new Set(enumSets).size > 1 ? 'DIVERGENT' : 'PASS', passed: enumSets.length, broken: 0,
     message: Object.entries(m.enumValues).map(([l, v]) => `${l}: ${v.join(', ') || '(none)'}`).join(' · '),
   });
-  const counts = { PASS: 0, FAIL: 0, DIVERGENT: 0, NOT_IMPLEMENTED: 0, SKIPPED: 0, ERROR: 0 } as Record<Verdict, number>;
-  for (const r of rules) counts[r.verdict]++;
-  const v = suiteVersions();
-  return {
-    schema: RESULT_SCHEMA,
-    provenance: {
-      suite: { name: 'ecr-conformance', version: v.suite }, sdk: { package: '@aws-sdk/client-ecr', version: m.versions.map((x) => x.version).join(', ') },
-      node: process.version, spec: { checksum: specChecksum() },
-      target: { kind: 'embedded', description: `@aws-sdk/client-ecr ${m.versions.map((x) => x.label).join(' × ')} (cassette replay)`, region: 'us-east-1', transport: 'sdk' },
-      seed: 0, runs: 0, rules: 'sdk-matrix', startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(durationMs),
-      requests: { used: m.rows.length * m.versions.length, budget: 0, throttled: 0, rps: 0 }, interrupted: false, budgetExhausted: false, options: {},
-    },
-    summary: { verdict: counts.FAIL > 0 ? 'NOT_CONFORMANT' : 'CONFORMANT', counts, cases: m.rows.length, exchanges: m.rows.length * m.versions.length, faults: 0 },
-    capabilities: { implemented: true, createRepositories: false, storeLayers: false, putManifests: false, notes: [] },
-    rules, fingerprint: [], coverage: { inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {}, properties: [] }, faults: [], leftovers: [],
-    tallies: { findings: {}, fingerprint: {}, perProperty: {}, inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {}, faults: [], faultCount: 0, cases: 0, exchanges: 0, smallest: {}, skipReasons: {} },
-  };
+  return standaloneResult({
+    target: { kind: 'embedded', description: `@aws-sdk/client-ecr ${m.versions.map((x) => x.label).join(' × ')} (cassette replay)`, region: 'us-east-1', transport: 'sdk' },
+    checks: 'sdk-matrix', startedAt: new Date(startedAt).toISOString(), durationMs,
+    requests: { used: m.rows.length * m.versions.length, budget: 0, throttled: 0, rps: 0 },
+    rules, cases: m.rows.length, exchanges: m.rows.length * m.versions.length, notes: [], sdkVersion: m.versions.map((x) => x.version).join(', '),
+  });
 }
