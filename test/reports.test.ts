@@ -21,7 +21,11 @@ import { run, type RunOptions } from '../src/run/runner.ts';
 const CANARY = { accessKeyId: 'AKIACANARYREPORTS001', secretAccessKey: 'canary-secret-in-reports', sessionToken: 'canary-session-token-reports' };
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 // CI installs chromium and xmllint (.ci/run); elsewhere these tests say why they did not run.
-const needs = (cmd: string) => !has(cmd) && !process.env['CI'];
+const needs = (cmd: string) => {
+  const skip = !has(cmd) && !process.env['CI'];
+  if (skip) console.warn(`skipping the tests that need ${cmd}: it is not installed (apt-get install ${cmd === 'xmllint' ? 'libxml2-utils' : cmd}); CI installs it`);
+  return skip;
+};
 const REPORTS = fileURLToPath(new URL('../reports/', import.meta.url));
 
 const registries: RunningRegistry[] = [];

@@ -61,7 +61,7 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
 
 export function registerRun(program: Command): void {
   addTargetFlags(program.command('run')
-    .description('Generate cases, send them to the target, judge every answer, write a JSON report. Exit 0 conformant, 1 not conformant or not implemented, 2 bad usage, 3 the target could not be tested.'))
+    .description('Generate cases, send them to the target, judge every answer, write the reports (JSON, JUnit, Markdown, HTML, badge). Exit 0 conformant, 1 not conformant or not implemented, 2 bad usage, 3 the target could not be tested.'))
     .option('--seed <n>', 'seed for case generation (default: random, printed and stamped in the report)', positiveInt('--seed', 0))
     .option('--runs <n>', 'cases per property', positiveInt('--runs'), 150)
     .option('--rules <globs>', 'comma-separated rule ids or globs to judge (framing.*,partition.*); default all')
