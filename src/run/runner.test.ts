@@ -1,0 +1,19 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compressPath, expandPath, parseCaseId } from './runner.ts';
+
+describe('case ids', () => {
+  it('compress shrink paths and expand them back exactly', () => {
+    expect(compressPath('0:0:0:0:1:1:2')).toBe('0*4:1:1:2');
+    fc.assert(fc.property(fc.array(fc.nat({ max: 4 }), { minLength: 1, maxLength: 60 }), (xs) => {
+      const path = xs.join(':');
+      expect(expandPath(compressPath(path))).toBe(path);
+    }), { seed: 3 });
+  });
+
+  it('parse, and refuse what is not a case id with a usage error', () => {
+    expect(parseCaseId('batch@12:0*3:1')).toEqual({ property: 'batch', seed: 12, path: '0:0:0:1' });
+    expect(parseCaseId('order@5')).toEqual({ property: 'order', seed: 5 });
+    expect(() => parseCaseId('batch 12')).toThrow(/not a case id/);
+  });
+});
