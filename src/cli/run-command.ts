@@ -77,6 +77,19 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags) => { await executeRun(flags); });
 }
 
+/** A live progress line on a terminal, redrawn at most ten times a second. */
+function progressLine() {
+  let last = 0;
+  let phase = '';
+  return (p: { phase: string; done: number; total: number; failing: number }) => {
+    const now = Date.now();
+    if (p.phase === phase && now - last < 100 && p.done < p.total) return;
+    last = now;
+    phase = p.phase;
+    process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total}${p.failing ? `, ${p.failing} failing` : ''}`);
+  };
+}
+
 export async function executeRun(flags: RunFlags): Promise<RunResult> {
   let formats: ReturnType<typeof parseFormats>;
   try {
@@ -113,7 +126,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
         ...(flags.present.length > 0 ? { present: parsePresent(flags.present) } : {}),
         ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
       },
-      ...(tty ? { onProgress: (p) => process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total}${p.failing ? `, ${p.failing} failing` : ''}`) } : {}),
+      ...(tty ? { onProgress: progressLine() } : {}),
     });
     if (tty) process.stderr.write('\r\x1b[K');
     const files = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
