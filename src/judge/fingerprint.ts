@@ -1,6 +1,6 @@
 // Where the documentation is silent the judge records which choice the target made: its behaviour
 // fingerprint. Observations are pure functions of one exchange.
-import { referenceFingerprintSpec } from '../spec/index.ts';
+import { operationSpec, referenceFingerprintSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
 import { analyseRequest, digestKind, judgeableBatch } from './contract.ts';
 import { entries, entriesFor } from './entries.ts';
@@ -37,7 +37,7 @@ function computeObservations(x: View, k: Knowledge): Observation[] {
   const out: Observation[] = [];
   const a = analyseRequest(x.sent);
   if (a.newModelOnlyName && a.violations.length === 0 && (x.answer.kind === 'success' || x.answer.kind === 'error')) {
-    const rejected = x.answer.kind === 'error' && x.answer.errorType === 'InvalidParameterException';
+    const rejected = x.answer.kind === 'error' && x.answer.errorType === operationSpec().errors.violation.value;
     out.push({ point: 'repository-name-model', choice: rejected ? '2015-12-21' : '2026-02-25', detail: `repositoryName ${JSON.stringify(x.sent.repositoryName)} got ${x.answer.summary}` });
   }
   if (x.answer.kind !== 'success') return out;
