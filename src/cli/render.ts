@@ -1,6 +1,7 @@
 // What a person sees on the terminal: a table of rules and verdicts, then what to do next.
 import type { Verdict } from '../model.ts';
 import type { RunResult } from '../run/result.ts';
+import { generated } from '../report/text.ts';
 
 const MARK: Record<Verdict, string> = { PASS: 'PASS', FAIL: 'FAIL', DIVERGENT: 'DIVERGENT', NOT_IMPLEMENTED: 'NOT_IMPLEMENTED', SKIPPED: 'SKIPPED', ERROR: 'ERROR' };
 
@@ -16,7 +17,7 @@ export function renderTable(r: RunResult, width = 120): string {
   const counts = (Object.keys(c) as Verdict[]).filter((v) => c[v] > 0).map((v) => `${c[v]} ${v}`).join(', ');
   lines.push('');
   lines.push(`${r.summary.verdict}: ${counts}`);
-  lines.push(`${r.summary.cases} cases, ${r.summary.exchanges} exchanges, ${r.provenance.requests.used} requests in ${(r.provenance.durationMs / 1000).toFixed(1)} s against ${r.provenance.target.description} (seed ${r.provenance.seed})`);
+  lines.push(`${r.summary.cases} cases, ${r.summary.exchanges} exchanges, ${r.provenance.requests.used} requests in ${(r.provenance.durationMs / 1000).toFixed(1)} s against ${r.provenance.target.description}${generated(r) ? ` (seed ${r.provenance.seed})` : ''}`);
   for (const note of r.capabilities.notes) lines.push(`note: ${note}`);
   if (r.provenance.budgetExhausted) lines.push(`note: the request budget (${r.provenance.requests.budget}) ran out; later cases were not sent`);
   if (r.provenance.interrupted) lines.push('note: interrupted; the report covers what ran before');

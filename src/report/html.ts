@@ -1,7 +1,7 @@
 // One self-contained HTML file: no script, no external resource (a CSP forbids any request), so it
 // opens offline and can be attached to a CI run or published as it is.
 import type { RunResult } from '../run/result.ts';
-import { countsLine, exchangeText, html, score } from './text.ts';
+import { countsLine, exchangeText, generated, html, score } from './text.ts';
 
 const COLOR: Record<string, string> = {
   CONFORMANT: '#1a7f37', NOT_CONFORMANT: '#cf222e', NOT_IMPLEMENTED: '#6e7781', UNTESTABLE: '#9a6700',
@@ -51,7 +51,7 @@ ${cx.exchanges.map((e) => `<pre>${html(exchangeText(e))}</pre>`).join('')}</deta
   });
   const provenance: [string, string][] = [
     ['suite', `${p.suite.name} ${p.suite.version}`], ['SDK', `${p.sdk.package} ${p.sdk.version}`], ['Node', p.node], ['spec checksum', p.spec.checksum],
-    ['target', `${p.target.description} (${p.target.kind}, ${p.target.region}, ${p.target.transport} transport)`], ['seed', String(p.seed)], ['cases per property', String(p.runs)],
+    ['target', `${p.target.description} (${p.target.kind}, ${p.target.region}, ${p.target.transport} transport)`], ...(generated(r) ? [['seed', String(p.seed)], ['cases per property', String(p.runs)]] as [string, string][] : []),
     ['rules', p.rules], ['started', p.startedAt], ['duration', `${(p.durationMs / 1000).toFixed(1)} s`],
     ['requests', `${p.requests.used}${p.requests.budget ? ` of a budget of ${p.requests.budget}` : ''}, ${p.requests.throttled} throttled${p.requests.rps ? `, ${p.requests.rps}/s` : ''}`],
     ...(p.shard ? [['shard', JSON.stringify(p.shard)] as [string, string]] : []),
@@ -68,7 +68,7 @@ ${cx.exchanges.map((e) => `<pre>${html(exchangeText(e))}</pre>`).join('')}</deta
 <div class="score" id="score">${s.passed}/${s.judged}</div>
 <h1 id="verdict">${html(r.summary.verdict.replace(/_/g, ' '))}</h1>
 <p>Amazon ECR BatchCheckLayerAvailability conformance of <b>${html(p.target.description)}</b></p>
-<p>${html(countsLine(r))} · ${r.summary.cases} cases · ${r.summary.exchanges} exchanges · seed ${p.seed}</p>
+<p>${html(countsLine(r))} · ${r.summary.cases} cases · ${r.summary.exchanges} exchanges${generated(r) ? ` · seed ${p.seed}` : ''}</p>
 </main></header>
 <main>
 ${broken.length > 0 ? `<section><h2>Where it does not conform</h2>${table(['verdict', 'rule', 'what happened'], broken.map((x) => [pill(x.verdict), `<code>${html(x.id)}</code>`, `${html(x.message)}${x.counterexample ? `<br><code>${html(x.counterexample.replay)}</code>` : ''}`]))}</section>` : ''}

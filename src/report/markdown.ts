@@ -1,6 +1,6 @@
 // Markdown that fits a CI step summary: the verdict first, then what is wrong and how to replay it.
 import type { RunResult } from '../run/result.ts';
-import { countsLine, score } from './text.ts';
+import { countsLine, generated, score } from './text.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 300);
 const ICON: Record<string, string> = { CONFORMANT: '✅', NOT_CONFORMANT: '❌', NOT_IMPLEMENTED: '⛔', UNTESTABLE: '⚠️' };
@@ -11,7 +11,7 @@ export function renderMarkdown(r: RunResult): string {
   const lines = [
     `## ${ICON[r.summary.verdict] ?? ''} ECR BatchCheckLayerAvailability conformance: ${r.summary.verdict}`,
     '',
-    `**${s.passed}/${s.judged}** rules conform (${countsLine(r)}) — ${p.target.description}, ${r.summary.cases} cases, seed ${p.seed}.`,
+    `**${s.passed}/${s.judged}** rules conform (${countsLine(r)}) — ${p.target.description}, ${r.summary.cases} cases${generated(r) ? `, seed ${p.seed}` : ''}.`,
     '',
   ];
   const notPass = r.rules.filter((x) => x.verdict !== 'PASS');

@@ -10,6 +10,9 @@ export const xml = (s: string) =>
 
 export const html = xml;
 
+/** A property run (it has a seed), rather than a Pact verification or an SDK matrix. */
+export const generated = (r: RunResult) => r.provenance.runs > 0;
+
 /** Rules that were judged (everything but SKIPPED), and those of them that conform. */
 export function score(r: RunResult): { passed: number; judged: number } {
   const judged = r.rules.filter((x) => x.verdict !== 'SKIPPED');
