@@ -62,3 +62,14 @@ describe('run --aws', () => {
     expect(r.summary.verdict).not.toBe('NOT_CONFORMANT');
   });
 });
+
+describe('the wall-time budget', () => {
+  it('starts no new case once it has passed, and says so', async () => {
+    const started = Date.now();
+    const r = await run({ kind: 'endpoint', seed: 1, runs: 100_000, maxTimeMs: 300, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 4, transport: 'raw' } });
+    expect(r.provenance.budgetExhausted).toBe(true);
+    expect(r.summary.cases).toBeLessThan(100_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.leftovers).toEqual([]);
+  });
+});

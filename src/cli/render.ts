@@ -19,7 +19,7 @@ export function renderTable(r: RunResult, width = 120): string {
   lines.push(`${r.summary.verdict}: ${counts}`);
   lines.push(`${r.summary.cases} cases, ${r.summary.exchanges} exchanges, ${r.provenance.requests.used} requests in ${(r.provenance.durationMs / 1000).toFixed(1)} s against ${r.provenance.target.description}${generated(r) ? ` (seed ${r.provenance.seed})` : ''}`);
   for (const note of r.capabilities.notes) lines.push(`note: ${note}`);
-  if (r.provenance.budgetExhausted) lines.push(`note: the request budget (${r.provenance.requests.budget}) ran out; later cases were not sent`);
+  if (r.provenance.budgetExhausted) lines.push('note: the request or time budget (--max-requests, --max-time) ran out; later cases were not sent');
   if (r.provenance.interrupted) lines.push('note: interrupted; the report covers what ran before');
   for (const left of r.leftovers) lines.push(`warning: could not remove ${left}`);
   const broken = r.rules.filter((x) => x.counterexample && (x.verdict === 'FAIL' || x.verdict === 'DIVERGENT'));

@@ -111,7 +111,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   const tty = process.stderr.isTTY;
   try {
     const result = await run({
-      target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal,
+      target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal, maxTimeMs: target.maxTimeMs,
       present: parsePresent(flags.present),
       replayCommand: replayCommand({ kind: target.kind, flags, seed }),
       ...(flags.rules !== undefined ? { rules: flags.rules } : {}),

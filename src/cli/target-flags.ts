@@ -12,6 +12,7 @@ export interface TargetFlags {
   timeout: number;
   rps?: number;
   maxRequests?: number;
+  maxTime?: number;
   concurrency?: number;
   transport: 'sdk' | 'raw';
   mutant?: string;
@@ -31,6 +32,7 @@ export function addTargetFlags(cmd: Command): Command {
     .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
     .option('--rps <n>', 'requests per second across the run (default: none for an endpoint, 10 for --aws; the ECR quota is 1,000/s)', positiveInt('--rps'))
     .option('--max-requests <n>', 'hard budget of HTTP requests, setup included; cleanup may pass it (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
+    .option('--max-time <seconds>', 'wall-time budget: no new case starts after it (default: none for an endpoint, 900 for --aws)', positiveInt('--max-time'))
     .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'))
     .addOption(new Option('--transport <kind>', 'sdk: send through @aws-sdk/client-ecr (raw HTTP only for what it cannot send); raw: signed HTTP for everything').choices(['sdk', 'raw']).default('sdk'))
     .option('--mutant <id>', 'with the embedded registry: run against one of its mutants instead (ecr-conformance mutants lists them)');
@@ -39,6 +41,8 @@ export function addTargetFlags(cmd: Command): Command {
 export interface ResolvedTarget {
   kind: 'embedded' | 'endpoint' | 'aws';
   options: Omit<TargetOptions, 'endpoint'> & { endpoint?: string };
+  /** Wall-time budget of a run in ms; 0 for none. */
+  maxTimeMs: number;
 }
 
 export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedTarget {
@@ -68,7 +72,7 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
     ...(kind === 'endpoint' ? { endpoint: endpoint! } : {}),
     ...(kind !== 'embedded' && realCredentials ? { credentials: 'chain' as const } : {}),
   };
-  return { kind, options };
+  return { kind, options, maxTimeMs: (f.maxTime ?? (kind === 'aws' ? 900 : 0)) * 1000 };
 }
 
 /** The secrets a report must never contain: whatever credentials the environment holds. */

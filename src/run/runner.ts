@@ -31,6 +31,8 @@ export interface RunOptions {
   /** Recorded in the report so that `replay` can rebuild the same target knowledge. */
   replayOptions?: RunReplayOptions;
   shrink?: boolean;
+  /** Wall-time budget for the whole run, in ms (0 or absent: none). Past it no new case starts. */
+  maxTimeMs?: number;
   /** Wall-time bound for shrinking one rule's counterexample. */
   shrinkTimeMs?: number;
   signal?: AbortSignal;
@@ -82,10 +84,10 @@ async function sendCase(target: Target, id: string, body: CaseBody): Promise<Exc
   return out;
 }
 
-/** Runs `fn` over items pulled lazily from an iterator, `width` at a time, until done or aborted. */
-async function inParallel<T>(items: Iterator<T>, width: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs `fn` over items pulled lazily from an iterator, `width` at a time, until done or told to stop. */
+async function inParallel<T>(items: Iterator<T>, width: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
   const worker = async () => {
-    while (!signal?.aborted) {
+    while (!stop()) {
       const next = items.next();
       if (next.done) return;
       await fn(next.value);
@@ -193,12 +195,16 @@ export async function run(o: RunOptions): Promise<RunResult> {
       props = properties(k);
       const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
       const total = replayed ? 1 : Math.ceil((props.length * o.runs) / (o.shard?.count ?? 1));
-      const cases = replayed ? replayed.values() : planCases(props, o.seed, o.runs);
-      let index = 0;
       const shard = o.shard;
-      await inParallel(cases, o.target.concurrency, o.signal, async (kase) => {
-        const mine = index++;
-        if (budgetExhausted || (shard && mine % shard.count !== shard.index - 1)) return;
+      // A shard plans only its own cases; every case keeps its index in the whole run's plan.
+      const cases = replayed
+        ? replayed.map((kase) => ({ index: 0, kase })).values()
+        : planCases(props, o.seed, o.runs, shard ? (i) => i % shard.count === shard.index - 1 : undefined);
+      const stop = () => {
+        if (!budgetExhausted && o.maxTimeMs && clock() - started > o.maxTimeMs) budgetExhausted = true;
+        return budgetExhausted || Boolean(o.signal?.aborted);
+      };
+      await inParallel(cases, o.target.concurrency, stop, async ({ index: mine, kase }) => {
         try {
           const exchanges = await sendCase(target, kase.id, kase);
           if (o.onExchange) for (const x of exchanges) o.onExchange(x);
@@ -250,18 +256,23 @@ export async function run(o: RunOptions): Promise<RunResult> {
   });
 }
 
-/** The cases a run explores, made one at a time: `runs` per property, each from its own derived seed. */
-export function* planCases(props: Property[], seed: number, runs: number): Generator<Case> {
+/**
+ * The cases a run explores, made one at a time: `runs` per property, each from its own derived seed,
+ * with its index in the whole plan. Cases `include` rejects are not even generated.
+ */
+export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number) => boolean): Generator<{ index: number; kase: Case }> {
+  let index = 0;
   for (const p of props) {
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < runs; i++, index++) {
+      if (include && !include(index)) continue;
       const s = caseSeed(seed, p.name, i);
       const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
-      yield { id: `${p.name}@${s}`, property: p.name, ...body };
+      yield { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body } };
     }
   }
 }
 
-export const plan = (props: Property[], seed: number, runs: number): Case[] => [...planCases(props, seed, runs)];
+export const plan = (props: Property[], seed: number, runs: number): Case[] => [...planCases(props, seed, runs)].map((c) => c.kase);
 
 async function replayCase(props: Property[], id: string): Promise<Case> {
   const { property, seed, path } = parseCaseId(id);
