@@ -97,6 +97,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   } catch (e) {
     throw new UsageError(`--format: ${(e as Error).message}`);
   }
+  if (flags.present.length > 0 && flags.repository === undefined) throw new UsageError('--present names digests stored in an existing repository: give it with --repository');
   const seed = flags.seed ?? randomSeed();
   const target = resolveTarget(flags, process.env);
   const registry = await startEmbeddedIfNeeded(target, flags.mutant);
