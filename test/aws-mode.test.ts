@@ -73,3 +73,26 @@ describe('the wall-time budget', () => {
     expect(r.leftovers).toEqual([]);
   });
 });
+
+describe('read-only mode (--repository, --present)', () => {
+  it('judges an existing repository with declared digests and changes nothing on the target', async () => {
+    const { makeEcrClient } = await import('../src/target/client.ts');
+    const { createRepository, uploadLayer } = await import('../src/target/seed.ts');
+    const client = makeEcrClient({ endpoint: registry.endpoint });
+    await createRepository(client, { repositoryName: 'team/existing' });
+    const digest = await uploadLayer(client, { repositoryName: 'team/existing' }, Buffer.from('a layer someone pushed'));
+    client.destroy();
+    const r = await run({
+      kind: 'endpoint', seed: 2, runs: 30, repository: 'team/existing', present: [{ digest, size: 22 }],
+      target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 4, transport: 'sdk' },
+    });
+    const verdict = (id: string) => r.rules.find((x) => x.id === id)!;
+    expect(verdict('classify.present').verdict).toBe('PASS');
+    expect(verdict('metamorphic.repository-isolation')).toMatchObject({ verdict: 'SKIPPED' });
+    expect(r.summary.counts.FAIL).toBe(0);
+    expect(r.capabilities.notes.join()).toMatch(/read-only/);
+    const repos = registry.store.list(registry.store.accountId).map((x) => x.name);
+    expect(repos).toEqual(['team/existing']);
+    expect([...registry.store.find(registry.store.accountId, 'team/existing')!.layers.keys()]).toEqual([digest]);
+  });
+});
