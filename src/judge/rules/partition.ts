@@ -54,17 +54,31 @@ export const exclusive: ExchangeRule = {
   },
 };
 
+/**
+ * Answered digests that were not requested byte for byte, split in two: those that resemble a
+ * requested one once case and surrounding space are ignored (partition.echo's business) and the rest
+ * (partition.no-extra's). Undefined when the exchange is not a judgeable batch.
+ */
+function unrequested(x: View) {
+  const requested = batch(x);
+  if (!requested) return undefined;
+  const exact = new Set(requested);
+  const byLoose = new Map(requested.map((d) => [loose(d), d]));
+  const strangers = entries(x).filter((e) => !exact.has(e.digest));
+  const altered = strangers.find((e) => byLoose.has(loose(e.digest)));
+  return {
+    extra: strangers.find((e) => !byLoose.has(loose(e.digest))),
+    altered: altered && { entry: altered, requested: byLoose.get(loose(altered.digest))! },
+  };
+}
+
 export const noExtra: ExchangeRule = {
   id: 'partition.no-extra',
   scope: 'exchange',
   check(x) {
-    const requested = batch(x);
-    if (!requested) return [];
-    const exact = new Set(requested);
-    const resembling = new Set(requested.map(loose));
-    // A digest that only differs by case or spaces is partition.echo's business, not an extra.
-    const extra = entries(x).find((e) => !exact.has(e.digest) && !resembling.has(loose(e.digest)));
-    return [extra === undefined ? held('every answered digest was requested') : broken(`${extra.list} names ${show(extra.digest)}, which was not requested`)];
+    const u = unrequested(x);
+    if (!u) return [];
+    return [u.extra === undefined ? held('every answered digest was requested') : broken(`${u.extra.list} names ${show(u.extra.digest)}, which was not requested`)];
   },
 };
 
@@ -72,13 +86,10 @@ export const echo: ExchangeRule = {
   id: 'partition.echo',
   scope: 'exchange',
   check(x) {
-    const requested = batch(x);
-    if (!requested) return [];
-    const exact = new Set(requested);
-    const byLoose = new Map(requested.map((d) => [loose(d), d]));
-    const altered = entries(x).find((e) => !exact.has(e.digest) && byLoose.has(loose(e.digest)));
-    return [altered === undefined
+    const u = unrequested(x);
+    if (!u) return [];
+    return [u.altered === undefined
       ? held('answered digests echo the request byte for byte')
-      : broken(`${altered.list} names ${show(altered.digest)} where ${show(byLoose.get(loose(altered.digest)))} was requested`)];
+      : broken(`${u.altered.entry.list} names ${show(u.altered.entry.digest)} where ${show(u.altered.requested)} was requested`)];
   },
 };
