@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 // Errors a user can cause: each has a stable code, a one-line message and the exit code it maps to.
 // Anything else that reaches the CLI is a bug and prints its stack.
 
@@ -20,5 +22,14 @@ export class UsageError extends UserError {
 export class TargetError extends UserError {
   constructor(message: string, code = 'TARGET_UNREACHABLE') {
     super(code, message, EXIT.untestable);
+  }
+}
+
+/** Reads a file the user named; a missing or unreadable one is a usage error with the reason. */
+export function readUserFile(file: string, code: string, prefix = ''): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${prefix}cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, code);
   }
 }

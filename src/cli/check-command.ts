@@ -1,9 +1,8 @@
 // `ecr-conformance check`: one request with the AWS CLI page's options, its answer in the CLI's
 // JSON shape, then the verdict of every rule that applies to it.
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, readUserFile, UsageError } from '../errors.ts';
 import { catalogue } from '../judge/catalogue.ts';
 import { judgeCase } from '../judge/judge.ts';
 import { readAnswer } from '../judge/view.ts';
@@ -37,13 +36,7 @@ export function skeleton(kind: string): string {
 
 function readInput(value: string, kind: 'json' | 'yaml'): Record<string, unknown> {
   let text = value;
-  if (value.startsWith('file://')) {
-    try {
-      text = readFileSync(value.slice('file://'.length), 'utf8');
-    } catch (e) {
-      throw new UsageError(`--cli-input-${kind}: cannot read ${value.slice(7)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
+  if (value.startsWith('file://')) text = readUserFile(value.slice('file://'.length), 'USAGE', `--cli-input-${kind}: `);
   let parsed: unknown;
   try {
     parsed = kind === 'json' ? JSON.parse(text) : parseYaml(text);

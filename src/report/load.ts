@@ -1,15 +1,9 @@
 // Reads a saved JSON result, with a clear error for a file that is not one.
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.ts';
+import { readUserFile, UsageError } from '../errors.ts';
 import { RESULT_SCHEMA, type RunResult } from '../run/result.ts';
 
 export function loadResult(file: string): RunResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'BAD_REPORT');
-  }
+  const text = readUserFile(file, 'BAD_REPORT');
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -7,9 +7,8 @@
 // `input` is what an application passes to BatchCheckLayerAvailabilityCommand (absent when the
 // request is one no SDK can express, such as a mistyped member); `origin` says where the answer
 // came from: recorded (from a target) or variant (hand-made: legal answers clients must survive).
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../errors.ts';
+import { readUserFile, UsageError } from '../errors.ts';
 
 export const CASSETTE_VERSION = 1;
 
@@ -51,13 +50,7 @@ export function parseCassette(text: string, where: string): Cassette {
 }
 
 export function loadCassette(file: string): Cassette {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'BAD_CASSETTE');
-  }
-  return parseCassette(text, file);
+  return parseCassette(readUserFile(file, 'BAD_CASSETTE'), file);
 }
 
 export const cassetteText = (c: Cassette) => `${JSON.stringify(c, null, 2)}\n`;
