@@ -1,6 +1,6 @@
 // The command line: the only place that reads argv and env and sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
-import { behaviourChoices, type RegistryBehaviour } from './registry/behaviour.ts';
+import { behaviourChoices, type PointOption, type RegistryBehaviour } from './registry/behaviour.ts';
 import { startRegistry } from './registry/server.ts';
 import { UsageError, UserError, EXIT } from './errors.ts';
 import { registerCheck } from './cli/check-command.ts';
@@ -9,7 +9,7 @@ import { registerReportCommands } from './cli/report-commands.ts';
 import { registerVerify } from './cli/verify-command.ts';
 import { registerSdkCommands } from './cli/sdk-commands.ts';
 import { catalogue } from './judge/catalogue.ts';
-import { MUTANTS, mutant } from './registry/mutants.ts';
+import { MUTANTS, mutant, mutantOptions } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
 
 const program = new Command('ecr-conformance')
@@ -19,7 +19,7 @@ const program = new Command('ecr-conformance')
 
 function behaviourOptions(cmd: Command): Command {
   const choices = behaviourChoices();
-  const flags: [keyof RegistryBehaviour, string, string][] = [
+  const flags: [PointOption, string, string][] = [
     ['absent', '--absent <choice>', 'how a never-uploaded digest is answered'],
     ['duplicates', '--duplicates <choice>', 'how a repeated digest is answered'],
     ['grey', '--grey <choice>', 'how a non-canonical but pattern-valid digest is answered'],
@@ -35,8 +35,8 @@ function behaviourOptions(cmd: Command): Command {
 }
 
 function pickBehaviour(opts: Record<string, unknown>): Partial<RegistryBehaviour> {
-  const out: Partial<Record<keyof RegistryBehaviour, string>> = {};
-  for (const key of Object.keys(behaviourChoices()) as (keyof RegistryBehaviour)[]) {
+  const out: Partial<Record<PointOption, string>> = {};
+  for (const key of Object.keys(behaviourChoices()) as PointOption[]) {
     if (typeof opts[key] === 'string') out[key] = opts[key];
   }
   return out as Partial<RegistryBehaviour>;
@@ -61,7 +61,7 @@ behaviourOptions(
   const m = typeof opts['mutant'] === 'string' ? mutant(opts['mutant']) : undefined;
   if (opts['mutant'] !== undefined && !m) throw new UsageError(`unknown mutant '${String(opts['mutant'])}' (ecr-conformance mutants lists them)`);
   const registry = await startRegistry({
-    ...(m?.hooks ? { hooks: m.hooks } : {}),
+    ...mutantOptions(m),
     host: opts['host'] as string,
     port: opts['port'] as number,
     accountId: opts['accountId'] as string,

@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 // Errors a user can cause: each has a stable code, a one-line message and the exit code it maps to.
 // Anything else that reaches the CLI is a bug and prints its stack.
 
-export const EXIT = { conformant: 0, notConformant: 1, usage: 2, untestable: 3 } as const;
+export const EXIT = { conformant: 0, notConformant: 1, usage: 2, untestable: 3, incomplete: 4, interrupted: 130 } as const;
+
+/** The exit code of a verdict, the same for every command that reaches one. */
+export function exitCodeFor(verdict: 'CONFORMANT' | 'INCOMPLETE' | 'NOT_CONFORMANT' | 'NOT_IMPLEMENTED' | 'UNTESTABLE', o: { failOnDivergent?: boolean; divergent?: number } = {}): number {
+  if (verdict === 'CONFORMANT') return o.failOnDivergent && (o.divergent ?? 0) > 0 ? EXIT.notConformant : EXIT.conformant;
+  if (verdict === 'INCOMPLETE') return EXIT.incomplete;
+  if (verdict === 'UNTESTABLE') return EXIT.untestable;
+  return EXIT.notConformant;
+}
 
 export class UserError extends Error {
   constructor(readonly code: string, message: string, readonly exitCode: number) {

@@ -1,6 +1,18 @@
 // The nouns of the pipeline, shared by every stage:
 //   Case (generate) → Step → Exchange (send) → Finding (judge) → RunResult (run, report).
 
+/**
+ * Something a scenario does to the target between two checks, through the sibling operations:
+ * upload this case's fresh layer, or delete and create a repository. Sent through the same gate.
+ */
+export interface Action {
+  kind: 'upload' | 'delete-repository' | 'create-repository';
+  repositoryName: string;
+}
+
+/** Stands for the digest of the case's fresh layer in a step's layerDigests, until the case is sent. */
+export const FRESH_LAYER = '$fresh-layer';
+
 /** One request of a case, as the generator wants it sent. */
 export interface Step {
   /** Why this request is in the case ('original', 'permuted', 'alone', 'second', …). */
@@ -9,6 +21,8 @@ export interface Step {
   body?: unknown;
   /** Exact body bytes, for what JSON.stringify cannot say (an empty body). Wins over body. */
   rawBody?: string;
+  /** A change to the target instead of a request of the operation under test. */
+  action?: Action;
 }
 
 /** What the generator's small model expects; used for coverage, never by the judge. */
@@ -35,9 +49,11 @@ export interface WireResponse {
   /** Lower-case names. */
   headers: Record<string, string>;
   body: string;
+  /** The bytes were not valid UTF-8 (body holds them decoded with replacement characters). */
+  invalidUtf8?: true;
 }
 
-export type TransportFault = 'timeout' | 'reset' | 'refused' | 'too-large' | 'other';
+export type TransportFault = 'timeout' | 'reset' | 'refused' | 'too-large' | 'too-deep' | 'other';
 
 /** A request and what came back: an HTTP answer, or a transport fault. */
 export interface Exchange {
@@ -48,6 +64,10 @@ export interface Exchange {
   fault?: { kind: TransportFault; message: string };
   /** What @aws-sdk/client-ecr made of the answer, when it sent the request. */
   sdk?: { outcome: 'output' | 'error'; errorName?: string; fault?: string; status?: number; requestId?: string };
+  /** A scenario's action (no request of the operation under test): what it did and whether the target accepted it. */
+  action?: { kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number };
+  /** Attempts the transient-error retry made before this answer (0: the first answer counted). */
+  retries?: number;
   durationMs: number;
 }
 
@@ -61,12 +81,22 @@ export interface Knowledge {
    * Repositories known to exist, each with the layers known to be stored in it. `complete` means the
    * suite made the repository and knows everything in it, so any other digest is absent.
    */
-  repositories: Record<string, { layers: Record<string, { size?: number }>; complete: boolean }>;
+  repositories: Record<string, KnownRepository>;
   /** The repository most cases use, and a second one for isolation; undefined when none could be had. */
   primary?: string;
   secondary?: string;
+  /** Empty repositories made at the edges of the name constraints (2 and 256 characters, every separator). */
+  edges?: string[];
+  /** A scratch repository for scenarios that upload, delete and create between checks. */
+  lifecycle?: string;
   /** Names known not to exist. */
   missingRepositories: string[];
+}
+
+export interface KnownRepository {
+  /** `referenced`: a manifest the target accepted names the layer, so it has a media type to report. */
+  layers: Record<string, { size?: number; referenced?: boolean }>;
+  complete: boolean;
 }
 
 export type Verdict = 'PASS' | 'FAIL' | 'DIVERGENT' | 'NOT_IMPLEMENTED' | 'SKIPPED' | 'ERROR';

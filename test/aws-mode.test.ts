@@ -52,14 +52,18 @@ describe('run --aws', () => {
     // The budget holds for everything but cleanup, which is never refused: nothing is left behind.
     expect(r.leftovers).toEqual([]);
     expect(registry.store.list(registry.store.accountId)).toEqual([]);
-    expect(r.provenance.requests.used).toBeLessThanOrEqual(40 + 2);
-    expect(seen.length).toBeLessThanOrEqual(40 + 2);
+    // Cleanup may pass the budget by one request per repository created.
+    const created = r.provenance.requests.used - 40;
+    expect(created).toBeLessThanOrEqual(5);
+    expect(seen.length).toBeLessThanOrEqual(40 + created);
     // 40 requests at 100/s take at least 0.39 s.
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(new Set(seen.map((s) => s.host))).toEqual(new Set(['api.ecr.eu-west-1.amazonaws.com']));
     // The vitest environment's credentials, through the default chain.
     for (const s of seen) expect(s.auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAECRCONFORMANCETEST\/\d{8}\/eu-west-1\/ecr\/aws4_request/);
-    expect(r.summary.verdict).not.toBe('NOT_CONFORMANT');
+    // A budget that cut the run short of evidence: never CONFORMANT, and it says why.
+    expect(r.summary.verdict).toBe('INCOMPLETE');
+    expect(r.summary.causes.join('\n')).toMatch(/request budget \(--max-requests 40\)/);
   });
 });
 
@@ -67,7 +71,7 @@ describe('the wall-time budget', () => {
   it('starts no new case once it has passed, and says so', async () => {
     const started = Date.now();
     const r = await run({ kind: 'endpoint', seed: 1, runs: 100_000, maxTimeMs: 300, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 4, transport: 'raw' } });
-    expect(r.provenance.budgetExhausted).toBe(true);
+    expect(r.provenance.timeExhausted).toBe(true);
     expect(r.summary.cases).toBeLessThan(100_000);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(r.leftovers).toEqual([]);
@@ -80,7 +84,7 @@ describe('read-only mode (--repository, --present)', () => {
     const { createRepository, uploadLayer } = await import('../src/target/seed.ts');
     const client = makeEcrClient({ endpoint: registry.endpoint });
     await createRepository(client, { repositoryName: 'team/existing' });
-    const digest = await uploadLayer(client, { repositoryName: 'team/existing' }, Buffer.from('a layer someone pushed'));
+    const digest = (await uploadLayer(client, { repositoryName: 'team/existing' }, Buffer.from('a layer someone pushed'))).value;
     client.destroy();
     const r = await run({
       kind: 'endpoint', seed: 2, runs: 30, repository: 'team/existing', present: [{ digest, size: 22 }],

@@ -70,8 +70,8 @@ describe('the seed page example', () => {
     await createRepository(client, { repositoryName: REPO });
     const config = randomBytes(2777);
     const layer = randomBytes(70_000);
-    const configDigest = await uploadLayer(client, { repositoryName: REPO }, config);
-    const layerDigest = await uploadLayer(client, { repositoryName: REPO }, layer);
+    const configDigest = (await uploadLayer(client, { repositoryName: REPO }, config)).value;
+    const layerDigest = (await uploadLayer(client, { repositoryName: REPO }, layer)).value;
     expect(configDigest).toBe(sha256Digest(config));
     const before = await check([configDigest]);
     expect(before.layers?.[0]).toMatchObject({ layerDigest: configDigest, layerAvailability: 'AVAILABLE', layerSize: 2777 });
@@ -132,7 +132,7 @@ describe('validation answers with typed SDK exceptions', () => {
 describe('per-digest answers', () => {
   it('splits present, absent, malformed, empty and duplicate digests', async () => {
     await createRepository(client, { repositoryName: REPO });
-    const present = await uploadLayer(client, { repositoryName: REPO }, Buffer.from('hello layer'));
+    const present = (await uploadLayer(client, { repositoryName: REPO }, Buffer.from('hello layer'))).value;
     const out = await check([present, ABSENT, 'not-a-digest', '', 'sha256:', present]);
     expect(out.layers).toEqual([
       { layerDigest: present, layerAvailability: 'AVAILABLE', layerSize: 11, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' },
@@ -150,7 +150,7 @@ describe('per-digest answers', () => {
   it('a layer stored in one repository is not available in another', async () => {
     await createRepository(client, { repositoryName: REPO });
     await createRepository(client, { repositoryName: `${REPO}-other` });
-    const present = await uploadLayer(client, { repositoryName: REPO }, Buffer.from('isolated'));
+    const present = (await uploadLayer(client, { repositoryName: REPO }, Buffer.from('isolated'))).value;
     const out = await client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: `${REPO}-other`, layerDigests: [present] }));
     expect(out.layers?.[0]?.layerAvailability).toBe('UNAVAILABLE');
   });
@@ -166,7 +166,7 @@ describe('per-digest answers', () => {
 
   it('answers 200 concurrent requests without a wrong answer', async () => {
     await createRepository(client, { repositoryName: REPO });
-    const present = await uploadLayer(client, { repositoryName: REPO }, Buffer.from('concurrent'));
+    const present = (await uploadLayer(client, { repositoryName: REPO }, Buffer.from('concurrent'))).value;
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => {
       const absent = `sha256:${i.toString(16).padStart(64, 'a')}`;
       const list = i % 2 === 0 ? [present, absent] : [absent, present];

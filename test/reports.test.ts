@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUTANTS } from '../src/registry/mutants.ts';
+import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
 import { renderBadgeJson, renderBadgeSvg } from '../src/report/badge.ts';
 import { diffResults } from '../src/report/diff.ts';
@@ -31,7 +31,7 @@ const REPORTS = fileURLToPath(new URL('../reports/', import.meta.url));
 const registries: RunningRegistry[] = [];
 async function runOn(mutantId: string | undefined, extra: Partial<RunOptions> = {}): Promise<RunResult> {
   const m = MUTANTS.find((x) => x.id === mutantId);
-  const registry = await startRegistry({ ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+  const registry = await startRegistry(mutantOptions(m));
   registries.push(registry);
   return run({
     kind: 'embedded', seed: 11, runs: 20, shrinkTimeMs: 60_000,
@@ -71,7 +71,8 @@ describe('JUnit XML', () => {
     expect(text.match(/<testcase /g)).toHaveLength(broken.rules.length);
     const failures = broken.rules.filter((r) => r.verdict === 'FAIL');
     expect(text.match(/<failure /g)).toHaveLength(failures.length);
-    for (const f of failures) expect(text).toContain(`--replay ${f.counterexample!.caseId}`);
+    // Run-scope rules (fingerprint.consistent) name the cases that disagree instead of one counterexample.
+    for (const f of failures) expect(text).toContain(f.counterexample ? `--replay ${f.counterexample.caseId}` : f.examples![0]!);
     expect(text).toContain('<property name="seed" value="11"/>');
   });
 });
@@ -128,7 +129,7 @@ describe('badge', () => {
     const json = JSON.parse(renderBadgeJson(broken)) as { schemaVersion: number; label: string; message: string; color: string };
     const fails = broken.summary.counts.FAIL;
     expect(json).toMatchObject({ schemaVersion: 1, label: 'ECR BCLA conformance' });
-    expect(json.message).toMatch(new RegExp(`^\\d+/\\d+$`));
+    expect(json.message).toMatch(new RegExp(`^\\d+/${broken.rules.length}$`));
     expect(Number(json.message.split('/')[1]) - Number(json.message.split('/')[0])).toBe(fails);
     expect(renderBadgeSvg(broken)).toContain(`ECR BCLA conformance: ${json.message}`);
     expect(JSON.parse(renderBadgeJson(good)).color).toBe('brightgreen');
@@ -168,7 +169,8 @@ describe('merge', () => {
     const merged = mergeResults(shards);
     const essence = (r: RunResult) => ({
       summary: r.summary, fingerprint: r.fingerprint, coverage: r.coverage,
-      rules: r.rules.map((x) => ({ ...x, counterexample: x.counterexample && { ...x.counterexample, exchanges: x.counterexample.exchanges.map((e) => e.request.body) } })),
+      // firstDetection counts the requests one process had sent: a shard's count is its own.
+      rules: r.rules.map(({ firstDetection: _, ...x }) => ({ ...x, counterexample: x.counterexample && { ...x.counterexample, exchanges: x.counterexample.exchanges.map((e) => e.request.body) } })),
     });
     expect(essence(merged)).toEqual(essence(whole));
     expect(merged.summary.verdict).toBe('NOT_CONFORMANT');
@@ -183,7 +185,7 @@ describe('merge', () => {
 describe('refresh-reference', () => {
   it('turns what real ECR answered one way into observed facts, and refuses a report from a fake', async () => {
     const { refreshReference, currentReference } = await import('../src/report/refresh.ts');
-    const fromMoto = await runOn('absent-as-missing');
+    const fromMoto = await runOn('absent-as-missing-failure');
     expect(() => refreshReference(fromMoto, currentReference())).toThrow(/not real ECR/);
     const asIfAws = structuredClone(fromMoto);
     asIfAws.provenance.target = { ...asIfAws.provenance.target, kind: 'aws', description: 'AWS ECR us-east-1' };

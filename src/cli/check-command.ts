@@ -2,7 +2,9 @@
 // JSON shape, then the verdict of every rule that applies to it.
 import { Option, type Command } from 'commander';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { EXIT, readUserFile, UsageError } from '../errors.ts';
+import { exitCodeFor, readUserFile, UsageError } from '../errors.ts';
+import { decideVerdict, emptyCounts } from '../run/assemble.ts';
+import { inert } from '../report/text.ts';
 import { catalogue } from '../judge/catalogue.ts';
 import { judgeCase } from '../judge/judge.ts';
 import { readAnswer } from '../judge/view.ts';
@@ -91,12 +93,21 @@ export function registerCheck(program: Command): void {
         const answer = readAnswer(exchange);
         if (answer.kind === 'success') process.stdout.write(`${JSON.stringify(answer.json, null, 4)}\n`);
         else if (answer.kind === 'fault') process.stderr.write(`ecr-conformance: ${answer.summary}\n`);
-        else process.stderr.write(`An error occurred (${answer.errorType ?? `HTTP ${answer.status}`}) when calling the BatchCheckLayerAvailability operation: ${answer.message ?? exchange.response?.body.slice(0, 200) ?? ''}\n`);
-        const findings = judgeCase('check', [exchange], knowledge, catalogue());
-        process.stdout.write('\nrules that apply:\n');
-        for (const f of findings) process.stdout.write(`  ${f.verdict.padEnd(9)} ${f.ruleId}  ${f.message}\n`);
-        if (findings.length === 0) process.stdout.write('  (none)\n');
-        process.exitCode = answer.kind === 'fault' || answer.kind === 'garbage' ? EXIT.untestable : findings.some((f) => f.verdict === 'FAIL') ? EXIT.notConformant : EXIT.conformant;
+        else process.stderr.write(`An error occurred (${answer.errorType ?? `HTTP ${answer.status}`}) when calling the BatchCheckLayerAvailability operation: ${inert(answer.message ?? exchange.response?.body.slice(0, 200) ?? '')}\n`);
+        // The same verdict logic as run: a target that does not implement the operation is NOT_IMPLEMENTED, whatever a rule would say.
+        const implemented = answer.kind !== 'not-implemented';
+        const findings = implemented ? judgeCase('check', [exchange], knowledge, catalogue()) : [];
+        const counts = emptyCounts();
+        for (const f of findings) counts[f.verdict]++;
+        const verdict = decideVerdict({ implemented, counts, untestable: answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled', causes: [] });
+        if (implemented) {
+          process.stdout.write('\nrules that apply:\n');
+          for (const f of findings) process.stdout.write(`  ${f.verdict.padEnd(9)} ${f.ruleId}  ${inert(f.message)}\n`);
+          if (findings.length === 0) process.stdout.write('  (none)\n');
+        }
+        const why = verdict === 'NOT_IMPLEMENTED' ? `: the target does not implement BatchCheckLayerAvailability (${answer.summary})` : verdict === 'UNTESTABLE' ? `: ${answer.summary}` : '';
+        process.stdout.write(`\n${verdict}${why}\n`);
+        process.exitCode = exitCodeFor(verdict);
       } finally {
         target.close();
         await registry?.close();

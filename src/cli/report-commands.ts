@@ -1,6 +1,6 @@
 // report, replay, diff and merge: everything that starts from a saved JSON result.
 import { Option, type Command } from 'commander';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { diffResults, renderDiff } from '../report/diff.ts';
 import { loadResult } from '../report/load.ts';
 import { mergeResults } from '../report/merge.ts';
@@ -8,7 +8,7 @@ import { currentReference, refreshReference } from '../report/refresh.ts';
 import { SPEC_DIR } from '../spec/index.ts';
 import { writeFileSync } from 'node:fs';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
-import { renderTable } from './render.ts';
+import { renderOptions, renderTable } from './render.ts';
 import { executeRun } from './run-command.ts';
 import { secretsFrom } from './target-flags.ts';
 
@@ -106,8 +106,8 @@ export function registerReportCommands(program: Command): void {
     .action((files: string[], opts: { reportDir: string; format: string }) => {
       const merged = mergeResults(files.map(loadResult));
       const written = writeReports(opts.reportDir, merged, formatsOf(opts.format), secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
-      process.stdout.write(`${renderTable(merged, process.stdout.columns ?? 120)}\nreports: ${written.join(', ')}\n`);
+      process.stdout.write(`${renderTable(merged, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
       const v = merged.summary.verdict;
-      process.exitCode = v === 'CONFORMANT' ? EXIT.conformant : v === 'UNTESTABLE' ? EXIT.untestable : EXIT.notConformant;
+      process.exitCode = exitCodeFor(v);
     });
 }

@@ -1,11 +1,11 @@
 // `ecr-conformance run`: the whole suite against one target.
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { run } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
-import { renderTable } from './render.ts';
+import { renderOptions, renderTable } from './render.ts';
 import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 export interface RunFlags extends TargetFlags {
@@ -61,7 +61,7 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
 
 export function registerRun(program: Command): void {
   addTargetFlags(program.command('run')
-    .description('Generate cases, send them to the target, judge every answer, write the reports (JSON, JUnit, Markdown, HTML, badge). Exit 0 conformant, 1 not conformant or not implemented, 2 bad usage, 3 the target could not be tested.'))
+    .description('Generate cases, send them to the target, judge every answer, write the reports (JSON, JUnit, Markdown, HTML, badge). Exit 0 conformant, 1 not conformant or not implemented, 2 bad usage, 3 the target could not be tested, 4 incomplete (no rule broken, but some rule lacks its evidence: the report says why), 130 interrupted.'))
     .option('--seed <n>', 'seed for case generation (default: random, printed and stamped in the report)', positiveInt('--seed', 0))
     .option('--runs <n>', 'cases per property', positiveInt('--runs'), 150)
     .option('--rules <globs>', 'comma-separated rule ids or globs to judge (framing.*,partition.*); default all')
@@ -131,11 +131,9 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
     });
     if (tty) process.stderr.write('\r\x1b[K');
     const files = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
-    process.stdout.write(`${renderTable(result, process.stdout.columns ?? 120)}\nreports: ${files.join(', ')}\n`);
+    process.stdout.write(`${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${files.join(', ')}\n`);
     const v = result.summary.verdict;
-    process.exitCode = controller.signal.aborted ? 130
-      : v === 'CONFORMANT' ? (flags.failOnDivergent && result.summary.counts.DIVERGENT > 0 ? EXIT.notConformant : EXIT.conformant)
-      : v === 'UNTESTABLE' ? EXIT.untestable : EXIT.notConformant;
+    process.exitCode = controller.signal.aborted ? EXIT.interrupted : exitCodeFor(v, { failOnDivergent: Boolean(flags.failOnDivergent), divergent: result.summary.counts.DIVERGENT });
     return result;
   } finally {
     process.off('SIGINT', onSignal);

@@ -12,7 +12,7 @@ import { matrixResult, renderMatrixMarkdown } from '../sdk/matrix.ts';
 import { toInteraction } from '../sdk/record.ts';
 import { runMatrix } from '../sdk/run-matrix.ts';
 import { redactText } from '../target/redact.ts';
-import { renderTable } from './render.ts';
+import { renderOptions, renderTable } from './render.ts';
 import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 const CASSETTES = fileURLToPath(new URL('../../contracts/cassettes/', import.meta.url));
@@ -82,7 +82,7 @@ export function registerSdkCommands(program: Command): void {
       mkdirSync(flags.reportDir, { recursive: true });
       atomicWrite(join(flags.reportDir, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
       atomicWrite(join(flags.reportDir, 'matrix.md'), renderMatrixMarkdown(matrix));
-      process.stdout.write(`${renderTable(result, process.stdout.columns ?? 120)}\nreports: ${[...written, join(flags.reportDir, 'matrix.json'), join(flags.reportDir, 'matrix.md')].join(', ')}\n`);
+      process.stdout.write(`${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${[...written, join(flags.reportDir, 'matrix.json'), join(flags.reportDir, 'matrix.md')].join(', ')}\n`);
       process.exitCode = result.summary.counts.FAIL > 0 ? EXIT.notConformant : EXIT.conformant;
     });
 }

@@ -1,7 +1,7 @@
 // Turns flags and the standard AWS environment into target options. Only the CLI reads env.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { MUTANTS, mutant } from '../registry/mutants.ts';
+import { MUTANTS, mutant, mutantOptions } from '../registry/mutants.ts';
 import { startRegistry, type RegistryOptions, type RunningRegistry } from '../registry/server.ts';
 import type { TargetOptions } from '../target/target.ts';
 
@@ -88,7 +88,7 @@ export async function startEmbeddedIfNeeded(target: ResolvedTarget, mutantId: st
   if (target.kind !== 'embedded') return undefined;
   const m = mutantId ? mutant(mutantId) : undefined;
   if (mutantId && !m) throw new UsageError(`unknown mutant '${mutantId}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
-  const registry = await startRegistry({ ...extra, ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
+  const registry = await startRegistry({ ...extra, ...mutantOptions(m) });
   target.options.endpoint = registry.endpoint;
   target.options.description = mutantId ? `embedded reference registry, mutant ${mutantId}` : 'embedded reference registry';
   return registry;

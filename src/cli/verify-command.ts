@@ -10,7 +10,7 @@ import { verifyPacts } from '../pact/verify.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { versions } from '../run/versions.ts';
 import { Target } from '../target/target.ts';
-import { renderTable } from './render.ts';
+import { renderOptions, renderTable } from './render.ts';
 import { positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded } from './target-flags.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
@@ -65,7 +65,7 @@ export function registerVerify(program: Command): void {
           requests: { used: target.requestsUsed, budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
         });
         const written = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
-        process.stdout.write(`\n${renderTable(result, process.stdout.columns ?? 120)}\nreports: ${written.join(', ')}\n`);
+        process.stdout.write(`\n${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
         process.exitCode = verification.error ? EXIT.untestable : verification.passed ? EXIT.conformant : EXIT.notConformant;
       } finally {
         target.close();

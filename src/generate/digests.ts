@@ -14,21 +14,31 @@ const hex = (min: number, max: number) =>
 const hex64 = () => fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 const canonical = () => hex64().map((h) => `sha256:${h}`);
 const insertAt = (s: string, insert: string, at: number) => s.slice(0, at % (s.length + 1)) + insert + s.slice(at % (s.length + 1));
+const withUpper = (h: string) => (/[a-f]/.test(h) ? h : `a${h.slice(1)}`).toUpperCase();
+/** Non-ASCII characters of the Basic Multilingual Plane: one UTF-16 unit and one code point each, two or three UTF-8 bytes. */
+const BMP = ['é', 'ß', 'ü', '☃', '€', '中', 'ｓ'];
 
 export interface DigestContext {
   /** Digests known to be stored in the primary repository. */
   present: string[];
+  /** The longest a digest may be (code points). */
+  maxLength: number;
 }
 
 /** Every digest class that may appear in a valid request, by name. */
 export function digestClasses(ctx: DigestContext): Record<string, fc.Arbitrary<string>> {
+  const max = ctx.maxLength;
   const classes: Record<string, fc.Arbitrary<string>> = {
     'digest.absent': canonical(),
-    'digest.grey.uppercase-hex': hex64().map((h) => `sha256:${(/[a-f]/.test(h) ? h : `a${h.slice(1)}`).toUpperCase()}`),
-    'digest.grey.other-algorithm': fc.tuple(fc.constantFrom('sha512', 'sha384', 'blake3', 'SHA256', 'sha256+b64', 'multi.hash-alg_1'), hex(64, 128)).map(([a, h]) => `${a}:${h}`),
+    'digest.grey.uppercase-hex': hex64().map((h) => `sha256:${withUpper(h)}`),
     'digest.grey.short-hex': hex(1, 63).map((h) => `sha256:${h}`),
     'digest.grey.long-hex': hex(65, 200).map((h) => `sha256:${h}`),
-    'digest.length-1000': hex(993, 993).map((h) => `sha256:${h}`),
+    'digest.grey.sha512': hex(128, 128).map((h) => `sha512:${h}`),
+    'digest.grey.sha512-noncanonical': fc.oneof(hex(1, 127), hex(129, 200), hex(128, 128).map(withUpper)).map((h) => `sha512:${h}`),
+    'digest.grey.algorithm-uppercase': fc.tuple(fc.constantFrom('SHA256', 'Sha256', 'SHA512'), hex64()).map(([a, h]) => `${a}:${h}`),
+    'digest.grey.other-algorithm': fc.tuple(fc.constantFrom('sha384', 'blake3', 'md5', 'sha256+b64', 'multi.hash-alg_1'), hex(8, 128)).map(([a, h]) => `${a}:${h}`),
+    'digest.length-max': hex(max - 7, max - 7).map((h) => `sha256:${h}`),
+    'digest.length-max-non-ascii': fc.tuple(hex(max - 8, max - 8), fc.constantFrom(...BMP)).map(([h, c]) => `sha256:${h}${c}`),
     'digest.empty': fc.constant(''),
     'digest.malformed.no-colon': fc.oneof(hex64(), fc.constantFrom('latest', 'sha256', 'not-a-digest')),
     'digest.malformed.empty-hex': fc.constantFrom('sha256:', 'sha512:'),
@@ -36,21 +46,32 @@ export function digestClasses(ctx: DigestContext): Record<string, fc.Arbitrary<s
     'digest.malformed.whitespace': fc.tuple(canonical(), fc.constantFrom(' ', '  ', '\t'), fc.constantFrom('start', 'end', 'middle')).map(([d, w, where]) =>
       where === 'start' ? w + d : where === 'end' ? d + w : insertAt(d, w, 10)),
     'digest.malformed.control': fc.tuple(canonical(), fc.integer({ min: 0, max: 31 }), fc.nat()).map(([d, c, at]) => insertAt(d, String.fromCharCode(c), 7 + (at % 60))),
-    'digest.malformed.non-ascii': fc.tuple(canonical(), fc.constantFrom('é', 'ß', '☃', '\u{1F600}', '\u00a0', 'ｓｈａ'), fc.nat()).map(([d, c, at]) => insertAt(d, c, at % d.length)),
+    'digest.malformed.non-ascii': fc.tuple(canonical(), fc.constantFrom(...BMP, '\u{1F600}', '\u00a0'), fc.nat()).map(([d, c, at]) => insertAt(d, c, at % d.length)),
     'digest.malformed.empty-algorithm': hex64().map((h) => `:${h}`),
     'digest.malformed.double-colon': fc.tuple(hex(2, 32), hex(2, 32)).map(([a, b]) => `sha256:${a}:${b}`),
   };
   if (ctx.present.length > 0) {
-    classes['digest.present'] = fc.constantFrom(...ctx.present);
-    classes['digest.present-case-variant'] = fc.constantFrom(...ctx.present).map((d) => d.toUpperCase().replace(/^SHA256/, 'sha256'));
+    const stored = fc.constantFrom(...ctx.present);
+    const hexOf = (d: string) => d.slice(d.indexOf(':') + 1);
+    classes['digest.present'] = stored;
+    classes['digest.present-case-variant'] = stored.map((d) => `sha256:${withUpper(hexOf(d))}`);
+    // Near misses of what is stored: none of them is stored, so none may be AVAILABLE.
+    classes['digest.near.truncated'] = fc.tuple(stored, fc.integer({ min: 1, max: 8 })).map(([d, n]) => d.slice(0, d.length - n));
+    classes['digest.near.extended'] = fc.tuple(stored, hex(1, 4)).map(([d, h]) => d + h);
+    classes['digest.near.one-off'] = fc.tuple(stored, fc.integer({ min: 0, max: 63 })).map(([d, at]) => {
+      const h = hexOf(d);
+      const c = h[at] === '0' ? '1' : '0';
+      return `sha256:${h.slice(0, at)}${c}${h.slice(at + 1)}`;
+    });
+    classes['digest.near.other-algorithm'] = fc.tuple(stored, fc.constantFrom('sha512', 'sha384', 'SHA256')).map(([d, a]) => `${a}:${hexOf(d)}`);
   }
   return classes;
 }
 
-/** Any digest allowed in a valid request, labelled with its class. Present digests are favoured. */
+/** Any digest allowed in a valid request, labelled with its class. Present and absent digests are favoured. */
 export function validDigest(ctx: DigestContext): fc.Arbitrary<Labeled<string>> {
   const classes = digestClasses(ctx);
-  const weight = (cls: string) => (cls === 'digest.present' || cls === 'digest.absent' ? 6 : cls === 'digest.length-1000' ? 1 : 2);
+  const weight = (cls: string) => (cls === 'digest.present' || cls === 'digest.absent' ? 8 : cls.startsWith('digest.length-max') ? 1 : 2);
   // A digest's characters never shrink: a smaller counterexample has fewer digests or simpler
   // classes, not a different hex string, and shrinking hex costs many requests against a target.
   return fc.oneof(...Object.entries(classes).map(([cls, arb]) => ({ weight: weight(cls), arbitrary: fc.noShrink(arb).map((value) => ({ cls, value })) })));

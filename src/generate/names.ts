@@ -23,12 +23,11 @@ export function badPatternName(): fc.Arbitrary<Labeled<string>> {
     });
 }
 
-export function badLengthName(): fc.Arbitrary<Labeled<string>> {
+export function badLengthName(which: 'short' | 'long'): fc.Arbitrary<Labeled<string>> {
   const { minLength, maxLength } = operationSpec().input.repositoryName;
-  return fc.oneof(
-    word(0, minLength.value - 1).map((value) => ({ cls: 'repository.name-too-short', value })),
-    word(maxLength.value + 1, maxLength.value + 40).map((value) => ({ cls: 'repository.name-too-long', value })),
-  );
+  return which === 'short'
+    ? word(0, minLength.value - 1).map((value) => ({ cls: 'repository.name-too-short', value }))
+    : word(maxLength.value + 1, maxLength.value + 40).map((value) => ({ cls: 'repository.name-too-long', value }));
 }
 
 /** Valid names at the length limits; unlikely to exist, so answered 200 or RepositoryNotFoundException. */
@@ -45,10 +44,23 @@ export function newModelOnlyName(): fc.Arbitrary<Labeled<string>> {
   return fc.tuple(word(1, 10), fc.constantFrom('__', '--', '---'), word(1, 10)).map(([a, sep, b]) => ({ cls: 'repository.name-new-model-only', value: `${a}${sep}${b}` }));
 }
 
+/**
+ * A name only the newest model accepts, and beside it the same name with a separator that no model
+ * accepts: a target that rejects the second but not the first applies the newest model; one that
+ * accepts both applies none.
+ */
+export function modelPair(): fc.Arbitrary<{ candidate: string; control: string }> {
+  return fc.tuple(word(1, 10), fc.constantFrom('__', '--', '---'), fc.constantFrom('._', '..', '_.', '-.'), word(1, 10))
+    .map(([a, sep, bad, b]) => ({ candidate: `${a}${sep}${b}`, control: `${a}${bad}${b}` }));
+}
+
+const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+
+/** Registry ids that break the pattern: too short, too long, a stray character (the empty string has a property of its own). */
 export function badRegistryId(): fc.Arbitrary<Labeled<string>> {
   return fc.oneof(
-    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 11 }),
-    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 13, maxLength: 20 }),
-    fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 11, maxLength: 11 }), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
+    digits(1, 11),
+    digits(13, 20),
+    fc.tuple(digits(11, 11), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
   ).map((value) => ({ cls: 'registry-id.malformed', value }));
 }

@@ -1,70 +1,142 @@
 // Laws every generator obeys, checked with the judge's independent reading of the constraints.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyseRequest, type Violation } from '../judge/contract.ts';
-import { readSent } from '../judge/view.ts';
-import type { Case, Knowledge } from '../model.ts';
+import { analyseRequest, digestKind, greyClass, length, type Violation } from '../judge/contract.ts';
+import { bucketsOf } from '../judge/coverage.ts';
+import { readSent, view } from '../judge/view.ts';
+import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { plan } from '../run/runner.ts';
-import { properties } from './properties.ts';
+import { digestClasses } from './digests.ts';
+import { casesOf, properties, propertiesFor } from './properties.ts';
 
 const P = `sha256:${'a'.repeat(64)}`;
+const Q = `sha256:${'b'.repeat(64)}`;
+const MAX_NAME = 'e'.repeat(256);
 const K: Knowledge = {
-  accountId: '123456789012', otherAccountId: '000000000000', primary: 'repo', secondary: 'other', missingRepositories: ['gone-a', 'gone/b'],
-  repositories: { repo: { layers: { [P]: { size: 3 } }, complete: true }, other: { layers: {}, complete: true } },
+  accountId: '123456789012', otherAccountId: '000000000000', primary: 'repo', secondary: 'other', lifecycle: 'life',
+  edges: ['ab', MAX_NAME, 'x.y_z-w/v'], missingRepositories: ['gone-a', 'gone/b', 'zz', 'g'.repeat(256)],
+  repositories: {
+    repo: { layers: { [P]: { size: 3, referenced: true }, [Q]: { size: 5, referenced: false } }, complete: true }, other: { layers: {}, complete: true },
+    life: { layers: {}, complete: false }, ab: { layers: {}, complete: true }, [MAX_NAME]: { layers: {}, complete: true }, 'x.y_z-w/v': { layers: {}, complete: true },
+  },
 };
 
-const violationsOf = (c: Case) => c.steps.map((s) => analyseRequest(readSent({
-  caseId: c.id, label: s.label, durationMs: 0, request: { operation: 'BatchCheckLayerAvailability', headers: {}, body: s.rawBody ?? JSON.stringify(s.body) },
-})));
+const resolve = (s: Step) => {
+  const b = s.body as { layerDigests?: unknown[] } | undefined;
+  return b && Array.isArray(b.layerDigests) ? { ...b, layerDigests: b.layerDigests.map((d) => (d === FRESH_LAYER ? `sha256:${'f'.repeat(64)}` : d)) } : s.body;
+};
+const exchangeOf = (c: Case, s: Step): Exchange => ({
+  caseId: c.id, label: s.label, durationMs: 0,
+  request: { operation: 'BatchCheckLayerAvailability', headers: {}, body: s.rawBody ?? JSON.stringify(resolve(s)) },
+  response: { status: 200, headers: {}, body: '{}' },
+});
+const requests = (c: Case) => c.steps.filter((s) => !s.action);
+const violationsOf = (c: Case) => requests(c).map((s) => analyseRequest(readSent(exchangeOf(c, s))));
 
-/** The one constraint each invalid input class breaks. */
+/** The one constraint each invalid property breaks. */
 const BREAKS: Record<string, Violation> = {
-  'list.empty': 'empty-list', 'list.too-many': 'too-many', 'digest.too-long': 'digest-too-long',
-  'repository.name-too-short': 'repository-name-length', 'repository.name-too-long': 'repository-name-length',
-  'repository.name-bad-pattern': 'repository-name-pattern', 'registry-id.malformed': 'registry-id',
-  'member.missing-repository-name': 'missing-member', 'member.missing-layer-digests': 'missing-member', 'body.empty': 'missing-member',
-  'member.wrong-type': 'wrong-type',
+  'empty-list': 'empty-list', 'too-many': 'too-many', 'digest-too-long': 'digest-too-long', 'name-too-short': 'repository-name-length', 'name-too-long': 'repository-name-length',
+  'bad-name-pattern': 'repository-name-pattern', 'bad-registry-id': 'registry-id', 'empty-registry-id': 'registry-id', 'missing-member': 'missing-member', 'wrong-type': 'wrong-type',
 };
 
 describe('generators', () => {
-  const cases = plan(properties(K), 99, 120);
+  const cases = plan(properties(K), 99, 150);
 
   it('the same seed gives the same cases; another seed other cases', () => {
-    expect(plan(properties(K), 99, 120)).toEqual(cases);
-    expect(plan(properties(K), 100, 120)).not.toEqual(cases);
+    expect(plan(properties(K), 99, 150)).toEqual(cases);
+    expect(plan(properties(K), 100, 150)).not.toEqual(cases);
   });
 
-  it('name at least 25 input classes, each generated', () => {
-    const classes = new Set(cases.flatMap((c) => c.inputClasses));
-    expect(classes.size).toBeGreaterThanOrEqual(25);
-    for (const cls of Object.keys(BREAKS)) expect(classes, cls).toContain(cls);
+  it('makes max(min, ceil(runs × weight)) cases of each property, interleaved so that every property starts at once', () => {
+    const props = properties(K);
+    for (const p of props) expect(cases.filter((c) => c.property === p.name).length, p.name).toBe(casesOf(p, 150));
+    expect(new Set(plan(props, 99, 150).slice(0, props.length).map((c) => c.property)).size).toBe(props.length);
   });
 
   it('valid properties yield only requests within every constraint', () => {
-    for (const c of cases.filter((x) => x.property !== 'invalid-request')) {
+    for (const c of cases.filter((x) => !BREAKS[x.property] && x.property !== 'name-model')) {
       for (const a of violationsOf(c)) expect(a.violations, `${c.id} ${JSON.stringify(c.steps[0])}`.slice(0, 300)).toEqual([]);
     }
   });
 
-  it('each invalid case breaks exactly the constraint its class names', () => {
-    const invalid = cases.filter((x) => x.property === 'invalid-request');
-    expect(invalid.length).toBe(120);
-    for (const c of invalid) {
-      const named = c.inputClasses.map((cls) => BREAKS[cls]).filter(Boolean);
-      expect(named, c.id).toHaveLength(1);
-      expect(violationsOf(c)[0]!.violations, `${c.id} ${c.inputClasses}`).toEqual(named);
+  it('each invalid property breaks exactly the constraint it names', () => {
+    for (const [property, violation] of Object.entries(BREAKS)) {
+      const mine = cases.filter((x) => x.property === property);
+      expect(mine.length, property).toBeGreaterThan(0);
+      for (const c of mine) expect(violationsOf(c)[0]!.violations, `${c.id}`).toEqual([violation]);
     }
   });
 
-  it('every case carries an expected outcome and its steps are labelled for the metamorphic rules', () => {
+  it('sends every coverage bucket the rules name, read by the judge from the request bytes, whatever --runs is', () => {
+    const seen = new Set(plan(properties(K), 3, 1).flatMap((c) => requests(c).flatMap((s) => bucketsOf(view(exchangeOf(c, s)), K))));
+    for (const b of ['list-length:0', 'list-length:1', 'list-length:2-20', 'list-length:21-99', 'list-length:100', 'list-length:101+',
+      'registry-id:absent', 'registry-id:own', 'registry-id:other', 'registry-id:malformed', 'registry-id:empty',
+      'repository:existing', 'repository:existing-min-length', 'repository:existing-max-length', 'repository:existing-every-separator',
+      'repository:missing', 'repository:missing-min-length', 'repository:missing-max-length', 'repository:new-model-only', 'repository:too-short', 'repository:too-long', 'repository:invalid-pattern',
+      'request:unknown-member', 'request:missing-member', 'request:wrong-type', 'digest:stored', 'digest:never-stored', 'digest:grey', 'digest:malformed', 'digest:empty', 'digest:max-length', 'digest:over-max-length']) {
+      expect(seen, b).toContain(b);
+    }
+  });
+
+  it('spreads lists of 21 to 99 digests over the range, not at one length', () => {
+    const lengths = new Set(cases.flatMap((c) => requests(c).map((s) => (resolve(s) as { layerDigests?: unknown[] } | undefined)?.layerDigests?.length ?? 0)).filter((n) => n > 20 && n < 100));
+    expect(lengths.size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('every case carries an expected outcome and its steps are labelled for the case rules', () => {
     const labels = new Map(cases.map((c) => [c.property, c.steps.map((s) => s.label).join(',')]));
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': 'batch,alone', idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
+      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'before,upload,after', recreate: 'upload,stored,delete,create,recreated',
     });
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });
 
+  it('lifecycle scenarios act on the scratch repository only, and name the fresh layer', () => {
+    for (const c of cases.filter((x) => x.property === 'read-your-write' || x.property === 'recreate')) {
+      for (const s of c.steps) {
+        if (s.action) expect(s.action.repositoryName).toBe('life');
+        else expect((s.body as { layerDigests: string[] }).layerDigests).toContain(FRESH_LAYER);
+      }
+    }
+  });
+
   it('without a repository or an account id, only what can be judged is generated', () => {
     const bare = properties({ otherAccountId: '000000000000', repositories: {}, missingRepositories: ['gone'] }).map((p) => p.name);
-    expect(bare).toEqual(['invalid-request', 'missing-repository', 'boundaries']);
+    expect(bare).toEqual(['empty-list', 'too-many', 'digest-too-long', 'name-too-short', 'name-too-long', 'bad-name-pattern', 'bad-registry-id', 'empty-registry-id', 'missing-member', 'wrong-type', 'missing-repository', 'boundaries', 'name-model']);
+  });
+
+  it('--rules narrows generation to the properties that feed the selected rules', () => {
+    expect(propertiesFor(properties(K), ['validate.too-many']).map((p) => p.name)).toEqual(['too-many']);
+    expect(propertiesFor(properties(K), ['metamorphic.recreate-forgets', 'validate.empty-list']).map((p) => p.name)).toEqual(['empty-list', 'recreate']);
+    expect(propertiesFor(properties(K), ['framing.content-type']).length).toBe(properties(K).length);
+  });
+});
+
+describe('digest classes are what their names say', () => {
+  const classes = digestClasses({ present: [P, Q], maxLength: 1000 });
+  const sample = (cls: string) => fc.sample(classes[cls]!, { seed: 5, numRuns: 60 });
+  const cases: [string, (d: string) => boolean][] = [
+    ['digest.absent', (d) => digestKind(d) === 'canonical' && d !== P && d !== Q],
+    ['digest.present', (d) => d === P || d === Q],
+    ['digest.grey.uppercase-hex', (d) => greyClass(d) === 'sha256-uppercase-hex'],
+    ['digest.grey.short-hex', (d) => greyClass(d) === 'sha256-short-hex'],
+    ['digest.grey.long-hex', (d) => greyClass(d) === 'sha256-long-hex'],
+    ['digest.grey.sha512', (d) => greyClass(d) === 'sha512'],
+    ['digest.grey.sha512-noncanonical', (d) => greyClass(d) === 'sha512-noncanonical'],
+    ['digest.grey.algorithm-uppercase', (d) => greyClass(d) === 'algorithm-uppercase'],
+    ['digest.grey.other-algorithm', (d) => greyClass(d) === 'other-algorithm'],
+    ['digest.length-max', (d) => length(d) === 1000 && digestKind(d) === 'grey'],
+    ['digest.length-max-non-ascii', (d) => length(d) === 1000 && Buffer.byteLength(d) > 1000 && digestKind(d) === 'malformed'],
+    ['digest.empty', (d) => d === ''],
+    ['digest.near.truncated', (d) => digestKind(d) === 'grey' && (P.startsWith(d) || Q.startsWith(d))],
+    ['digest.near.extended', (d) => digestKind(d) === 'grey' && (d.startsWith(P) || d.startsWith(Q))],
+    ['digest.near.one-off', (d) => digestKind(d) === 'canonical' && d !== P && d !== Q && [P, Q].some((x) => [...x].filter((c, i) => c !== d[i]).length === 1)],
+    ['digest.near.other-algorithm', (d) => digestKind(d) === 'grey' && [P, Q].some((x) => d.endsWith(x.slice(7)))],
+    ['digest.present-case-variant', (d) => digestKind(d) === 'grey' && [P, Q].some((x) => d.toLowerCase() === x)],
+  ];
+  for (const [cls, law] of cases) it(cls, () => { for (const d of sample(cls)) expect(law(d), JSON.stringify(d)).toBe(true); });
+  it('every malformed class is malformed', () => {
+    for (const cls of Object.keys(classes).filter((c) => c.startsWith('digest.malformed.'))) for (const d of sample(cls)) expect(digestKind(d), `${cls} ${JSON.stringify(d)}`).toBe('malformed');
   });
 });

@@ -1,10 +1,12 @@
-// The properties a run explores: each an arbitrary of cases (one or more requests) over what the
-// suite knows the target holds. Every case carries its input classes and its expected outcome.
+// The properties a run explores: each an arbitrary of cases (one or more requests, and for lifecycle
+// scenarios the changes between them) over what the suite knows the target holds. Every case carries
+// its input classes and its expected outcome; every property says which rules it feeds, so a run
+// narrowed with --rules sends only what those rules need.
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
-import type { Case, ExpectedOutcome, Knowledge, Step } from '../model.ts';
+import { FRESH_LAYER, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest } from './digests.ts';
-import { badLengthName, badPatternName, badRegistryId, boundaryName, newModelOnlyName } from './names.ts';
+import { badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
 export type CaseBody = Omit<Case, 'id' | 'property'>;
 
@@ -12,144 +14,221 @@ export interface Property {
   name: string;
   /** One line for reports: what the property explores. */
   about: string;
+  /** Cases per `--runs`: a run makes max(min, ceil(runs × weight)) cases of this property. */
+  weight: number;
+  /** The fewest cases a run makes, so the rules it feeds can reach their evidence whatever --runs is. */
+  min: number;
+  /** Rule ids or globs this property gives checks to. */
+  feeds: string[];
+  /** Cases that change the target (the lifecycle repository) run one at a time. */
+  exclusive?: true;
   arbitrary: fc.Arbitrary<CaseBody>;
 }
 
+/** How many cases of a property a run makes. */
+export const casesOf = (p: Pick<Property, 'weight' | 'min'>, runs: number) => Math.max(p.min, Math.ceil(runs * p.weight));
+
 const classesOf = (items: Labeled<unknown>[]) => [...new Set(items.map((i) => i.cls))];
 
-function listClass(n: number, digests: string[]): string[] {
+/** Members a future model might add, or a client might send by mistake: a server ignores them. */
+const UNKNOWN_MEMBERS: [string, unknown][] = [['maxResults', 100], ['nextToken', 'abc'], ['imageTag', 'latest'], ['layerDigestsPageSize', 10], ['x-extra', { nested: true }], ['acceptedMediaTypes', ['application/vnd.oci.image.layer.v1.tar']]];
+
+function lengthClass(n: number, digests: string[]): string[] {
   const max = operationSpec().input.layerDigests.maxItems.value;
-  const out = [n === 1 ? 'list.single' : n === max ? 'list.max' : 'list.mixed'];
+  const out = [n === 1 ? 'list.single' : n === max ? 'list.max' : n <= 20 ? 'list.short' : 'list.long'];
   if (new Set(digests).size < digests.length) out.push('list.duplicates-exact');
   return out;
 }
+
+const ALL_PASSIVE = ['framing.*', 'wire.*', 'fingerprint.request-id-header', 'fingerprint.consistent'];
+const SUCCESS = [...ALL_PASSIVE, 'shape.*', 'partition.*', 'classify.*', 'validate.accepts-valid', 'validate.valid-succeeds',
+  'fingerprint.absent', 'fingerprint.duplicates', 'fingerprint.grey', 'fingerprint.empty-lists', 'fingerprint.empty-digest', 'fingerprint.unreferenced-media-type'];
 
 export function properties(k: Knowledge): Property[] {
   const input = operationSpec().input;
   const max = input.layerDigests.maxItems.value;
   const primary = k.primary;
   const present = primary ? Object.keys(k.repositories[primary]?.layers ?? {}) : [];
-  const digest = validDigest({ present });
-  const registryChoice: fc.Arbitrary<Labeled<string | undefined>> = k.accountId
-    ? fc.oneof({ weight: 3, arbitrary: fc.constant({ cls: 'registry-id.omitted', value: undefined }) }, { weight: 1, arbitrary: fc.constant({ cls: 'registry-id.own', value: k.accountId }) })
+  const digest = validDigest({ present, maxLength: input.layerDigests.items.maxLength.value });
+  const own = k.accountId;
+  const registryChoice: fc.Arbitrary<Labeled<string | undefined>> = own
+    ? fc.oneof({ weight: 3, arbitrary: fc.constant({ cls: 'registry-id.omitted', value: undefined }) }, { weight: 1, arbitrary: fc.constant({ cls: 'registry-id.own', value: own }) })
     : fc.constant({ cls: 'registry-id.omitted', value: undefined });
 
   /**
-   * A valid digest list: mostly short, sometimes exactly the maximum. Duplicates arise on their own
-   * (present digests come from a small pool). No chain(): plain arrays shrink best.
+   * Valid digest lists, one property per length bucket so that each is sent whatever --runs is: one
+   * digest, a few, many (spread over 21–99), exactly the maximum. Duplicates arise on their own
+   * (stored digests come from a small pool). No chain(): plain arrays shrink best.
    */
-  const digestList = fc.oneof(
-    { weight: 8, arbitrary: fc.array(digest, { minLength: 1, maxLength: 20 }) },
-    { weight: 1, arbitrary: fc.array(digest, { minLength: max, maxLength: max }) },
-  );
+  const lists: [string, string, number, number, fc.Arbitrary<Labeled<string>[]>][] = [
+    ['single', 'one digest', 0.4, 8, fc.array(digest, { minLength: 1, maxLength: 1 })],
+    ['short', '2 to 20 digests', 1.2, 20, fc.array(digest, { minLength: 2, maxLength: 20 })],
+    ['long', '21 to 99 digests, spread over the range', 0.4, 10, fc.array(digest, { minLength: 21, maxLength: max - 1 })],
+    ['max', 'exactly the maximum number of digests', 0.2, 4, fc.array(digest, { minLength: max, maxLength: max })],
+  ];
 
+  const okList = fc.array(digest, { minLength: 1, maxLength: 5 });
   const body = (repositoryName: unknown, items: Labeled<string>[], registryId?: string, extra: Record<string, unknown> = {}) => ({
     ...(registryId !== undefined ? { registryId } : {}),
     repositoryName,
     layerDigests: items.map((i) => i.value),
     ...extra,
   });
-
   const single = (steps: Step[], classes: string[], expected: ExpectedOutcome): CaseBody => ({ steps, inputClasses: classes, expected });
+  const only = (b: unknown) => [{ label: 'only', body: b }];
   const out: Property[] = [];
+  const existing = primary ?? k.missingRepositories[0]!;
+  const invalid = (name: string, about: string, feeds: string, arbitrary: fc.Arbitrary<CaseBody>) =>
+    out.push({ name, about, weight: 0.15, min: 4, feeds: [feeds, ...ALL_PASSIVE], arbitrary });
 
   if (primary) {
+    for (const [suffix, about, weight, min, list] of lists) {
+      out.push({
+        name: `batch-${suffix}`, weight, min, feeds: SUCCESS,
+        about: `valid lists of ${about}, of every digest class, against the run's repository`,
+        arbitrary: fc.tuple(list, registryChoice).map(([items, reg]) => single(
+          only(body(primary, items, reg.value)),
+          [...classesOf(items), reg.cls, 'repository.existing', ...lengthClass(items.length, items.map((i) => i.value))],
+          'success',
+        )),
+      });
+    }
+  }
+  for (const [i, name] of (k.edges ?? []).entries()) {
     out.push({
-      name: 'batch',
-      about: 'valid lists of every digest class against the run\'s repository',
-      arbitrary: fc.tuple(digestList, registryChoice).map(([items, reg]) => single(
-        [{ label: 'only', body: body(primary, items, reg.value) }],
-        [...classesOf(items), reg.cls, 'repository.existing', ...listClass(items.length, items.map((i) => i.value))],
-        'success',
-      )),
+      name: `edge-repository-${'abcdefgh'[i]}`, weight: 0.1, min: 3, feeds: SUCCESS,
+      about: `valid lists against an existing repository at an edge of the name constraints (${name.length} characters${/[._-]/.test(name) ? ', every separator' : ''})`,
+      arbitrary: fc.tuple(okList, registryChoice).map(([items, reg]) =>
+        single(only(body(name, items, reg.value)), ['repository.existing-edge', reg.cls, ...classesOf(items)], 'success')),
     });
   }
 
-  const existing = primary ?? k.missingRepositories[0]!;
-  const okList = fc.array(digest, { minLength: 1, maxLength: 5 });
-  const invalid: fc.Arbitrary<CaseBody>[] = [
-    fc.constant(single([{ label: 'only', body: { repositoryName: existing, layerDigests: [] } }], ['list.empty'], 'InvalidParameterException')),
+  invalid('empty-list', 'an empty layerDigests list', 'validate.empty-list',
+    fc.constant(single(only({ repositoryName: existing, layerDigests: [] }), ['list.empty'], 'InvalidParameterException')));
+  invalid('too-many', 'more digests than the maximum, duplicates among them sometimes', 'validate.too-many',
     fc.array(digest, { minLength: max + 1, maxLength: max + 20 }).map((items) =>
-      single([{ label: 'only', body: body(existing, items) }], ['list.too-many', ...classesOf(items)], 'InvalidParameterException')),
+      single(only(body(existing, items)), ['list.too-many', ...classesOf(items)], 'InvalidParameterException')));
+  invalid('digest-too-long', 'one digest over the maximum length', 'validate.digest-too-long',
     fc.tuple(okList, tooLongDigest(input.layerDigests.items.maxLength.value), fc.nat()).map(([items, long, at]) => {
       const all = [...items];
       all.splice(at % (all.length + 1), 0, long);
-      return single([{ label: 'only', body: body(existing, all) }], [long.cls, ...classesOf(items)], 'InvalidParameterException');
-    }),
-    fc.tuple(fc.oneof(badLengthName(), badPatternName()), okList).map(([name, items]) =>
-      single([{ label: 'only', body: body(name.value, items) }], [name.cls, ...classesOf(items)], 'InvalidParameterException')),
-    fc.tuple(badRegistryId(), okList).map(([reg, items]) =>
-      single([{ label: 'only', body: body(existing, items, reg.value) }], [reg.cls, ...classesOf(items)], 'InvalidParameterException')),
-    fc.tuple(fc.constantFrom('repositoryName', 'layerDigests'), okList).map(([missing, items]) => {
-      const b: Record<string, unknown> = body(existing, items);
-      delete b[missing];
-      return single([{ label: 'only', body: b }], [`member.missing-${missing === 'repositoryName' ? 'repository-name' : 'layer-digests'}`], 'InvalidParameterException');
-    }),
-    fc.constant(single([{ label: 'only', rawBody: '' }], ['body.empty'], 'InvalidParameterException')),
+      return single(only(body(existing, all)), [long.cls, ...classesOf(items)], 'InvalidParameterException');
+    }));
+  for (const [suffix, names] of [['short', badLengthName('short')], ['long', badLengthName('long')]] as const) {
+    invalid(`name-too-${suffix}`, `repository names too ${suffix}`, 'validate.repository-name-length',
+      fc.tuple(names, okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));
+  }
+  invalid('bad-name-pattern', 'repository names no model accepts', 'validate.repository-name-pattern',
+    fc.tuple(badPatternName(), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));
+  invalid('bad-registry-id', 'registry ids that are not 12 digits', 'validate.registry-id',
+    fc.tuple(badRegistryId(), okList).map(([reg, items]) => single(only(body(existing, items, reg.value)), [reg.cls, ...classesOf(items)], 'InvalidParameterException')));
+  invalid('empty-registry-id', 'the empty string as registryId, which a Go server may take for none', 'validate.registry-id',
+    okList.map((items) => single(only(body(existing, items, '')), ['registry-id.empty', ...classesOf(items)], 'InvalidParameterException')));
+  invalid('missing-member', 'requests without a required member, or with no body at all', 'validate.missing-member',
+    fc.oneof(
+      fc.tuple(fc.constantFrom('repositoryName', 'layerDigests'), okList).map(([missing, items]) => {
+        const b: Record<string, unknown> = body(existing, items);
+        delete b[missing];
+        return single(only(b), [`member.missing-${missing === 'repositoryName' ? 'repository-name' : 'layer-digests'}`], 'InvalidParameterException');
+      }),
+      fc.constant(single([{ label: 'only', rawBody: '' }], ['body.empty'], 'InvalidParameterException')),
+    ));
+  invalid('wrong-type', 'members of the wrong JSON type', 'validate.wrong-type',
     fc.tuple(fc.constantFrom<[string, unknown]>(['layerDigests', 'sha256:abc'], ['layerDigests', 7], ['layerDigests', [1, 2]], ['layerDigests', { a: 1 }], ['repositoryName', 42], ['repositoryName', ['a']], ['registryId', 123456789012]), okList)
-      .map(([[member, value], items]) => single([{ label: 'only', body: { ...body(existing, items), [member]: value } }], ['member.wrong-type'], 'client-error')),
-  ];
-  out.push({ name: 'invalid-request', about: 'requests that break exactly one documented constraint', arbitrary: fc.oneof(...invalid) });
+      .map(([[member, value], items]) => single(only({ ...body(existing, items), [member]: value }), ['member.wrong-type'], 'client-error')));
 
+  const limits = input.repositoryName;
+  const atLimit = (n: string) => n.length === limits.minLength.value || n.length === limits.maxLength.value;
+  const missing = k.missingRepositories.filter((n) => !atLimit(n));
+  const missingAtLimits = k.missingRepositories.filter(atLimit);
+  for (const [name, names, about] of [['missing-repository', missing, ''], ...missingAtLimits.map((n) => [`missing-repository-${n.length}`, [n], ` of ${n.length} characters`])] as [string, string[], string][]) {
+    if (names.length === 0) continue;
+    out.push({
+      name, weight: name === 'missing-repository' ? 0.4 : 0.1, min: name === 'missing-repository' ? 8 : 3, feeds: ['validate.repository-not-found', 'validate.accepts-valid', ...ALL_PASSIVE],
+      about: `valid requests for a repository${about} that does not exist, whatever the digests`,
+      arbitrary: fc.tuple(fc.constantFrom(...names), fc.array(digest, { minLength: 1, maxLength: 10 }), registryChoice).map(([n, items, reg]) =>
+        single(only(body(n, items, reg.value)), ['repository.missing', reg.cls, ...classesOf(items)], 'RepositoryNotFoundException')),
+    });
+  }
   out.push({
-    name: 'missing-repository',
-    about: 'valid requests for a repository that does not exist, whatever the digests',
-    arbitrary: fc.tuple(fc.constantFrom(...k.missingRepositories), fc.array(digest, { minLength: 1, maxLength: 10 }), registryChoice).map(([name, items, reg]) =>
-      single([{ label: 'only', body: body(name, items, reg.value) }], ['repository.missing', reg.cls, ...classesOf(items)], 'RepositoryNotFoundException')),
+    name: 'boundaries', weight: 0.2, min: 6, feeds: ['validate.accepts-valid', ...ALL_PASSIVE],
+    about: 'valid names at the length limits and under the newest model only, which must not be rejected',
+    arbitrary: fc.tuple(fc.oneof(boundaryName(), newModelOnlyName()), okList).map(([name, items]) =>
+      single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'RepositoryNotFoundException')),
   });
-
   out.push({
-    name: 'boundaries',
-    about: 'requests at the documented limits, which must not be rejected',
-    arbitrary: fc.oneof(
-      fc.tuple(fc.oneof(boundaryName(), newModelOnlyName()), okList).map(([name, items]) =>
-        single([{ label: 'only', body: body(name.value, items) }], [name.cls, ...classesOf(items)], 'RepositoryNotFoundException')),
-      ...(primary ? [fc.array(digest, { minLength: max, maxLength: max }).map((items) =>
-        single([{ label: 'only', body: body(primary, items) }], ['list.max', ...classesOf(items)], 'success'))] : []),
-    ),
+    name: 'name-model', weight: 0.1, min: 4, feeds: ['fingerprint.repository-name-model', 'validate.repository-name-pattern', ...ALL_PASSIVE],
+    about: 'a name only the newest model accepts, beside one no model accepts',
+    arbitrary: fc.tuple(modelPair(), okList).map(([pair, items]) => single(
+      [{ label: 'new-model-name', body: body(pair.candidate, items) }, { label: 'bad-name', body: body(pair.control, items) }],
+      ['scenario.name-model', 'repository.name-new-model-only', 'repository.name-bad-pattern'], 'client-error')),
   });
 
   if (primary) {
     const batchOf = (min: number) => fc.array(digest, { minLength: min, maxLength: 20 });
-    out.push({
-      name: 'order',
-      about: 'the same digests in another order',
-      arbitrary: fc.tuple(batchOf(2), fc.array(fc.nat(), { minLength: 20, maxLength: 20 })).map(([items, keys]) => {
+    const pair = (name: string, about: string, feeds: string, weight: number, min: number, arbitrary: fc.Arbitrary<CaseBody>) =>
+      out.push({ name, about, weight, min, feeds: [feeds, ...SUCCESS], arbitrary });
+    pair('order', 'the same digests in another order', 'metamorphic.order', 0.5, 12,
+      fc.tuple(batchOf(2), fc.array(fc.nat(), { minLength: 20, maxLength: 20 })).map(([items, keys]) => {
         const permuted = items.map((item, i) => ({ item, key: keys[i]! * 32 + i })).sort((a, b) => a.key - b.key).map((x) => x.item);
         if (permuted.every((x, i) => x === items[i])) permuted.reverse();
         return single([{ label: 'original', body: body(primary, items) }, { label: 'permuted', body: body(primary, permuted) }], ['scenario.order', ...classesOf(items)], 'success');
+      }));
+    pair('batch-independence', 'one digest alone and inside a batch', 'metamorphic.batch-independence', 0.5, 12,
+      fc.tuple(batchOf(2), fc.nat()).map(([items, n]) =>
+        single([{ label: 'batch', body: body(primary, items) }, { label: 'alone', body: body(primary, [items[n % items.length]!]) }], ['scenario.batch-independence', ...classesOf(items)], 'success')));
+    pair('idempotence', 'the same request twice', 'metamorphic.idempotent', 0.5, 12,
+      batchOf(1).map((items) => single([{ label: 'first', body: body(primary, items) }, { label: 'second', body: body(primary, items) }], ['scenario.idempotence', ...classesOf(items)], 'success')));
+    if (own) {
+      pair('registry-id', 'with and without the caller\'s own registryId', 'metamorphic.registry-id', 0.5, 12,
+        batchOf(1).map((items) => single([{ label: 'implicit', body: body(primary, items) }, { label: 'explicit', body: body(primary, items, own) }], ['scenario.registry-id', 'registry-id.own', ...classesOf(items)], 'success')));
+      out.push({
+        name: 'foreign-registry', weight: 0.1, min: 4, feeds: ['validate.foreign-registry', ...ALL_PASSIVE],
+        about: 'another account\'s registryId with the name of the caller\'s repository and its stored digests',
+        arbitrary: fc.tuple(present.length > 0 ? fc.subarray(present, { minLength: 1 }) : fc.constant([] as string[]), okList).map(([stored, items]) =>
+          single(only({ registryId: k.otherAccountId, repositoryName: primary, layerDigests: [...stored, ...items.map((i) => i.value)] }), ['registry-id.other', 'repository.existing', 'digest.present'], 'client-error')),
+      });
+    }
+    pair('unknown-member', 'a request with and without a member the model does not have', 'metamorphic.unknown-member', 0.2, 6,
+      fc.tuple(batchOf(1), fc.constantFrom(...UNKNOWN_MEMBERS)).map(([items, [member, value]]) =>
+        single([{ label: 'plain', body: body(primary, items) }, { label: 'extra-member', body: body(primary, items, undefined, { [member]: value }) }], ['scenario.unknown-member', 'member.unknown', ...classesOf(items)], 'success')));
+    if (k.secondary && present.length > 0) {
+      const secondary = k.secondary;
+      pair('isolation', 'layers of one repository checked in another', 'metamorphic.repository-isolation', 0.2, 6,
+        fc.subarray(present, { minLength: 1 }).map((digests) =>
+          single([{ label: 'home', body: { repositoryName: primary, layerDigests: digests } }, { label: 'other', body: { repositoryName: secondary, layerDigests: digests } }], ['scenario.isolation', 'digest.present'], 'success')));
+    }
+  }
+
+  if (k.lifecycle) {
+    const repo = k.lifecycle;
+    const around = fc.array(fc.constantFrom(...(present.length > 0 ? present : [`sha256:${'0'.repeat(64)}`])), { minLength: 0, maxLength: 3 });
+    out.push({
+      name: 'read-your-write', weight: 0.03, min: 3, feeds: ['metamorphic.read-your-write', ...ALL_PASSIVE], exclusive: true,
+      about: 'a fresh layer checked, uploaded, and checked again',
+      arbitrary: around.map((others) => {
+        const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
+        return single([{ label: 'before', body: check }, { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'after', body: check }], ['scenario.read-your-write'], 'success');
       }),
     });
     out.push({
-      name: 'batch-independence',
-      about: 'one digest alone and inside a batch',
-      arbitrary: fc.tuple(batchOf(2), fc.nat()).map(([items, n]) =>
-        single([{ label: 'batch', body: body(primary, items) }, { label: 'alone', body: body(primary, [items[n % items.length]!]) }], ['scenario.batch-independence', ...classesOf(items)], 'success')),
+      name: 'recreate', weight: 0.02, min: 2, feeds: ['metamorphic.recreate-forgets', ...ALL_PASSIVE], exclusive: true,
+      about: 'a layer uploaded, its repository deleted and created again under the same name, the layer checked',
+      arbitrary: around.map((others) => {
+        const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
+        return single([
+          { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'stored', body: check },
+          { label: 'delete', action: { kind: 'delete-repository', repositoryName: repo } }, { label: 'create', action: { kind: 'create-repository', repositoryName: repo } },
+          { label: 'recreated', body: check },
+        ], ['scenario.recreate'], 'success');
+      }),
     });
-    out.push({
-      name: 'idempotence',
-      about: 'the same request twice',
-      arbitrary: batchOf(1).map((items) =>
-        single([{ label: 'first', body: body(primary, items) }, { label: 'second', body: body(primary, items) }], ['scenario.idempotence', ...classesOf(items)], 'success')),
-    });
-    if (k.accountId) {
-      const own = k.accountId;
-      out.push({
-        name: 'registry-id',
-        about: 'with and without the caller\'s own registryId',
-        arbitrary: batchOf(1).map((items) =>
-          single([{ label: 'implicit', body: body(primary, items) }, { label: 'explicit', body: body(primary, items, own) }], ['scenario.registry-id', 'registry-id.own', ...classesOf(items)], 'success')),
-      });
-    }
-    if (k.secondary && present.length > 0) {
-      const secondary = k.secondary;
-      out.push({
-        name: 'isolation',
-        about: 'layers of one repository checked in another',
-        arbitrary: fc.subarray(present, { minLength: 1 }).map((digests) =>
-          single([{ label: 'home', body: { repositoryName: primary, layerDigests: digests } }, { label: 'other', body: { repositoryName: secondary, layerDigests: digests } }], ['scenario.isolation', 'digest.present'], 'success')),
-      });
-    }
   }
   return out;
+}
+
+/** The properties that feed at least one of the selected rules. */
+export function propertiesFor(props: Property[], ruleIds: string[]): Property[] {
+  const matches = (glob: string, id: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(id);
+  return props.filter((p) => p.feeds.some((f) => ruleIds.some((id) => matches(f, id))));
 }

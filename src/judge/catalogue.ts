@@ -10,33 +10,44 @@ import * as metamorphic from './rules/metamorphic.ts';
 import * as partition from './rules/partition.ts';
 import * as shape from './rules/shape.ts';
 import * as validate from './rules/validate.ts';
+import * as wire from './rules/wire.ts';
+import { ALL_BUCKETS } from './coverage.ts';
 
 export const RULES: readonly Rule[] = [
   framing.contentType, framing.requestId, framing.errorType, framing.errorStatus,
+  wire.json, wire.integers,
   shape.topLevel, shape.layer, shape.failure, shape.enums, shape.layerDigestPattern,
   partition.complete, partition.exclusive, partition.noExtra, partition.echo,
   validate.emptyList, validate.tooMany, validate.digestTooLong, validate.repositoryNameLength, validate.repositoryNamePattern,
   validate.registryId, validate.missingMember, validate.wrongType, validate.repositoryNotFound, validate.acceptsValid,
+  validate.validSucceeds, validate.foreignRegistryRule,
   classify.malformed, classify.present, classify.absent, classify.failureReason,
   metamorphic.order, metamorphic.batchIndependence, metamorphic.idempotent, metamorphic.registryId, metamorphic.repositoryIsolation,
+  metamorphic.unknownMember, metamorphic.readYourWrite, metamorphic.recreateForgets,
   fingerprint.absent, fingerprint.duplicates, fingerprint.grey, fingerprint.emptyLists, fingerprint.emptyDigest,
-  fingerprint.repositoryNameModel, fingerprint.consistent,
+  fingerprint.repositoryNameModel, fingerprint.unreferencedMediaType, fingerprint.requestIdHeader, fingerprint.consistent,
 ];
 
 export type CatalogueEntry = RuleSpec & { rule: Rule };
 
+let joined: CatalogueEntry[] | undefined;
+
 /** Every rule joined with its spec entry, in catalogue order. Throws if the two disagree (our bug). */
 export function catalogue(): CatalogueEntry[] {
+  if (joined) return joined;
   const specs = new Map(ruleCatalogueSpec().rules.map((r) => [r.id, r]));
+  const buckets = new Set(ALL_BUCKETS());
   const out = RULES.map((rule) => {
     const spec = specs.get(rule.id);
     if (!spec) throw new Error(`rule ${rule.id} has no entry in spec/rules.json`);
     if (spec.scope !== rule.scope) throw new Error(`rule ${rule.id}: scope ${rule.scope} in code, ${spec.scope} in spec`);
+    const unknown = (spec.buckets ?? []).filter((b) => !buckets.has(b));
+    if (unknown.length > 0) throw new Error(`rule ${rule.id} names unknown coverage buckets: ${unknown.join(', ')}`);
     specs.delete(rule.id);
     return { ...spec, rule };
   });
   if (specs.size > 0) throw new Error(`spec/rules.json lists rules with no check: ${[...specs.keys()].join(', ')}`);
-  return out;
+  return (joined = out);
 }
 
 /** Rule ids matching a comma-separated list of ids or globs (framing.*, *.echo). */

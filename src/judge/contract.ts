@@ -1,7 +1,7 @@
 // The judge's own reading of spec/: which constraints a sent request breaks, what kind of string
 // each digest is, and what the target is known to hold. Written apart from the registry on purpose.
 import { operationSpec, referenceFingerprintSpec } from '../spec/index.ts';
-import type { Knowledge } from '../model.ts';
+import type { KnownRepository, Knowledge } from '../model.ts';
 import type { Sent } from './view.ts';
 
 export type Violation =
@@ -18,16 +18,26 @@ export interface RequestAnalysis {
   violations: Violation[];
   /** The name is valid under the newest model only (a__b): which model the target applies shows here. */
   newModelOnlyName: boolean;
+  /** Members the model does not have (ignored by servers, so not a violation). */
+  unknownMembers: string[];
 }
 
 /** Compiled once: the judge runs these on every exchange. */
-let compiled: { names: RegExp[]; registryId: RegExp; lenient: RegExp; canonical: RegExp } | undefined;
+let compiled: { names: RegExp[]; registryId: RegExp; lenient: RegExp; canonical: RegExp; members: Set<string> } | undefined;
 const patterns = () => (compiled ??= {
   names: operationSpec().input.repositoryName.patterns.map((p) => new RegExp(p.value)),
   registryId: new RegExp(operationSpec().input.registryId.pattern.value),
   lenient: new RegExp(operationSpec().output.layer.layerDigestPattern.value),
   canonical: new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value),
+  members: new Set(Object.keys(operationSpec().input)),
 });
+
+/** Smithy's length trait counts Unicode scalar values, not UTF-16 units or bytes. */
+export const length = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
 
 const analysed = new WeakMap<Sent, RequestAnalysis>();
 
@@ -42,7 +52,7 @@ function analyse(sent: Sent): RequestAnalysis {
   const input = operationSpec().input;
   const v = new Set<Violation>();
   const json = sent.json;
-  if (!json) return { violations: ['wrong-type'], newModelOnlyName: false };
+  if (!json) return { violations: ['wrong-type'], newModelOnlyName: false, unknownMembers: [] };
   const member = (name: string) => json[name];
   let newModelOnlyName = false;
 
@@ -55,7 +65,7 @@ function analyse(sent: Sent): RequestAnalysis {
   const name = member('repositoryName');
   if (name === undefined || name === null) v.add('missing-member');
   else if (typeof name !== 'string') v.add('wrong-type');
-  else if (name.length < input.repositoryName.minLength.value || name.length > input.repositoryName.maxLength.value) v.add('repository-name-length');
+  else if (length(name) < input.repositoryName.minLength.value || length(name) > input.repositoryName.maxLength.value) v.add('repository-name-length');
   else {
     const results = patterns().names.map((re) => re.test(name));
     if (!results.some(Boolean)) v.add('repository-name-pattern');
@@ -68,9 +78,10 @@ function analyse(sent: Sent): RequestAnalysis {
   else {
     if (digests.length < input.layerDigests.minItems.value) v.add('empty-list');
     if (digests.length > input.layerDigests.maxItems.value) v.add('too-many');
-    if ((digests as string[]).some((d) => d.length > input.layerDigests.items.maxLength.value)) v.add('digest-too-long');
+    if ((digests as string[]).some((d) => length(d) > input.layerDigests.items.maxLength.value)) v.add('digest-too-long');
   }
-  return { violations: [...v], newModelOnlyName };
+  const unknownMembers = Object.keys(json).filter((m) => !patterns().members.has(m));
+  return { violations: [...v], newModelOnlyName, unknownMembers };
 }
 
 export type DigestKind = 'empty' | 'malformed' | 'grey' | 'canonical';
@@ -82,12 +93,31 @@ export function digestKind(digest: string): DigestKind {
   return 'canonical';
 }
 
+/**
+ * The class of a grey digest: the grain at which a server plausibly chooses. A server may accept
+ * sha512 at its registered length and reject every wrong length, or reject only uppercase hex.
+ */
+export function greyClass(digest: string): string {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const registered = referenceFingerprintSpec().registeredAlgorithms.value;
+  const sha256 = registered['sha256']!;
+  if (algorithm === 'sha256') return hex.length < sha256 ? 'sha256-short-hex' : hex.length > sha256 ? 'sha256-long-hex' : 'sha256-uppercase-hex';
+  if (registered[algorithm.toLowerCase()] !== undefined && algorithm !== algorithm.toLowerCase()) return 'algorithm-uppercase';
+  const want = registered[algorithm];
+  if (want !== undefined) return hex.length === want && !/[A-F]/.test(hex) ? algorithm : `${algorithm}-noncanonical`;
+  return 'other-algorithm';
+}
+
+/** The registry a request addresses is the caller's own (omitted, or the caller's account id). */
+export const ownRegistry = (sent: Sent, k: Knowledge) => sent.registryId === undefined || sent.registryId === k.accountId;
+
 /** The repository a request addresses, when the suite knows what it holds. */
-export function knownRepository(sent: Sent, k: Knowledge): { name: string; layers: Record<string, { size?: number }>; complete: boolean } | undefined {
-  if (sent.repositoryName === undefined) return undefined;
-  if (sent.registryId !== undefined && sent.registryId !== k.accountId) return undefined;
+export function knownRepository(sent: Sent, k: Knowledge): (KnownRepository & { name: string }) | undefined {
+  if (sent.repositoryName === undefined || !ownRegistry(sent, k)) return undefined;
   const repo = k.repositories[sent.repositoryName];
-  return repo ? { name: sent.repositoryName, layers: repo.layers, complete: repo.complete } : undefined;
+  return repo ? { name: sent.repositoryName, ...repo } : undefined;
 }
 
 /** Requests the judge can hold to a per-digest answer: valid, for a repository it knows. */
@@ -96,4 +126,9 @@ export function judgeableBatch(sent: Sent, k: Knowledge) {
   if (analyseRequest(sent).violations.length > 0) return undefined;
   const repo = knownRepository(sent, k);
   return repo ? { digests: sent.digests, repo } : undefined;
+}
+
+/** A well-formed registry id that is not the caller's: another account. */
+export function foreignRegistry(sent: Sent, k: Knowledge): boolean {
+  return k.accountId !== undefined && sent.registryId !== undefined && sent.registryId !== k.accountId && patterns().registryId.test(sent.registryId);
 }

@@ -1,54 +1,73 @@
 // The judge: applies rules to exchanges and folds findings into one verdict per rule. Pure.
+// A rule PASSes only on evidence: enough checks (spec/rules.json says how many and of what), a check
+// in every coverage bucket it names, and every capability it needs. Anything short of that is
+// SKIPPED with the exact reason.
+import type { Capability } from '../spec/index.ts';
 import type { Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import type { CatalogueEntry } from './catalogue.ts';
+import { bucketsOf } from './coverage.ts';
 import type { Outcome } from './rule.ts';
 import type { Tally } from './fingerprint.ts';
 import { view, type View } from './view.ts';
 
-function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined): Finding {
-  const finding: Finding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
+/** A finding, with the coverage buckets of what it checked (only those its rule asks for). */
+export type JudgedFinding = Finding & { buckets?: string[] };
+
+function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined, buckets: string[] | undefined): JudgedFinding {
+  const finding: JudgedFinding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
   if (caseId !== undefined) finding.caseId = caseId;
+  if (buckets && buckets.length > 0) finding.buckets = buckets;
   return finding;
 }
 
-function safely(entry: CatalogueEntry, caseId: string | undefined, run: () => (Outcome & { caseId?: string })[]): Finding[] {
+function safely(entry: CatalogueEntry, caseId: string | undefined, buckets: string[] | undefined, run: () => (Outcome & { caseId?: string })[]): JudgedFinding[] {
   try {
-    return run().map((o) => toFinding(entry, o, o.caseId ?? caseId));
+    return run().map((o) => toFinding(entry, o, o.caseId ?? caseId, buckets));
   } catch (e) {
-    const f: Finding = { ruleId: entry.id, verdict: 'ERROR', message: `the rule itself failed (a bug in ecr-conformance): ${(e as Error).message}` };
+    const f: JudgedFinding = { ruleId: entry.id, verdict: 'ERROR', message: `the rule itself failed (a bug in ecr-conformance): ${(e as Error).message}` };
     if (caseId !== undefined) f.caseId = caseId;
     return [f];
   }
 }
 
+const wanted = (entry: CatalogueEntry, buckets: string[]) => (entry.buckets ? buckets.filter((b) => entry.buckets!.includes(b)) : undefined);
+
 /** Exchange- and case-scope findings for the exchanges of one case. */
-export function judgeCase(caseId: string, exchanges: Exchange[], k: Knowledge, entries: CatalogueEntry[]): Finding[] {
+export function judgeCase(caseId: string, exchanges: Exchange[], k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
   return judgeViews(caseId, exchanges.map(view), k, entries);
 }
 
-export function judgeViews(caseId: string, views: View[], k: Knowledge, entries: CatalogueEntry[]): Finding[] {
-  const out: Finding[] = [];
+export function judgeViews(caseId: string, views: View[], k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
+  const out: JudgedFinding[] = [];
+  const requests = views.filter((v) => !v.exchange.action);
   for (const entry of entries) {
     const rule = entry.rule;
-    if (rule.scope === 'exchange') for (const v of views) out.push(...safely(entry, caseId, () => rule.check(v, k)));
-    else if (rule.scope === 'case') out.push(...safely(entry, caseId, () => rule.check(views, k)));
+    if (rule.scope === 'exchange') {
+      for (const v of requests) out.push(...safely(entry, caseId, wanted(entry, bucketsOf(v, k)), () => rule.check(v, k)));
+    } else if (rule.scope === 'case') {
+      const buckets = entry.buckets ? [...new Set(requests.flatMap((v) => wanted(entry, bucketsOf(v, k))!))] : undefined;
+      out.push(...safely(entry, caseId, buckets, () => rule.check(views, k)));
+    }
   }
   return out;
 }
 
 /** Run-scope findings over the run's fingerprint tally. */
-export function judgeRun(t: Tally, k: Knowledge, entries: CatalogueEntry[]): Finding[] {
-  const out: Finding[] = [];
+export function judgeRun(t: Tally, k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
+  const out: JudgedFinding[] = [];
   for (const entry of entries) {
     const rule = entry.rule;
-    if (rule.scope === 'run') out.push(...safely(entry, undefined, () => rule.check(t, k)));
+    if (rule.scope === 'run') out.push(...safely(entry, undefined, undefined, () => rule.check(t, k)));
   }
   return out;
 }
 
 export interface RuleTally {
+  /** Checks that held, and checks that broke (FAIL or DIVERGENT). */
   passed: number;
   broken: number;
+  /** Checks per coverage bucket the rule asks for. */
+  buckets: Record<string, number>;
   /** The passing finding of the earliest case: reports stay the same whatever order cases finish in. */
   firstPass?: { message: string; index: number };
   /** The breaking and the erroring finding of the earliest case. */
@@ -56,7 +75,11 @@ export interface RuleTally {
   firstError?: { finding: Finding; index: number };
   /** Earliest breaking cases. */
   examples: { caseId: string; index: number }[];
+  /** The fewest requests the run had sent when a breaking finding was judged. */
+  firstDetectionRequests?: number;
 }
+
+const emptyTally = (): RuleTally => ({ passed: 0, broken: 0, buckets: {}, examples: [] });
 
 /** Folds findings case by case in constant memory; the result does not depend on arrival order. */
 export class FindingTally {
@@ -69,7 +92,7 @@ export class FindingTally {
 
   static from(json: Record<string, RuleTally>): FindingTally {
     const t = new FindingTally();
-    for (const [id, r] of Object.entries(json)) t.rules.set(id, structuredClone(r));
+    for (const [id, r] of Object.entries(json)) t.rules.set(id, { ...emptyTally(), ...structuredClone(r) });
     return t;
   }
 
@@ -80,9 +103,11 @@ export class FindingTally {
       if (!t) { this.rules.set(id, structuredClone(o)); continue; }
       t.passed += o.passed;
       t.broken += o.broken;
+      for (const [b, n] of Object.entries(o.buckets)) t.buckets[b] = (t.buckets[b] ?? 0) + n;
       if (o.firstPass && (!t.firstPass || o.firstPass.index < t.firstPass.index)) t.firstPass = o.firstPass;
       if (o.firstError && (!t.firstError || o.firstError.index < t.firstError.index)) t.firstError = o.firstError;
       if (o.firstBroken && (!t.firstBroken || o.firstBroken.index < t.firstBroken.index || (o.firstBroken.index === t.firstBroken.index && o.firstBroken.finding.verdict === 'FAIL'))) t.firstBroken = o.firstBroken;
+      if (o.firstDetectionRequests !== undefined) t.firstDetectionRequests = Math.min(t.firstDetectionRequests ?? Infinity, o.firstDetectionRequests);
       t.examples = [...t.examples, ...o.examples.filter((e) => !t.examples.some((x) => x.caseId === e.caseId))].sort((a, b) => a.index - b.index).slice(0, 5);
     }
   }
@@ -94,18 +119,23 @@ export class FindingTally {
     return t;
   }
 
-  add(findings: Finding[], index: number): void {
+  /** `requests`: how many requests the run had sent when these findings were judged. */
+  add(findings: JudgedFinding[], index: number, requests?: number): void {
     for (const f of findings) {
       let t = this.rules.get(f.ruleId);
-      if (!t) this.rules.set(f.ruleId, (t = { passed: 0, broken: 0, examples: [] }));
+      if (!t) this.rules.set(f.ruleId, (t = emptyTally()));
+      if (f.verdict === 'ERROR') {
+        if (!t.firstError || index < t.firstError.index) t.firstError = { finding: strip(f), index };
+        continue;
+      }
+      for (const b of f.buckets ?? []) t.buckets[b] = (t.buckets[b] ?? 0) + 1;
       if (f.verdict === 'PASS') {
         t.passed++;
         if (!t.firstPass || index < t.firstPass.index) t.firstPass = { message: f.message, index };
-      } else if (f.verdict === 'ERROR') {
-        if (!t.firstError || index < t.firstError.index) t.firstError = { finding: f, index };
       } else {
         t.broken++;
-        if (!t.firstBroken || index < t.firstBroken.index || (index === t.firstBroken.index && f.verdict === 'FAIL')) t.firstBroken = { finding: f, index };
+        if (requests !== undefined) t.firstDetectionRequests = Math.min(t.firstDetectionRequests ?? Infinity, requests);
+        if (!t.firstBroken || index < t.firstBroken.index || (index === t.firstBroken.index && f.verdict === 'FAIL')) t.firstBroken = { finding: strip(f), index };
         if (f.caseId !== undefined && !t.examples.some((e) => e.caseId === f.caseId)) {
           t.examples.push({ caseId: f.caseId, index });
           t.examples.sort((a, b) => a.index - b.index).splice(5);
@@ -115,9 +145,14 @@ export class FindingTally {
   }
 
   get(ruleId: string): RuleTally {
-    return this.rules.get(ruleId) ?? { passed: 0, broken: 0, examples: [] };
+    return this.rules.get(ruleId) ?? emptyTally();
   }
 }
+
+const strip = (f: JudgedFinding): Finding => {
+  const { buckets: _, ...rest } = f;
+  return rest;
+};
 
 export interface RuleVerdict {
   ruleId: string;
@@ -128,6 +163,8 @@ export interface RuleVerdict {
   message: string;
   caseId?: string;
   examples: string[];
+  /** Checks the rule had, and needs. */
+  checks: { had: number; needs: number };
 }
 
 export interface VerdictContext {
@@ -135,27 +172,53 @@ export interface VerdictContext {
   notImplemented?: string;
   /** The target could not be tested at all: every rule gets ERROR with this evidence. */
   untestable?: string;
-  /** Why a rule may have had nothing to judge, by rule id (missing capabilities). */
-  skipReasons: Record<string, string>;
-  /** Exchanges that ended in a transport fault or a non-JSON 200. */
+  /** Capabilities the target lacks, each with why. */
+  missing: Partial<Record<Capability, string>>;
+  /** Capabilities setup could not verify (the target's own answers disagreed), each with the setup finding. */
+  unverified: Partial<Record<Capability, string>>;
+  /** Buckets that cannot be sent to this target, each with why: not required. */
+  notApplicable: Record<string, string>;
+  /** How many requests of each bucket were sent and answered in the run. */
+  coverage: Record<string, { sent: number; answered: number }>;
+  /** Exchanges that ended in a transport fault, a non-JSON success or a throttle that outlasted the retries. */
   faults: number;
+  /** The first such fault, for messages. */
+  firstFault?: string;
+  /** A replay of one case: a rule needs one check of that case, no more, and no bucket. */
+  replay?: boolean;
 }
 
-/** One verdict per rule: FAIL > ERROR > DIVERGENT > PASS > SKIPPED. */
+/** One verdict per rule: FAIL > ERROR > DIVERGENT > PASS, where PASS needs evidence, else SKIPPED. */
 export function verdicts(entries: CatalogueEntry[], tally: FindingTally, ctx: VerdictContext): RuleVerdict[] {
   return entries.map((entry) => {
     const t = tally.get(entry.id);
-    const base = { ruleId: entry.id, passed: t.passed, broken: t.broken, examples: t.examples.map((e) => e.caseId) };
+    const checks = { had: t.passed + t.broken, needs: ctx.replay ? 1 : entry.checks.minimum };
+    const base = { ruleId: entry.id, passed: t.passed, broken: t.broken, examples: t.examples.map((e) => e.caseId), checks };
+    const skip = (message: string) => ({ ...base, verdict: 'SKIPPED' as const, message });
     if (ctx.notImplemented) return { ...base, verdict: 'NOT_IMPLEMENTED' as const, message: ctx.notImplemented };
     if (ctx.untestable) return { ...base, verdict: 'ERROR' as const, message: ctx.untestable };
+    const lacking = (entry.needs ?? []).find((c) => ctx.missing[c] !== undefined);
+    if (lacking) return skip(`needs ${lacking}: ${ctx.missing[lacking]}`);
     const b = t.firstBroken?.finding;
     const withCase = (f: Finding) => (f.caseId !== undefined ? { caseId: f.caseId } : {});
-    if (b && b.verdict === 'FAIL') return { ...base, verdict: 'FAIL' as const, message: b.message, ...withCase(b) };
+    if (b && b.verdict === 'FAIL') {
+      const doubt = (entry.needs ?? []).find((c) => ctx.unverified[c] !== undefined);
+      if (doubt) return { ...skip(`setup could not verify ${doubt}: ${ctx.unverified[doubt]}; so this may come from the setup, not from BatchCheckLayerAvailability: ${b.message}`), ...withCase(b) };
+      return { ...base, verdict: 'FAIL' as const, message: b.message, ...withCase(b) };
+    }
     if (t.firstError) return { ...base, verdict: 'ERROR' as const, message: t.firstError.finding.message, ...withCase(t.firstError.finding) };
     if (b) return { ...base, verdict: b.verdict, message: b.message, ...withCase(b) };
-    if (t.passed > 0) return { ...base, verdict: 'PASS' as const, message: t.firstPass?.message ?? '' };
-    if (ctx.skipReasons[entry.id]) return { ...base, verdict: 'SKIPPED' as const, message: ctx.skipReasons[entry.id]! };
-    if (ctx.faults > 0) return { ...base, verdict: 'ERROR' as const, message: `no case could be judged: ${ctx.faults} exchange(s) ended in a transport fault` };
-    return { ...base, verdict: 'SKIPPED' as const, message: 'no case in this run applied to the rule' };
+    const faults = ctx.faults > 0 ? `; ${ctx.faults} exchange(s) could not be judged (first: ${ctx.firstFault ?? 'a fault'})` : '';
+    if (checks.had === 0 && ctx.faults > 0) return { ...base, verdict: 'ERROR' as const, message: `no check: ${ctx.faults} exchange(s) ended in faults (first: ${ctx.firstFault ?? 'a fault'})` };
+    if (checks.had < checks.needs) return skip(`${checks.had} of the ${checks.needs} checks it needs (${entry.checks.what})${faults}`);
+    for (const bucket of ctx.replay ? [] : entry.buckets ?? []) {
+      if (ctx.notApplicable[bucket] !== undefined || (t.buckets[bucket] ?? 0) > 0) continue;
+      const c = ctx.coverage[bucket];
+      const seen = !c || c.sent === 0 ? 'never sent' : c.answered === 0 ? `sent ${c.sent} time(s), never answered` : `answered ${c.answered} time(s), none a check of this rule`;
+      return skip(`no check with ${bucket} (${seen})${faults}`);
+    }
+    const doubt = (entry.needs ?? []).find((c) => ctx.unverified[c] !== undefined);
+    const note = doubt ? ` (setup could not verify ${doubt}, yet every check held)` : '';
+    return { ...base, verdict: 'PASS' as const, message: `${t.firstPass?.message ?? ''}${note}` };
   });
 }

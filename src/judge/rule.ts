@@ -1,5 +1,7 @@
-// The shape of a rule: a pure function from views of exchanges to outcomes. No outcome means the
-// rule did not apply. A rule never throws for a bad answer; if it throws, that is our bug.
+// The shape of a rule: a pure function from views of exchanges to outcomes. Every outcome is one
+// check of the rule; no outcome means the rule did not apply. A rule never throws for a bad answer;
+// if it throws, that is our bug.
+import { createHash } from 'node:crypto';
 import type { Knowledge } from '../model.ts';
 import type { Tally } from './fingerprint.ts';
 import type { View } from './view.ts';
@@ -18,7 +20,7 @@ export interface ExchangeRule {
   check(x: View, k: Knowledge): Outcome[];
 }
 
-/** Sees every exchange of one case, labelled by step. */
+/** Sees every exchange of one case, labelled by step (scenario actions included). */
 export interface CaseRule {
   id: string;
   scope: 'case';
@@ -37,7 +39,12 @@ export type Rule = ExchangeRule | CaseRule | RunRule;
 /** Answers a rule can judge: the target spoke HTTP and did not refuse the operation. */
 export const judged = (x: View) => x.answer.kind === 'success' || x.answer.kind === 'error' || x.answer.kind === 'not-implemented';
 
-export const show = (value: unknown, max = 120): string => {
+/** Values longer than this are shown cut, with their length and sha256, so a report stays small whatever the target sends. */
+export const SHOW_LIMIT = 1100;
+
+/** A value as JSON for a finding: whole up to SHOW_LIMIT characters (a 1000-character digest fits), else cut and fingerprinted. */
+export const show = (value: unknown, max = SHOW_LIMIT): string => {
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text;
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}…(${text.length} chars, sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)})`;
 };

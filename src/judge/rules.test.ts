@@ -10,10 +10,17 @@ import { view } from './view.ts';
 const P = `sha256:${'a'.repeat(64)}`; // stored, 10 bytes
 const A = `sha256:${'b'.repeat(64)}`; // absent
 const GREY = `sha256:${'C'.repeat(64)}`;
+const U = `sha256:${'d'.repeat(64)}`; // stored, 4 bytes, no manifest references it
+const F = `sha256:${'f'.repeat(64)}`; // the fresh layer a scenario uploads
+const S512 = `sha512:${'e'.repeat(128)}`;
+const S512X = `sha512:${'e'.repeat(100)}`;
+const uploaded = { kind: 'upload' as const, repositoryName: 'repo', ok: true, detail: 'accepted', digest: F, size: 7 };
+const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
+const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const K: Knowledge = {
   accountId: '123456789012',
   otherAccountId: '000000000000',
-  repositories: { repo: { layers: { [P]: { size: 10 } }, complete: true }, other: { layers: {}, complete: true } },
+  repositories: { repo: { layers: { [P]: { size: 10, referenced: true }, [U]: { size: 4, referenced: false } }, complete: true }, other: { layers: {}, complete: true } },
   primary: 'repo',
   secondary: 'other',
   missingRepositories: ['gone'],
@@ -23,12 +30,13 @@ const avail = (d = P, extra: Record<string, unknown> = {}) => ({ layerDigest: d,
 const unavail = (d = A) => ({ layerDigest: d, layerAvailability: 'UNAVAILABLE' });
 const fail = (d: string, code = 'InvalidLayerDigest', reason = 'bad') => ({ layerDigest: d, failureCode: code, failureReason: reason });
 
-interface Ex { label?: string; req?: unknown; rawReq?: string; status?: number; res?: unknown; rawRes?: string; headers?: Record<string, string> }
+interface Ex { label?: string; req?: unknown; rawReq?: string; status?: number; res?: unknown; rawRes?: string; headers?: Record<string, string>; invalidUtf8?: true; action?: Exchange['action'] }
 function ex(e: Ex): Exchange {
+  if (e.action) return { caseId: 'c', label: e.label ?? 'action', request: { operation: e.action.kind, headers: {}, body: '{}' }, action: e.action, durationMs: 1 };
   return {
     caseId: 'c', label: e.label ?? 'only',
     request: { operation: 'BatchCheckLayerAvailability', headers: {}, body: e.rawReq ?? JSON.stringify(e.req ?? { repositoryName: 'repo', layerDigests: [P] }) },
-    response: { status: e.status ?? 200, headers: e.headers ?? JSON_HEADERS, body: e.rawRes ?? JSON.stringify(e.res ?? { layers: [avail()], failures: [] }) },
+    response: { status: e.status ?? 200, headers: e.headers ?? JSON_HEADERS, body: e.rawRes ?? JSON.stringify(e.res ?? { layers: [avail()], failures: [] }), ...(e.invalidUtf8 ? { invalidUtf8: true as const } : {}) },
     durationMs: 1,
   };
 }
@@ -38,7 +46,16 @@ const req = (layerDigests: unknown, more: Record<string, unknown> = {}) => ({ re
 /** For each rule: cases (one or more exchanges) that must PASS, and cases that must break it. */
 const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'framing.content-type': { pass: [[{}]], fail: [[{ headers: { 'content-type': 'application/json', 'x-amzn-requestid': 'r' } }]] },
-  'framing.request-id': { pass: [[{}]], fail: [[{ headers: { 'content-type': 'application/x-amz-json-1.1' } }]] },
+  'framing.request-id': { pass: [[{}], [{ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-request-id': 'r' } }]], fail: [[{ headers: { 'content-type': 'application/x-amz-json-1.1' } }]] },
+  'wire.json': {
+    pass: [[{}], [{ rawRes: '{"layers":[{"layerDigest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","layerAvailability":"AVAILABLE","layerSize":10,"mediaType":"\\u0078"}],"failures":[]}' }]],
+    fail: [[{ rawRes: '{"layers":[],"failures":[],"layers":[]}' }], [{ invalidUtf8: true }]],
+  },
+  'wire.integers': {
+    pass: [[{}], [{ rawRes: JSON.stringify({ layers: [avail(P, { layerSize: 9007199254740993 })] }).replace('9007199254740992', '9007199254740993') }]],
+    fail: [[{ rawRes: JSON.stringify({ layers: [avail()], failures: [] }).replace('"layerSize":10', '"layerSize":10.0') }], [{ rawRes: JSON.stringify({ layers: [avail()] }).replace('"layerSize":10', '"layerSize":1e1') }],
+      [{ rawRes: JSON.stringify({ layers: [avail()] }).replace('"layerSize":10', '"layerSize":9223372036854775808') }]],
+  },
   'framing.error-type': {
     pass: [[err('InvalidParameterException')], [{ status: 400, res: { __type: 'com.amazonaws.ecr#RepositoryNotFoundException:http://x', message: 'm' } }]],
     fail: [[{ status: 400, res: { message: 'm' }, headers: { ...JSON_HEADERS, 'x-amzn-errortype': 'InvalidParameterException' } }],
@@ -59,13 +76,24 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'validate.digest-too-long': { pass: [[{ req: req(['x'.repeat(1001)]), ...err('InvalidParameterException') }]], fail: [[{ req: req(['x'.repeat(1001)]), res: { failures: [fail('x'.repeat(1001))] } }]] },
   'validate.repository-name-length': { pass: [[{ req: { repositoryName: 'a', layerDigests: [A] }, ...err('InvalidParameterException') }]], fail: [[{ req: { repositoryName: 'a'.repeat(257), layerDigests: [A] }, ...err('RepositoryNotFoundException') }]] },
   'validate.repository-name-pattern': { pass: [[{ req: { repositoryName: 'Repo', layerDigests: [A] }, ...err('InvalidParameterException') }]], fail: [[{ req: { repositoryName: 'a..b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]] },
-  'validate.registry-id': { pass: [[{ req: req([A], { registryId: '12' }), ...err('InvalidParameterException') }]], fail: [[{ req: req([A], { registryId: 'abc' }), res: { layers: [unavail()] } }]] },
+  'validate.registry-id': { pass: [[{ req: req([A], { registryId: '12' }), ...err('InvalidParameterException') }], [{ req: req([A], { registryId: '' }), ...err('InvalidParameterException') }]], fail: [[{ req: req([A], { registryId: 'abc' }), res: { layers: [unavail()] } }], [{ req: req([A], { registryId: '' }), res: { layers: [unavail()] } }]] },
   'validate.missing-member': { pass: [[{ rawReq: '', ...err('InvalidParameterException') }], [{ req: { layerDigests: [A] }, ...err('InvalidParameterException') }]], fail: [[{ req: { repositoryName: 'repo' }, ...err('ServerException', 500) }]] },
   'validate.wrong-type': { pass: [[{ req: req('sha256:x'), ...err('SerializationException') }]], fail: [[{ req: req(7), res: { layers: [] } }], [{ req: { repositoryName: 5, layerDigests: [A] }, ...err('ServerException', 500) }]] },
   'validate.repository-not-found': { pass: [[{ req: { repositoryName: 'gone', layerDigests: ['bad'] }, ...err('RepositoryNotFoundException') }]], fail: [[{ req: { repositoryName: 'gone', layerDigests: [A] }, res: { failures: [fail(A, 'MissingLayerDigest')] } }]] },
+  'validate.valid-succeeds': {
+    pass: [[{}], [{ req: { repositoryName: 'repo', layerDigests: [A], registryId: '123456789012' }, res: { layers: [unavail()], failures: [] } }]],
+    fail: [[{ ...err('ServerException', 500) }], [{ status: 500, rawRes: '<html>oops</html>' }], [{ ...err('RepositoryNotFoundException') }], [{ req: req([P], { extra: 1 }), ...err('SerializationException') }]],
+  },
+  'validate.foreign-registry': {
+    pass: [[{ req: req([P], { registryId: '000000000000' }), ...err('RepositoryNotFoundException') }], [{ req: req([P], { registryId: '000000000000' }), ...err('AccessDeniedException') }]],
+    fail: [[{ req: req([P], { registryId: '000000000000' }) }], [{ req: req([P], { registryId: '000000000000' }), ...err('InvalidParameterException') }]],
+  },
   'validate.accepts-valid': { pass: [[{ req: req(Array(100).fill(A)), res: { layers: Array(100).fill(unavail()) } }], [{ req: { repositoryName: 'ab', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]], fail: [[{ req: req(['x'.repeat(1000)]), ...err('InvalidParameterException') }]] },
   'classify.malformed': { pass: [[{ req: req(['nope', '']), res: { layers: [], failures: [fail('nope'), fail('', 'MissingLayerDigest')] } }]], fail: [[{ req: req(['nope']), res: { layers: [unavail('nope')] } }], [{ req: req(['nope']), res: { failures: [fail('nope', 'MissingLayerDigest')] } }]] },
-  'classify.present': { pass: [[{}]], fail: [[{ res: { layers: [avail(P, { layerSize: 11 })] } }], [{ res: { layers: [unavail(P)] } }], [{ res: { layers: [avail(P, { mediaType: undefined })] } }], [{ res: { failures: [fail(P, 'MissingLayerDigest')] } }]] },
+  'classify.present': {
+    pass: [[{}], [{ req: req([U]), res: { layers: [avail(U, { layerSize: 4, mediaType: undefined })] } }]],
+    fail: [[{ res: { layers: [avail(P, { layerSize: 11 })] } }], [{ res: { layers: [unavail(P)] } }], [{ res: { layers: [avail(P, { mediaType: undefined })] } }], [{ res: { failures: [fail(P, 'MissingLayerDigest')] } }]],
+  },
   'classify.absent': { pass: [[{ req: req([A]), res: { layers: [unavail()] } }], [{ req: req([A]), res: { failures: [fail(A, 'MissingLayerDigest')] } }]], fail: [[{ req: req([A]), res: { layers: [avail(A)] } }], [{ req: req([A]), res: { failures: [fail(A, 'InvalidLayerDigest')] } }]] },
   'classify.failure-reason': { pass: [[{ req: req(['x']), res: { failures: [fail('x')] } }]], fail: [[{ req: req(['x']), res: { failures: [fail('x', 'InvalidLayerDigest', '')] } }]] },
   'metamorphic.order': {
@@ -84,6 +112,19 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
     pass: [[{ label: 'implicit' }, { label: 'explicit', req: req([P], { registryId: '123456789012' }) }]],
     fail: [[{ label: 'implicit' }, { label: 'explicit', req: req([P], { registryId: '123456789012' }), ...err('RepositoryNotFoundException') }]],
   },
+  'metamorphic.unknown-member': {
+    pass: [[{ label: 'plain' }, { label: 'extra-member', req: req([P], { maxResults: 5 }) }]],
+    fail: [[{ label: 'plain' }, { label: 'extra-member', req: req([P], { maxResults: 5 }), ...err('SerializationException') }], [{ label: 'plain' }, { label: 'extra-member', req: req([P], { maxResults: 5 }), res: { layers: [unavail(P)] } }]],
+  },
+  'metamorphic.read-your-write': {
+    pass: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+    fail: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
+      [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+  },
+  'metamorphic.recreate-forgets': {
+    pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
+    fail: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+  },
   'metamorphic.repository-isolation': {
     pass: [[{ label: 'home' }, { label: 'other', req: { repositoryName: 'other', layerDigests: [P] }, res: { layers: [unavail(P)] } }]],
     fail: [[{ label: 'home' }, { label: 'other', req: { repositoryName: 'other', layerDigests: [P] } }]],
@@ -91,14 +132,23 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'fingerprint.absent': { pass: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }]], fail: [[{ req: req([A]), res: { layers: [], failures: [fail(A, 'MissingLayerDigest')] } }]] },
   'fingerprint.duplicates': { pass: [[{ req: req([P, P]), res: { layers: [avail(), avail()], failures: [] } }]], fail: [[{ req: req([P, P]), res: { layers: [avail()], failures: [] } }]] },
   'fingerprint.grey': { pass: [[{ req: req([GREY]), res: { layers: [unavail(GREY)], failures: [] } }]], fail: [[{ req: req([GREY]), res: { layers: [], failures: [fail(GREY)] } }]] },
-  'fingerprint.empty-lists': { pass: [[{}]], fail: [[{ res: { layers: [avail()] } }]] },
+  'fingerprint.empty-lists': { pass: [[{}]], fail: [[{ res: { layers: [avail()] } }], [{ res: { layers: [avail()], failures: null } }]] },
   'fingerprint.empty-digest': { pass: [[{ req: req(['']), res: { layers: [], failures: [fail('', 'MissingLayerDigest')] } }]], fail: [[{ req: req(['']), res: { layers: [], failures: [fail('')] } }]] },
   'fingerprint.repository-name-model': {
-    pass: [[{ req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]],
-    fail: [[{ req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('InvalidParameterException') }]],
+    pass: [[{ label: 'new-model-name', req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }, { label: 'bad-name', req: { repositoryName: 'a._b', layerDigests: [A] }, ...err('InvalidParameterException') }]],
+    fail: [[{ label: 'new-model-name', req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('InvalidParameterException') }, { label: 'bad-name', req: { repositoryName: 'a._b', layerDigests: [A] }, ...err('InvalidParameterException') }],
+      [{ label: 'new-model-name', req: { repositoryName: 'a__b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }, { label: 'bad-name', req: { repositoryName: 'a._b', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]],
   },
+  'fingerprint.unreferenced-media-type': {
+    pass: [[{ req: req([U]), res: { layers: [avail(U, { layerSize: 4 })], failures: [] } }]],
+    fail: [[{ req: req([U]), res: { layers: [avail(U, { layerSize: 4, mediaType: undefined })], failures: [] } }]],
+  },
+  'fingerprint.request-id-header': { pass: [[{}]], fail: [[{ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-request-id': 'r' } }]] },
   'fingerprint.consistent': {
-    pass: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }, { req: req([A]), res: { layers: [unavail()], failures: [] } }]],
+    // Each class alone: sha512 at its length absent, sha512 of another length invalid — consistent per class.
+    pass: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }, { req: req([A]), res: { layers: [unavail()], failures: [] } }],
+      [{ req: req([S512, S512X]), res: { layers: [unavail(S512)], failures: [fail(S512X)] } }, { req: req([S512, S512X]), res: { layers: [unavail(S512)], failures: [fail(S512X)] } }],
+      [{ req: req([P]), res: { layers: [avail()] } }, { req: req([P]), res: { layers: [avail()] } }]],
     fail: [[{ req: req([A]), res: { layers: [unavail()], failures: [] } }, { req: req([A]), res: { layers: [], failures: [fail(A, 'MissingLayerDigest')] } }]],
   },
 };
@@ -106,6 +156,7 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
 function tallyOf(exchanges: Exchange[]) {
   const t = new FingerprintTally();
   exchanges.forEach((x, i) => t.add(view(x), K, i));
+  t.addCase(exchanges.map(view), 0);
   return t.tally;
 }
 

@@ -2,6 +2,7 @@
 // what kind of answer came back. Pure; never throws.
 import { operationSpec } from '../spec/index.ts';
 import type { Exchange } from '../model.ts';
+import { MAX_JSON_DEPTH, scanJson, type WireScan } from './wire.ts';
 
 export interface Sent {
   /** The parsed request body, when it was a JSON object. */
@@ -13,13 +14,21 @@ export interface Sent {
   digests?: string[];
 }
 
-export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'garbage';
+/**
+ * success: 2xx with a JSON body. error: an HTTP error answer. not-implemented: the target says it does
+ * not implement the operation. throttled: a rate limit that outlasted the retries. fault: no readable
+ * answer (transport fault, or JSON nested past the depth bound). garbage: 2xx that is not JSON.
+ * action: a scenario's change to the target, not an answer of the operation.
+ */
+export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'garbage' | 'action';
 
 export interface Answer {
   kind: AnswerKind;
   status: number;
   /** The parsed body when it is JSON (an empty success body counts as {}). */
   json?: unknown;
+  /** How the body was written, when it was read as JSON. */
+  wire?: WireScan;
   /** The sanitized error type (text before ':', then after '#'), from the body __type, code, or the header. */
   errorType?: string;
   /** Where errorType came from. */
@@ -52,6 +61,7 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function readSent(exchange: Exchange): Sent {
+  if (exchange.action) return { has: () => false };
   const parsed = exchange.request.body.trim() === '' ? { ok: true as const, value: {} } : tryJson(exchange.request.body);
   const json = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
   const sent: Sent = { has: (m) => json !== undefined && json[m] !== undefined && json[m] !== null };
@@ -65,16 +75,34 @@ export function readSent(exchange: Exchange): Sent {
   return sent;
 }
 
+/** The answer says the target does not implement the operation: one test, used by run, check, replay and verify. */
+export function notImplemented(status: number, errorType: string | undefined, bodyIsJson: boolean): boolean {
+  const n = operationSpec().errors.notImplemented.value;
+  return n.statuses.includes(status) || (errorType !== undefined && n.types.includes(errorType)) || (status >= 500 && !bodyIsJson);
+}
+
 export function readAnswer(exchange: Exchange): Answer {
   const errors = operationSpec().errors;
+  if (exchange.action) {
+    const a = exchange.action;
+    return { kind: 'action', status: 0, summary: `${a.kind} ${a.repositoryName}: ${a.ok ? 'accepted' : 'refused'} (${a.detail})` };
+  }
   const res = exchange.response;
   if (!res) {
     return { kind: 'fault', status: 0, summary: `transport fault (${exchange.fault?.kind ?? 'other'}): ${exchange.fault?.message ?? ''}` };
   }
-  const parsed = res.body.trim() === '' ? { ok: true as const, value: {} } : tryJson(res.body);
+  const empty = res.body.trim() === '';
+  const wire = empty ? undefined : scanJson(res.body);
+  if (wire?.tooDeep) {
+    return { kind: 'fault', status: res.status, summary: `HTTP ${res.status} with JSON nested deeper than ${MAX_JSON_DEPTH} levels (not judged)` };
+  }
+  const parsed = empty ? { ok: true as const, value: {} } : tryJson(res.body);
   const body = parsed.ok ? parsed.value : undefined;
   const answer: Answer = { kind: 'error', status: res.status, summary: `HTTP ${res.status}` };
-  if (parsed.ok) answer.json = body;
+  if (parsed.ok) {
+    answer.json = body;
+    if (wire) answer.wire = wire;
+  }
   if (isObject(body)) {
     const raw = typeof body['__type'] === 'string' ? body['__type'] : typeof body['code'] === 'string' ? body['code'] : undefined;
     if (raw !== undefined) {
@@ -91,12 +119,9 @@ export function readAnswer(exchange: Exchange): Answer {
   }
   if (answer.errorType) answer.summary = `HTTP ${res.status} ${answer.errorType}`;
 
-  const notImplemented = errors.notImplemented.value;
-  if (notImplemented.statuses.includes(res.status) || (answer.errorType !== undefined && notImplemented.types.includes(answer.errorType))) {
+  if (notImplemented(res.status, answer.errorType, parsed.ok)) {
     answer.kind = 'not-implemented';
-  } else if (res.status >= 500 && !parsed.ok) {
-    answer.kind = 'not-implemented';
-    answer.summary = `HTTP ${res.status} with a non-JSON body`;
+    if (!parsed.ok) answer.summary = `HTTP ${res.status} with a non-JSON body`;
   } else if (res.status === 429 || (answer.errorType !== undefined && errors.throttling.value.includes(answer.errorType))) {
     answer.kind = 'throttled';
   } else if (res.status >= 200 && res.status < 300) {
@@ -104,6 +129,12 @@ export function readAnswer(exchange: Exchange): Answer {
     answer.summary = parsed.ok ? `HTTP ${res.status}` : `HTTP ${res.status} with a body that is not JSON`;
   }
   return answer;
+}
+
+/** Which request-id header an answer carries, in the order the SDKs read them; undefined when none. */
+export function requestIdHeader(exchange: Exchange): string | undefined {
+  const headers = exchange.response?.headers ?? {};
+  return operationSpec().framing.requestIdHeaders.value.find((h) => Boolean(headers[h.toLowerCase()]));
 }
 
 export function view(exchange: Exchange): View {

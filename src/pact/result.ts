@@ -25,8 +25,9 @@ export function verificationResult(v: Verification, meta: VerificationMeta): Run
     passed: i.passed ? 1 : 0,
     broken: i.passed ? 0 : 1,
     message: i.passed ? 'the answer matched the contract' : i.mismatches.join('; ') || 'the verifier reported a failure',
+    checks: { had: 1, needs: 1 },
   }));
-  if (v.error) rules.push({ id: 'pact.verifier', family: 'pact', statement: 'the Pact verifier ran', evidence: 'documented', source: 'pact', verdict: 'ERROR', passed: 0, broken: 0, message: v.error });
+  if (v.error) rules.push({ id: 'pact.verifier', family: 'pact', statement: 'the Pact verifier ran', evidence: 'documented', source: 'pact', verdict: 'ERROR', passed: 0, broken: 0, message: v.error, checks: { had: 0, needs: 1 } });
   return standaloneResult({
     target: meta.target, checks: 'pact', startedAt: meta.startedAt, durationMs: meta.durationMs, requests: meta.requests,
     rules, cases: v.interactions.length, exchanges: v.interactions.length, notes: meta.notes,

@@ -72,7 +72,8 @@ function stateHandlers(o: VerifyOptions) {
     },
     [STATE.layer]: async (p?: unknown) => {
       try {
-        await uploadLayer(o.client, { repositoryName: param(p, 'repositoryName') }, Buffer.from(param(p, 'content')));
+        const r = await uploadLayer(o.client, { repositoryName: param(p, 'repositoryName') }, Buffer.from(param(p, 'content')));
+        if (r.disagreements.length > 0) throw new Error(`the layer-upload API's answers disagree with the upload: ${r.disagreements[0]}`);
       } catch (e) {
         if ((e as Error).name !== 'LayerAlreadyExistsException') throw new Error(`cannot store the layer through the layer-upload API: ${(e as Error).name}: ${(e as Error).message}`);
       }

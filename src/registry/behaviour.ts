@@ -12,13 +12,20 @@ export interface RegistryBehaviour {
   grey: 'absent' | 'invalid-failure';
   /** Empty layers/failures lists. */
   emptyLists: 'present' | 'omitted';
+  /** Overrides emptyLists for the layers list alone. */
+  emptyLayers?: 'present' | 'omitted';
+  /** Overrides emptyLists for the failures list alone (a Go server with omitempty on one field). */
+  emptyFailures?: 'present' | 'omitted';
   /** The empty string as a digest. */
   emptyDigest: 'missing-failure' | 'invalid-failure';
   /** Which model's repositoryName pattern is enforced. */
   repositoryNameModel: string;
 }
 
-const KEYS: Record<keyof RegistryBehaviour, string> = {
+/** The options that are fingerprint points, each with its point in spec/reference-fingerprint.json. */
+export type PointOption = 'absent' | 'duplicates' | 'grey' | 'emptyLists' | 'emptyDigest' | 'repositoryNameModel';
+
+const KEYS: Record<PointOption, string> = {
   absent: 'absent',
   duplicates: 'duplicates',
   grey: 'grey',
@@ -40,9 +47,9 @@ export function referenceBehaviour(): RegistryBehaviour {
 }
 
 /** The allowed values of each behaviour option, for --help and validation of user input. */
-export function behaviourChoices(): Record<keyof RegistryBehaviour, string[]> {
+export function behaviourChoices(): Record<PointOption, string[]> {
   const points = referenceFingerprintSpec().points;
   const out: Record<string, string[]> = {};
   for (const [key, point] of Object.entries(KEYS)) out[key] = points[point]?.choices ?? [];
-  return out as Record<keyof RegistryBehaviour, string[]>;
+  return out as Record<PointOption, string[]>;
 }

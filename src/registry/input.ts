@@ -2,6 +2,8 @@
 // SerializationException, constraint violations InvalidParameterException with ECR's wording.
 import { AwsError, invalidParameter, serialization } from './errors.ts';
 
+export { serialization };
+
 export type Body = Record<string, unknown>;
 
 /** A required string member; `absent` when not sent. */

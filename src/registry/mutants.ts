@@ -3,13 +3,33 @@
 import { Readable } from 'node:stream';
 import type { RegistryBehaviour } from './behaviour.ts';
 import type { Answer, BatchCheckOutput, RegistryHooks } from './hooks.ts';
+import type { Quirks } from './quirks.ts';
 import type { Repository } from './store.ts';
+import { legalAlternativesSpec } from '../spec/index.ts';
+
+/**
+ * rule: a rule-killer, changing exactly what one rule reads, to prove the rule can fail.
+ * bug: a bug shaped like a real one, in the store, a handler, the serializer or the connection, with
+ *   the story of the mock that would have it: proves the suite catches real bugs.
+ * legal: a legal alternative (spec/legal-alternatives.json): proves the suite does not fail a legal server.
+ * not-implemented, hostile: targets that do not implement the operation, or attack the suite.
+ */
+export type MutantKind = 'rule' | 'bug' | 'legal' | 'not-implemented' | 'hostile';
 
 export interface Mutant {
   id: string;
+  kind: MutantKind;
+  /** One line: what it does; for a bug, the mock that would have it. */
   description: string;
   hooks?: RegistryHooks;
+  quirks?: Quirks;
   behaviour?: Partial<RegistryBehaviour>;
+  /**
+   * What a default run must say. rule: exactly these rules broken (FAIL, or DIVERGENT for points).
+   * bug: this run verdict, with at least these rules broken (or, for setup-level bugs, SKIPPED).
+   * legal: CONFORMANT, nothing broken but fingerprint points.
+   */
+  expect?: { verdict: string; broken?: string[]; skipped?: string[] };
 }
 
 type Item = Record<string, unknown>;
@@ -25,62 +45,62 @@ const isCanonical = (d: string) => /^sha256:[a-f0-9]{64}$/.test(d);
 const emptyRepository = (name: string, registryId: string): Repository => ({ name, registryId, createdAt: new Date(0), layers: new Map(), uploads: new Map(), images: new Map() });
 
 export const MUTANTS: readonly Mutant[] = [
-  { id: 'content-type-json', description: 'answers with Content-Type application/json', hooks: { answer: (a) => ({ ...a, headers: { ...a.headers, 'content-type': 'application/json' } }) } },
-  { id: 'no-request-id', description: 'sends no x-amzn-RequestId header', hooks: { answer: (a) => { const { ['x-amzn-requestid']: _, ...headers } = a.headers; return { ...a, headers }; } } },
-  { id: 'error-type-in-header-only', description: 'names the error type only in x-amzn-ErrorType, not in the body', hooks: { answer: rewriteErrors((b, a) => { const { __type: _, ...rest } = b; return { ...a, body: JSON.stringify(rest) }; }) } },
-  { id: 'not-found-404', description: 'answers RepositoryNotFoundException with HTTP 404', hooks: { answer: (a) => (a.status === 400 && a.body.includes('RepositoryNotFoundException') ? { ...a, status: 404 } : a) } },
-  { id: 'extra-top-level-members', description: 'adds registryId and repositoryName to the output, as one emulator does', hooks: { batchCheck: (o, c) => ({ ...o, registryId: c.registryId, repositoryName: c.repository.name }) } },
-  { id: 'layer-size-as-string', description: 'sends layerSize as a JSON string', hooks: { batchCheck: mapLayers((l) => (l['layerSize'] === undefined ? l : { ...l, layerSize: String(l['layerSize']) })) } },
-  { id: 'failure-extra-member', description: 'puts repositoryName inside every failure', hooks: { batchCheck: (o, c) => mapFailures((f) => ({ ...f, repositoryName: c.repository.name }))(o) } },
-  { id: 'lowercase-availability', description: 'writes layerAvailability in lower case', hooks: { batchCheck: mapLayers((l) => ({ ...l, layerAvailability: String(l['layerAvailability']).toLowerCase() })) } },
+  { id: 'content-type-json', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['framing.content-type'] }, description: 'answers with Content-Type application/json', hooks: { answer: (a) => ({ ...a, headers: { ...a.headers, 'content-type': 'application/json' } }) } },
+  { id: 'no-request-id', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['framing.request-id'] }, description: 'sends no x-amzn-RequestId header', hooks: { answer: (a) => { const { ['x-amzn-requestid']: _, ...headers } = a.headers; return { ...a, headers }; } } },
+  { id: 'error-type-in-header-only', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['framing.error-type'] }, description: 'names the error type only in x-amzn-ErrorType, not in the body', hooks: { answer: rewriteErrors((b, a) => { const { __type: _, ...rest } = b; return { ...a, body: JSON.stringify(rest) }; }) } },
+  { id: 'not-found-404', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['framing.error-status', 'validate.repository-not-found'] }, description: 'answers RepositoryNotFoundException with HTTP 404', hooks: { answer: (a) => (a.status === 400 && a.body.includes('RepositoryNotFoundException') ? { ...a, status: 404 } : a) } },
+  { id: 'extra-top-level-members', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['shape.top-level'] }, description: 'adds registryId and repositoryName to the output, as one emulator does', hooks: { batchCheck: (o, c) => ({ ...o, registryId: c.registryId, repositoryName: c.repository.name }) } },
+  { id: 'layer-size-as-string', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['shape.layer', 'classify.present'] }, description: 'sends layerSize as a JSON string', hooks: { batchCheck: mapLayers((l) => (l['layerSize'] === undefined ? l : { ...l, layerSize: String(l['layerSize']) })) } },
+  { id: 'failure-extra-member', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['shape.failure'] }, description: 'puts repositoryName inside every failure', hooks: { batchCheck: (o, c) => mapFailures((f) => ({ ...f, repositoryName: c.repository.name }))(o) } },
+  { id: 'lowercase-availability', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['shape.enums', 'classify.present', 'classify.absent', 'metamorphic.read-your-write', 'fingerprint.absent', 'fingerprint.grey'] }, description: 'writes layerAvailability in lower case', hooks: { batchCheck: mapLayers((l) => ({ ...l, layerAvailability: String(l['layerAvailability']).toLowerCase() })) } },
   {
-    id: 'malformed-in-layers', description: 'reports malformed digests as UNAVAILABLE layers instead of failures',
+    id: 'malformed-in-layers', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['shape.layer-digest-pattern', 'classify.malformed', 'fingerprint.empty-digest'] }, description: 'reports malformed digests as UNAVAILABLE layers instead of failures',
     hooks: { batchCheck: (o) => ({ layers: [...(o.layers ?? []), ...(o.failures ?? []).map((f) => ({ layerDigest: f['layerDigest'], layerAvailability: 'UNAVAILABLE' }))], failures: [] }) },
   },
-  { id: 'drop-absent', description: 'leaves never-stored digests out of the answer', hooks: { batchCheck: mapLayers((l) => (l['layerAvailability'] === 'UNAVAILABLE' ? undefined : l)) } },
+  { id: 'drop-absent', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.complete', 'fingerprint.absent', 'fingerprint.duplicates', 'fingerprint.grey'] }, description: 'leaves never-stored digests out of the answer', hooks: { batchCheck: mapLayers((l) => (l['layerAvailability'] === 'UNAVAILABLE' ? undefined : l)) } },
   {
-    id: 'absent-in-both', description: 'reports a never-stored digest both as UNAVAILABLE and as a MissingLayerDigest failure',
+    id: 'absent-in-both', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.exclusive', 'fingerprint.absent', 'fingerprint.duplicates', 'fingerprint.grey'] }, description: 'reports a never-stored digest both as UNAVAILABLE and as a MissingLayerDigest failure',
     hooks: { batchCheck: (o) => ({ ...o, failures: [...(o.failures ?? []), ...(o.layers ?? []).filter((l) => l['layerAvailability'] === 'UNAVAILABLE').map((l) => ({ layerDigest: l['layerDigest'], failureCode: 'MissingLayerDigest', failureReason: 'not found' }))] }) },
   },
-  { id: 'extra-digest', description: 'adds a digest nobody asked for', hooks: { batchCheck: (o) => ({ ...o, layers: [...(o.layers ?? []), { layerDigest: `sha256:${'e'.repeat(64)}`, layerAvailability: 'UNAVAILABLE' }] }) } },
+  { id: 'extra-digest', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.no-extra'] }, description: 'adds a digest nobody asked for', hooks: { batchCheck: (o) => ({ ...o, layers: [...(o.layers ?? []), { layerDigest: `sha256:${'e'.repeat(64)}`, layerAvailability: 'UNAVAILABLE' }] }) } },
   {
-    id: 'lowercase-echo', description: 'echoes digests in lower case',
+    id: 'lowercase-echo', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.complete', 'partition.exclusive', 'partition.echo', 'classify.present', 'fingerprint.duplicates', 'fingerprint.grey', 'fingerprint.consistent'] }, description: 'echoes digests in lower case',
     hooks: { batchCheck: (o) => mapFailures((f) => ({ ...f, layerDigest: String(f['layerDigest']).toLowerCase() }))(mapLayers((l) => ({ ...l, layerDigest: String(l['layerDigest']).toLowerCase() }))(o)) },
   },
-  { id: 'accept-empty-list', description: 'accepts an empty layerDigests list', hooks: { limits: { minItems: 0 } } },
-  { id: 'accept-101', description: 'accepts more than 100 digests', hooks: { limits: { maxItems: 1000 } } },
-  { id: 'accept-long-digest', description: 'accepts digests longer than 1000 characters', hooks: { limits: { digestMaxLength: 1_000_000 } } },
-  { id: 'accept-any-name-length', description: 'does not check the repositoryName length', hooks: { limits: { nameMinLength: 0, nameMaxLength: 1_000_000 } } },
-  { id: 'no-repository-name-pattern', description: 'does not check the repositoryName pattern', hooks: { skip: { repositoryNamePattern: true } } },
-  { id: 'accept-any-registry-id', description: 'does not check the registryId pattern', hooks: { skip: { registryIdPattern: true } } },
-  { id: 'crash-on-bad-members', description: 'crashes (500) on a missing or mistyped member instead of a client error', hooks: { skip: { memberTypes: true } } },
+  { id: 'accept-empty-list', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.empty-list'] }, description: 'accepts an empty layerDigests list', hooks: { limits: { minItems: 0 } } },
+  { id: 'accept-101', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.too-many'] }, description: 'accepts more than 100 digests', hooks: { limits: { maxItems: 1000 } } },
+  { id: 'accept-long-digest', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.digest-too-long'] }, description: 'accepts digests longer than 1000 characters', hooks: { limits: { digestMaxLength: 1_000_000 } } },
+  { id: 'accept-any-name-length', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.repository-name-length'] }, description: 'does not check the repositoryName length', hooks: { limits: { nameMinLength: 0, nameMaxLength: 1_000_000 } } },
+  { id: 'no-repository-name-pattern', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.repository-name-pattern', 'fingerprint.repository-name-model'] }, description: 'does not check the repositoryName pattern', hooks: { skip: { repositoryNamePattern: true } } },
+  { id: 'accept-any-registry-id', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.registry-id'] }, description: 'does not check the registryId pattern', hooks: { skip: { registryIdPattern: true } } },
+  { id: 'crash-on-bad-members', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.missing-member', 'validate.wrong-type'] }, description: 'crashes (500) on a missing or mistyped member instead of a client error', hooks: { skip: { memberTypes: true } } },
   {
-    id: 'missing-repository-as-failures', description: 'answers a missing repository with per-digest results instead of RepositoryNotFoundException',
+    id: 'missing-repository-as-failures', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.repository-not-found', 'validate.foreign-registry'] }, description: 'answers a missing repository with per-digest results instead of RepositoryNotFoundException',
     hooks: { resolveRepository: (id, _explicit, name, find) => find(id, name) ?? emptyRepository(name, id) },
   },
-  { id: 'reject-100', description: 'rejects a list of exactly 100 digests', hooks: { limits: { maxItems: 99 } } },
-  { id: 'wrong-layer-size', description: 'reports a stored layer one byte larger than stored', hooks: { batchCheck: mapLayers((l) => (typeof l['layerSize'] === 'number' ? { ...l, layerSize: (l['layerSize'] as number) + 1 } : l)) } },
+  { id: 'reject-100', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.accepts-valid', 'validate.valid-succeeds'] }, description: 'rejects a list of exactly 100 digests', hooks: { limits: { maxItems: 99 } } },
+  { id: 'wrong-layer-size', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.present', 'metamorphic.read-your-write'] }, description: 'reports a stored layer one byte larger than stored', hooks: { batchCheck: mapLayers((l) => (typeof l['layerSize'] === 'number' ? { ...l, layerSize: (l['layerSize'] as number) + 1 } : l)) } },
   {
-    id: 'absent-available', description: 'reports every well-formed digest as AVAILABLE',
+    id: 'absent-available', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'metamorphic.read-your-write', 'metamorphic.recreate-forgets', 'fingerprint.absent', 'fingerprint.grey'] }, description: 'reports every well-formed digest as AVAILABLE',
     hooks: { batchCheck: mapLayers((l) => (l['layerAvailability'] === 'UNAVAILABLE' ? { ...l, layerAvailability: 'AVAILABLE', layerSize: 0, mediaType: 'application/octet-stream' } : l)) },
   },
-  { id: 'empty-failure-reason', description: 'sends an empty failureReason', hooks: { batchCheck: mapFailures((f) => ({ ...f, failureReason: '' })) } },
+  { id: 'empty-failure-reason', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.failure-reason'] }, description: 'sends an empty failureReason', hooks: { batchCheck: mapFailures((f) => ({ ...f, failureReason: '' })) } },
   {
-    id: 'first-only', description: 'answers by position: only the first digest of a list is looked up',
+    id: 'first-only', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.present', 'metamorphic.order', 'metamorphic.batch-independence'] }, description: 'answers by position: only the first digest of a list is looked up',
     hooks: { batchCheck: (o, c) => mapLayers((l) => (l['layerAvailability'] === 'AVAILABLE' && l['layerDigest'] !== c.digests[0] ? { layerDigest: l['layerDigest'], layerAvailability: 'UNAVAILABLE' } : l))(o) },
   },
   {
-    id: 'batch-size-sensitive', description: 'loses stored layers in batches of more than 10 digests',
+    id: 'batch-size-sensitive', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.present', 'metamorphic.batch-independence'] }, description: 'loses stored layers in batches of more than 10 digests',
     hooks: { batchCheck: (o, c) => (c.digests.length > 10 ? mapLayers((l) => (l['layerAvailability'] === 'AVAILABLE' ? { layerDigest: l['layerDigest'], layerAvailability: 'UNAVAILABLE' } : l))(o) : o) },
   },
   {
-    id: 'mutating-check', description: 'stores every absent canonical digest it is asked about, so a second check differs',
+    id: 'mutating-check', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.order', 'metamorphic.batch-independence', 'metamorphic.idempotent', 'metamorphic.registry-id', 'metamorphic.repository-isolation', 'metamorphic.unknown-member', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'stores every absent canonical digest it is asked about, so a second check differs',
     hooks: { batchCheck: (o, c) => { for (const d of c.digests) if (isCanonical(d) && !c.repository.layers.has(d)) c.repository.layers.set(d, { size: 0, mediaType: null }); return o; } },
   },
-  { id: 'explicit-registry-id-not-found', description: 'treats an explicit registryId, even the caller\'s own, as another registry', hooks: { resolveRepository: (id, explicit, name, find) => (explicit ? undefined : find(id, name)) } },
-  { id: 'shared-layer-store', description: 'finds a layer in any repository of the registry', hooks: { lookupLayer: (repo, digest, all) => repo.layers.get(digest) ?? all.map((r) => r.layers.get(digest)).find(Boolean) } },
+  { id: 'explicit-registry-id-not-found', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.valid-succeeds', 'metamorphic.registry-id'] }, description: 'treats an explicit registryId, even the caller\'s own, as another registry', hooks: { resolveRepository: (id, explicit, name, find) => (explicit ? undefined : find(id, name)) } },
+  { id: 'shared-layer-store', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'finds a layer in any repository of the registry', hooks: { lookupLayer: (repo, digest, all) => repo.layers.get(digest) ?? all.map((r) => r.layers.get(digest)).find(Boolean) } },
   {
-    id: 'inconsistent-absent', description: 'answers never-stored digests sometimes as UNAVAILABLE, sometimes as MissingLayerDigest',
+    id: 'inconsistent-absent', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['fingerprint.absent', 'fingerprint.consistent'] }, description: 'answers never-stored digests sometimes as UNAVAILABLE, sometimes as MissingLayerDigest',
     hooks: {
       batchCheck: (o) => {
         const odd = (l: Item) => l['layerAvailability'] === 'UNAVAILABLE' && /[13579bdf]$/.test(String(l['layerDigest']));
@@ -89,28 +109,95 @@ export const MUTANTS: readonly Mutant[] = [
       },
     },
   },
-  { id: 'absent-as-missing', description: 'answers never-stored digests with MissingLayerDigest (as moto does)', behaviour: { absent: 'missing-failure' } },
-  { id: 'collapse-duplicates', description: 'answers a repeated digest once', behaviour: { duplicates: 'collapse' } },
-  { id: 'grey-invalid', description: 'rejects non-canonical digests (uppercase hex, sha512, short hex) as InvalidLayerDigest', behaviour: { grey: 'invalid-failure' } },
-  { id: 'omit-empty-lists', description: 'leaves empty layers/failures lists out', behaviour: { emptyLists: 'omitted' } },
-  { id: 'empty-digest-invalid', description: 'answers the empty digest with InvalidLayerDigest', behaviour: { emptyDigest: 'invalid-failure' } },
-  { id: 'old-repository-name-model', description: 'applies the 2015 repositoryName pattern (rejects a__b)', behaviour: { repositoryNameModel: '2015-12-21' } },
+  { id: 'grey-invalid', kind: 'rule', expect: { verdict: 'CONFORMANT', broken: ['fingerprint.grey'] }, description: 'rejects non-canonical digests (uppercase hex, sha512, short hex) as InvalidLayerDigest', behaviour: { grey: 'invalid-failure' } },
+  { id: 'omit-empty-lists', kind: 'rule', expect: { verdict: 'CONFORMANT', broken: ['fingerprint.empty-lists'] }, description: 'leaves empty layers/failures lists out', behaviour: { emptyLists: 'omitted' } },
+  { id: 'empty-digest-invalid', kind: 'rule', expect: { verdict: 'CONFORMANT', broken: ['fingerprint.empty-digest'] }, description: 'answers the empty digest with InvalidLayerDigest', behaviour: { emptyDigest: 'invalid-failure' } },
+  { id: 'old-repository-name-model', kind: 'rule', expect: { verdict: 'CONFORMANT', broken: ['fingerprint.repository-name-model'] }, description: 'applies the 2015 repositoryName pattern (rejects a__b)', behaviour: { repositoryNameModel: '2015-12-21' } },
+  // Bug-shaped mutants: a bug in the store, a handler, the serializer or the connection, with the mock that would have it.
+  bug('global-layer-cache', 'a layer cache keyed by digest alone, as a Redis-backed fake might: a layer stored in one repository is found in every other',
+    { layerKey: 'digest-only' }, 'NOT_CONFORMANT', ['metamorphic.repository-isolation']),
+  bug('case-insensitive-store', 'layers keyed by lower-cased digest, as a case-insensitive database collation does: an upper-case variant of a stored digest is found',
+    { layerKey: 'lower-case' }, 'NOT_CONFORMANT', ['classify.absent']),
+  bug('delete-keeps-layers', 'DeleteRepository removes the repository row but not its layer rows, keyed by name: a repository created again under the name holds the old layers',
+    { deleteKeepsLayers: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
+  bug('write-behind-store', 'completed uploads land in a write-behind buffer flushed every 25 checks: a layer is not AVAILABLE right after CompleteLayerUpload',
+    { visibleAfterChecks: 25 }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
+  bug('size-off-by-one', 'CompleteLayerUpload stores the index of the last byte received as the size',
+    { sizeFromLastByte: true }, 'NOT_CONFORMANT', ['classify.present']),
+  bug('name-column-255', 'repository names go into a VARCHAR(255) column: the 256-character name is cut on insert, and lookups by the full name miss it',
+    { nameColumnLength: 255 }, 'INCOMPLETE', [], ['validate.valid-succeeds']),
+  bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
+    { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
+  bug('limit-after-dedupe', 'the 100-digest limit is checked after duplicates are removed, so 101 digests with a repeat pass',
+    { countDistinct: true }, 'NOT_CONFORMANT', ['validate.too-many']),
+  bug('byte-length-limit', 'the 1000-character limit is checked with Go\'s len(), which counts UTF-8 bytes: a 1000-character digest with a non-ASCII character is rejected',
+    { digestLength: 'utf8-bytes' }, 'NOT_CONFORMANT', ['validate.accepts-valid']),
+  bug('dedupe-ignoring-case', 'repeated digests are removed through a map keyed by lower-cased digest: a case variant listed beside its original is never answered',
+    { dedupeIgnoringCase: true }, 'NOT_CONFORMANT', ['partition.complete']),
+  bug('trim-digests', 'digests are trimmed before they are looked up and echoed: " sha256:…" comes back without its space',
+    { trimDigests: true }, 'NOT_CONFORMANT', ['partition.echo']),
+  bug('shared-failures-list', 'the failures list is a module-level array, emptied only once it passes 20 entries: failures of earlier calls leak into later answers',
+    { sharedFailures: true }, 'NOT_CONFORMANT', ['partition.no-extra']),
+  bug('registry-id-ignored', 'the handler always reads the caller\'s own registry, whatever registryId names',
+    { ignoreRegistryId: true }, 'NOT_CONFORMANT', ['validate.foreign-registry']),
+  bug('empty-registry-id-default', 'registryId "" is taken for "not given", as a Go zero value is',
+    { emptyRegistryIdIsDefault: true }, 'NOT_CONFORMANT', ['validate.registry-id']),
+  bug('strict-decoding', 'the request decoder rejects members it does not know (a JSON schema with additionalProperties: false)',
+    { rejectUnknownMembers: true }, 'NOT_CONFORMANT', ['metamorphic.unknown-member']),
+  bug('crash-on-empty-digest', 'the handler splits every digest on ":" and indexes the result: the empty digest crashes it with a 500',
+    { crashOnEmptyDigest: true }, 'NOT_CONFORMANT', ['validate.valid-succeeds']),
+  bug('server-error-on-valid', 'every valid call for an existing repository fails with 500 ServerException (a backend that is always down)',
+    { failValidChecks: true }, 'NOT_CONFORMANT', ['validate.valid-succeeds']),
+  bug('missing-repository-crash', 'a missing repository is looked up as repos[name].layers and crashes with a 500 instead of RepositoryNotFoundException',
+    { missingRepositoryCrash: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
+  bug('page-of-50', 'the handler answers at most 50 digests, a page size left over from a list API',
+    { pageSize: 50 }, 'NOT_CONFORMANT', ['partition.complete']),
+  bug('errors-as-200', 'error answers are written with status 200 (res.status(200).json(err) in one catch block)',
+    { errorsAs200: true }, 'NOT_CONFORMANT', ['validate.empty-list']),
+  bug('float-sizes', 'layer sizes computed in floating point and written as 1234.0, as a Python fake does with size / 1',
+    { sizeAsFloat: true }, 'NOT_CONFORMANT', ['wire.integers']),
+  bug('duplicate-member', 'each layer object is written with a default layerAvailability first and the real one after it',
+    { duplicateAvailability: true }, 'NOT_CONFORMANT', ['wire.json']),
+  bug('latin1-body', 'answers are encoded as Latin-1, so an echoed non-ASCII digest is not valid UTF-8',
+    { latin1Body: true }, 'NOT_CONFORMANT', ['wire.json']),
+  bug('content-length-in-characters', 'Content-Length is the string\'s length in characters, not bytes: an answer with a non-ASCII character is cut short',
+    { contentLengthInChars: true }, 'NOT_CONFORMANT|INCOMPLETE', []),
+  bug('slow-large-batches', 'lookups are quadratic: lists of more than 60 digests take longer than the deadline',
+    { slowAbove: { digests: 60, ms: 3_000 } }, 'INCOMPLETE', [], ['partition.complete']),
+
+  // Legal alternatives: a conformant server may answer so (sources in spec/legal-alternatives.json).
+  legal('namespaced-error-type', { quirks: { errorTypeForm: 'shape-id' } }),
+  legal('error-type-with-uri', { quirks: { errorTypeForm: 'with-uri' } }),
+  legal('capital-message', { quirks: { messageMember: 'Message' } }),
+  legal('ascii-escaped-json', { quirks: { asciiEscapes: true } }),
+  legal('pretty-printed-json', { quirks: { prettyJson: true } }),
+  legal('sorted-answers', { quirks: { sortEntries: true } }),
+  legal('chunked-connection-close', { quirks: { chunkedAndClose: true } }),
+  legal('alternate-request-id-header', { quirks: { requestIdHeader: 'x-amz-request-id' } }, ['fingerprint.request-id-header']),
+  legal('omit-empty-failures', { behaviour: { emptyFailures: 'omitted' } }, ['fingerprint.empty-lists']),
+  legal('absent-as-missing-failure', { behaviour: { absent: 'missing-failure' } }, ['fingerprint.absent']),
+  legal('registered-algorithms-only', { quirks: { greyByRegisteredAlgorithm: true } }, ['fingerprint.grey']),
+  legal('unreferenced-without-media-type', { quirks: { omitUnreferencedMediaType: true } }, ['fingerprint.unreferenced-media-type']),
+  legal('transient-503', { quirks: { transientEvery: 13 } }),
+  legal('occasional-throttle', { quirks: { throttleEvery: 17 } }),
+  legal('collapse-duplicates', { behaviour: { duplicates: 'collapse' } }, ['fingerprint.duplicates']),
+
   {
-    id: 'html-500', description: 'answers every call with an HTML 500 page, as moto does for this operation',
+    id: 'html-500', kind: 'not-implemented', description: 'answers every call with an HTML 500 page, as moto does for this operation',
     hooks: { takeOver: (req, res) => { req.resume(); res.writeHead(500, { 'content-type': 'text/html' }).end('<!doctype html><title>500</title><p>NotImplementedError: ECR.batch_check_layer_availability is not yet implemented</p>'); return true; } },
   },
   {
-    id: 'not-implemented-501', description: 'answers every call with 501 InternalFailure, as LocalStack does',
+    id: 'not-implemented-501', kind: 'not-implemented', description: 'answers every call with 501 InternalFailure, as LocalStack does',
     hooks: { takeOver: (req, res) => { req.resume(); res.writeHead(501, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'InternalFailure', message: "API for service 'ecr' not yet implemented or pro feature" })); return true; } },
   },
-  { id: 'reset', description: 'resets every connection', hooks: { takeOver: (req) => { req.socket.destroy(); return true; } } },
-  { id: 'stall', description: 'never answers', hooks: { takeOver: (req) => { req.resume(); return true; } } },
+  { id: 'reset', kind: 'hostile', description: 'resets every connection', hooks: { takeOver: (req) => { req.socket.destroy(); return true; } } },
+  { id: 'stall', kind: 'hostile', description: 'never answers', hooks: { takeOver: (req) => { req.resume(); return true; } } },
   {
-    id: 'truncated-json', description: 'answers 200 with JSON cut off in the middle',
+    id: 'truncated-json', kind: 'hostile', description: 'answers 200 with JSON cut off in the middle',
     hooks: { takeOver: (req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end('{"layers":[{"layerDigest":"sha256:'); return true; } },
   },
   {
-    id: 'huge-body', description: 'answers with a 500 MB body',
+    id: 'huge-body', kind: 'hostile', description: 'answers with a 500 MB body',
     hooks: {
       takeOver: (req, res) => {
         req.resume();
@@ -125,6 +212,22 @@ export const MUTANTS: readonly Mutant[] = [
     },
   },
 ];
+
+function bug(id: string, description: string, quirks: Quirks, verdict: string, broken: string[], skipped: string[] = []): Mutant {
+  return { id, kind: 'bug', description, quirks, expect: { verdict, broken, ...(skipped.length > 0 ? { skipped } : {}) } };
+}
+
+/** A legal alternative: its statement comes from spec/legal-alternatives.json; the only rules it may break are fingerprint points. */
+function legal(id: string, change: { quirks?: Quirks; behaviour?: Partial<RegistryBehaviour> }, points: string[] = []): Mutant {
+  const spec = legalAlternativesSpec().alternatives.find((a) => a.id === id);
+  if (!spec) throw new Error(`legal alternative ${id} is not in spec/legal-alternatives.json`);
+  return { id, kind: 'legal', description: `legal: ${spec.statement}`, ...change, expect: { verdict: 'CONFORMANT', broken: points } };
+}
+
+/** The registry options that serve a mutant (none for the faithful registry). */
+export function mutantOptions(m: Mutant | undefined): { hooks?: RegistryHooks; quirks?: Quirks; behaviour?: Partial<RegistryBehaviour> } {
+  return { ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.quirks ? { quirks: m.quirks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) };
+}
 
 export function mutant(id: string): Mutant | undefined {
   return MUTANTS.find((m) => m.id === id);

@@ -5,16 +5,23 @@ import { operationSpec, referenceFingerprintSpec, repositoryNamePattern, seeding
 import type { RegistryBehaviour } from './behaviour.ts';
 import { AwsError, invalidParameter } from './errors.ts';
 import type { BatchCheckOutput, Limits, RegistryHooks } from './hooks.ts';
-import { type Body, constraint, integerMember, printedPattern, stringListMember, stringMember } from './input.ts';
+import { type Body, constraint, integerMember, printedPattern, serialization, stringListMember, stringMember } from './input.ts';
+import type { Quirks } from './quirks.ts';
 import type { RegistryStore, Repository } from './store.ts';
 
 export interface OperationContext {
   store: RegistryStore;
   behaviour: RegistryBehaviour;
   hooks: RegistryHooks;
+  quirks: Quirks;
   region: string;
   counters: { batchChecks: number };
+  /** The failures list a careless handler keeps across calls (quirk sharedFailures). */
+  sharedFailures: Record<string, unknown>[];
 }
+
+/** Smithy's length trait counts Unicode code points; a Go server's len() counts UTF-8 bytes. */
+const lengthOf = (s: string, how: Quirks['digestLength']) => (how === 'utf8-bytes' ? Buffer.byteLength(s) : [...s].length);
 
 type Handler = (body: Body, ctx: OperationContext) => Record<string, unknown>;
 
@@ -35,7 +42,7 @@ function limits(ctx: OperationContext): Limits {
 
 function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit: boolean } {
   const id = stringMember(body, 'registryId', false);
-  if (id === undefined) return { id: ctx.store.accountId, explicit: false };
+  if (id === undefined || (id === '' && ctx.quirks.emptyRegistryIdIsDefault)) return { id: ctx.store.accountId, explicit: false };
   const pattern = operationSpec().input.registryId.pattern.value;
   if (!ctx.hooks.skip?.registryIdPattern && !new RegExp(pattern).test(id)) {
     throw constraint('registryId', `must satisfy regular expression '${printedPattern(pattern)}'`);
@@ -47,8 +54,8 @@ function repositoryNameOf(body: Body, ctx: OperationContext): string {
   // The skip.memberTypes seam lets a mutant crash on a missing or mistyped member, as careless fakes do.
   const name = ctx.hooks.skip?.memberTypes ? (body['repositoryName'] as string) : stringMember(body, 'repositoryName', true);
   const l = limits(ctx);
-  if (name.length < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
-  if (name.length > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
+  if (lengthOf(name, 'code-points') < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
+  if (lengthOf(name, 'code-points') > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
   const pattern = repositoryNamePattern(ctx.behaviour.repositoryNameModel);
   if (!ctx.hooks.skip?.repositoryNamePattern && !pattern.test(name)) {
     throw constraint('repositoryName', `must satisfy regular expression '${printedPattern(pattern.source)}'`);
@@ -82,53 +89,88 @@ function describe(repo: Repository, region: string): Record<string, unknown> {
   };
 }
 
+const INPUT_MEMBERS = new Set(Object.keys(operationSpec().input));
+
 const batchCheckLayerAvailability: Handler = (body, ctx) => {
+  const q = ctx.quirks;
+  if (q.rejectUnknownMembers) {
+    const unknown = Object.keys(body).find((m) => !INPUT_MEMBERS.has(m));
+    if (unknown !== undefined) throw serialization(`Unknown member '${unknown}'`);
+  }
   // Members are read in model order so that a request with several problems gets a stable answer.
   const { id, explicit } = registryIdOf(body, ctx);
   const name = repositoryNameOf(body, ctx);
   const digests = ctx.hooks.skip?.memberTypes ? (body['layerDigests'] as string[]) : stringListMember(body, 'layerDigests');
   const l = limits(ctx);
-  if (digests.length < l.minItems) throw constraint('layerDigests', `Member must have length greater than or equal to ${l.minItems}`);
-  if (digests.length > l.maxItems) throw constraint('layerDigests', `Member must have length less than or equal to ${l.maxItems}`);
-  if (digests.some((d) => d.length > l.digestMaxLength)) {
+  const listed = q.countDistinct ? new Set(digests).size : digests.length;
+  if (listed < l.minItems) throw constraint('layerDigests', `Member must have length greater than or equal to ${l.minItems}`);
+  if (listed > l.maxItems) throw constraint('layerDigests', `Member must have length less than or equal to ${l.maxItems}`);
+  if (digests.some((d) => lengthOf(d, q.digestLength) > l.digestMaxLength)) {
     throw constraint('layerDigests', `Member must satisfy constraint: [Member must have length less than or equal to ${l.digestMaxLength}]`);
   }
+  const registry = q.ignoreRegistryId ? ctx.store.accountId : id;
   const find = (r: string, n: string) => ctx.store.find(r, n);
-  const repo = ctx.hooks.resolveRepository ? ctx.hooks.resolveRepository(id, explicit, name, find) : find(id, name);
-  if (!repo) throw notFound(name, id);
+  const repo = ctx.hooks.resolveRepository ? ctx.hooks.resolveRepository(registry, explicit, name, find) : find(registry, name);
+  if (!repo) {
+    if (q.missingRepositoryCrash) throw new TypeError(`Cannot read properties of undefined (reading 'layers')`);
+    throw notFound(name, id);
+  }
+  if (q.failValidChecks) throw new AwsError('ServerException', 'The service is unavailable for this repository.', 500);
+  ctx.store.settle(ctx.counters.batchChecks);
 
   const lenient = new RegExp(operationSpec().output.layer.layerDigestPattern.value);
   const canonical = new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value);
+  const registered = referenceFingerprintSpec().registeredAlgorithms.value;
+  const wellKnown = (d: string) => {
+    const [algorithm, hex] = [d.slice(0, d.indexOf(':')), d.slice(d.indexOf(':') + 1)];
+    return registered[algorithm] === hex.length && /^[a-f0-9]+$/.test(hex);
+  };
   const defaultMediaType = seedingSpec().defaultLayerMediaType.value;
   const b = ctx.behaviour;
   const layers: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
+  // The shared list's only "fix" is a cap someone added when memory grew: it is emptied once it passes 20.
+  if (q.sharedFailures && ctx.sharedFailures.length > 20) ctx.sharedFailures.length = 0;
+  const failures: Record<string, unknown>[] = q.sharedFailures ? ctx.sharedFailures : [];
   const fail = (layerDigest: string, failureCode: string, failureReason: string) => failures.push({ layerDigest, failureCode, failureReason });
-  const wanted = b.duplicates === 'collapse' ? [...new Set(digests)] : digests;
+  let wanted = q.trimDigests ? digests.map((d) => d.trim()) : digests;
+  if (b.duplicates === 'collapse') wanted = [...new Set(wanted)];
+  if (q.dedupeIgnoringCase) {
+    const seen = new Set<string>();
+    wanted = wanted.filter((d) => !seen.has(d.toLowerCase()) && Boolean(seen.add(d.toLowerCase())));
+  }
+  if (q.pageSize !== undefined) wanted = wanted.slice(0, q.pageSize);
   for (const digest of wanted) {
     if (digest === '') {
+      if (q.crashOnEmptyDigest) throw new TypeError(`Cannot read properties of undefined (reading 'length')`);
       if (b.emptyDigest === 'missing-failure') fail(digest, 'MissingLayerDigest', 'The layer digest is empty.');
       else fail(digest, 'InvalidLayerDigest', 'The layer digest is empty.');
       continue;
     }
-    if (!lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest))) {
+    const invalid = q.greyByRegisteredAlgorithm ? !wellKnown(digest) : !lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest));
+    if (invalid) {
       fail(digest, 'InvalidLayerDigest', `Invalid layer digest '${digest}'.`);
       continue;
     }
     const stored = ctx.hooks.lookupLayer
       ? ctx.hooks.lookupLayer(repo, digest, ctx.store.list(repo.registryId))
-      : repo.layers.get(digest);
+      : ctx.store.getLayer(repo, digest);
     if (stored) {
-      layers.push({ layerDigest: digest, layerAvailability: 'AVAILABLE', layerSize: stored.size, mediaType: stored.mediaType ?? defaultMediaType });
+      const mediaType = stored.mediaType ?? (q.omitUnreferencedMediaType ? undefined : defaultMediaType);
+      layers.push({ layerDigest: digest, layerAvailability: 'AVAILABLE', layerSize: stored.size, ...(mediaType !== undefined ? { mediaType } : {}) });
     } else if (b.absent === 'unavailable-layer') {
       layers.push({ layerDigest: digest, layerAvailability: 'UNAVAILABLE' });
     } else {
       fail(digest, 'MissingLayerDigest', `The layer with digest '${digest}' does not exist in the repository.`);
     }
   }
+  if (q.sortEntries) {
+    const byDigest = (x: Record<string, unknown>, y: Record<string, unknown>) => String(x['layerDigest']).localeCompare(String(y['layerDigest']));
+    layers.sort(byDigest);
+    failures.sort(byDigest);
+  }
   let output: BatchCheckOutput = {};
-  if (layers.length > 0 || b.emptyLists === 'present') output.layers = layers;
-  if (failures.length > 0 || b.emptyLists === 'present') output.failures = failures;
+  if (layers.length > 0 || (b.emptyLayers ?? b.emptyLists) === 'present') output.layers = layers;
+  if (failures.length > 0 || (b.emptyFailures ?? b.emptyLists) === 'present') output.failures = [...failures];
   const callIndex = ctx.counters.batchChecks++;
   if (ctx.hooks.batchCheck) output = ctx.hooks.batchCheck(output, { digests, repository: repo, registryId: id, explicitRegistryId: explicit, callIndex });
   return output;
@@ -186,6 +228,8 @@ const uploadLayerPart: Handler = (body, ctx) => {
   const first = integerMember(body, 'partFirstByte');
   const last = integerMember(body, 'partLastByte');
   const blob = Buffer.from(stringMember(body, 'layerPartBlob', true), 'base64');
+  upload.touchedAt = Date.now();
+  if (ctx.quirks.uploadsAreStubs) return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastByteReceived: 0 };
   if (first !== upload.received || last - first + 1 !== blob.length) {
     throw new AwsError('InvalidLayerPartException', `The part byte range ${first}-${last} does not continue the upload at byte ${upload.received} with ${blob.length} bytes`, 400, {
       registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastValidByteReceived: upload.received - 1,
@@ -201,6 +245,10 @@ const completeLayerUpload: Handler = (body, ctx) => {
   const upload = uploadOf(body, repo);
   const digests = stringListMember(body, 'layerDigests');
   if (digests.length !== 1) throw invalidParameter('Exactly one layer digest must be supplied to CompleteLayerUpload.');
+  if (ctx.quirks.uploadsAreStubs) {
+    repo.uploads.delete(upload.id);
+    return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: digests[0] };
+  }
   if (upload.received === 0) throw new AwsError('EmptyUploadException', `The upload with id '${upload.id}' contains no layer parts`);
   const hash = createHash('sha256');
   for (const part of upload.parts) hash.update(part);
@@ -209,7 +257,7 @@ const completeLayerUpload: Handler = (body, ctx) => {
   repo.uploads.delete(upload.id);
   if (claimed !== actual) throw new AwsError('InvalidLayerException', `The layer digest '${claimed}' does not match the uploaded content, whose digest is '${actual}'`);
   if (repo.layers.has(actual)) throw new AwsError('LayerAlreadyExistsException', `The layer with digest '${actual}' already exists in the repository with name '${repo.name}'`);
-  repo.layers.set(actual, { size: upload.received, mediaType: null });
+  ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? upload.received - 1 : upload.received, mediaType: null }, ctx.counters.batchChecks);
   return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };
 };
 
@@ -226,12 +274,13 @@ const putImage: Handler = (body, ctx) => {
     throw new AwsError('InvalidParameterException', 'Invalid parameter at \'imageManifest\' failed to satisfy constraint: \'must be valid JSON\'');
   }
   const descriptors = [...(manifest.config ? [manifest.config] : []), ...(Array.isArray(manifest.layers) ? manifest.layers : [])];
-  const missing = descriptors.filter((d) => typeof d.digest !== 'string' || !repo.layers.has(d.digest));
+  ctx.store.settle(ctx.counters.batchChecks);
+  const missing = descriptors.filter((d) => typeof d.digest !== 'string' || !ctx.store.hasLayer(repo, d.digest));
   if (missing.length > 0) {
     throw new AwsError('LayersNotFoundException', `The following layers were not found in the repository: ${missing.map((d) => String(d.digest)).join(', ')}`);
   }
   for (const d of descriptors) {
-    const layer = repo.layers.get(d.digest as string)!;
+    const layer = ctx.store.getLayer(repo, d.digest as string)!;
     if (typeof d.mediaType === 'string') layer.mediaType = d.mediaType;
   }
   const imageDigest = `sha256:${createHash('sha256').update(manifestText).digest('hex')}`;

@@ -8,6 +8,7 @@ import { referenceBehaviour, type RegistryBehaviour } from './behaviour.ts';
 import { AwsError } from './errors.ts';
 import type { Answer, RegistryHooks } from './hooks.ts';
 import { OPERATIONS, type OperationContext } from './operations.ts';
+import type { Quirks } from './quirks.ts';
 import { RegistryStore } from './store.ts';
 
 export interface RegistryOptions {
@@ -19,6 +20,8 @@ export interface RegistryOptions {
   region?: string;
   behaviour?: Partial<RegistryBehaviour>;
   hooks?: RegistryHooks;
+  /** Differences inside the store, handlers, serializer and connection handling (bug-shaped mutants, legal alternatives). */
+  quirks?: Quirks;
   /** Load the AWS CLI page's example (repository cluster-autoscaler with its layer). */
   preloadExample?: boolean;
   /** Larger request bodies get 413 and a closed connection. */
@@ -44,35 +47,58 @@ export function preloadExample(store: RegistryStore): void {
     const repo = store.find(store.accountId, example.request.repositoryName) ?? store.create(store.accountId, example.request.repositoryName)!;
     const layers = (example.response['layers'] ?? []) as { layerDigest: string; layerAvailability: string; layerSize: number; mediaType: string }[];
     for (const layer of layers) {
-      if (layer.layerAvailability === 'AVAILABLE') repo.layers.set(layer.layerDigest, { size: layer.layerSize, mediaType: layer.mediaType });
+      if (layer.layerAvailability === 'AVAILABLE') store.putLayer(repo, layer.layerDigest, { size: layer.layerSize, mediaType: layer.mediaType }, 0);
     }
   }
+}
+
+const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Writes a JSON value the way this registry's serializer does: exactly as JSON.stringify, unless a quirk says otherwise. */
+export function encodeJson(value: unknown, q: Quirks, key?: string): string {
+  if (q.prettyJson && key === undefined) return JSON.stringify(value, null, 2).replace(/\n/g, '\r\n');
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && key === 'layerSize' && q.sizeAsFloat && Number.isInteger(value)) return `${value}.0`;
+    const text = JSON.stringify(value) ?? 'null';
+    return typeof value === 'string' && q.asciiEscapes ? text.replace(/[\u007f-\uffff]/g, hex4) : text;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => encodeJson(v, q, '')).join(',')}]`;
+  const members = Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeJson(k, q, '')}:${encodeJson(v, q, k)}`);
+  if (q.duplicateAvailability && 'layerAvailability' in value) members.unshift('"layerAvailability":"UNAVAILABLE"');
+  return `{${members.join(',')}}`;
 }
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
   const spec = operationSpec();
   const contentType = spec.framing.contentType.value;
   const targetPrefix = `${spec.framing.targetPrefix.value}.`;
-  const store = new RegistryStore(options.accountId ?? DEFAULT_ACCOUNT_ID);
   const behaviour = { ...referenceBehaviour(), ...options.behaviour };
   const hooks = options.hooks ?? {};
+  const q: Quirks = options.quirks ?? {};
+  const store = new RegistryStore(options.accountId ?? DEFAULT_ACCOUNT_ID, q);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const ctx: OperationContext = { store, behaviour, hooks, region: options.region ?? 'us-east-1', counters: { batchChecks: 0 } };
+  const ctx: OperationContext = { store, behaviour, hooks, quirks: q, region: options.region ?? 'us-east-1', counters: { batchChecks: 0 }, sharedFailures: [] };
   if (options.preloadExample) preloadExample(store);
+  let calls = 0;
+  const recentlyRefused = new Set<string>();
 
   const write = (res: ServerResponse, answer: Answer, operation: string) => {
     const final = hooks.answer ? hooks.answer(answer, operation) : answer;
     if (res.destroyed) return;
-    res.writeHead(final.status, { ...final.headers, 'content-length': String(Buffer.byteLength(final.body)) });
-    res.end(final.body);
+    const bytes = typeof final.body === 'string' ? Buffer.from(final.body, q.latin1Body ? 'latin1' : 'utf8') : final.body;
+    const length = q.contentLengthInChars ? String(final.body.length) : String(bytes.length);
+    const headers = q.chunkedAndClose ? { ...final.headers, connection: 'close' } : { ...final.headers, 'content-length': length };
+    res.writeHead(final.status, headers);
+    res.end(bytes);
   };
   const json = (status: number, body: unknown, extraHeaders: Record<string, string> = {}): Answer => ({
     status,
-    headers: { 'content-type': contentType, 'x-amzn-requestid': randomUUID(), ...extraHeaders },
-    body: JSON.stringify(body),
+    headers: { 'content-type': contentType, [q.requestIdHeader ?? 'x-amzn-requestid']: randomUUID(), ...extraHeaders },
+    body: encodeJson(body, q),
   });
+  const errorType = (type: string) => (q.errorTypeForm === 'shape-id' ? `com.amazonaws.ecr#${type}` : q.errorTypeForm === 'with-uri' ? `${type}:http://internal.amazon.com/coral/com.amazon.coral.validate/` : type);
   const error = (e: AwsError): Answer =>
-    json(e.status, { __type: e.type, message: e.message, ...e.extra }, { 'x-amzn-errortype': e.type });
+    json(q.errorsAs200 ? 200 : e.status, { __type: errorType(e.type), [q.messageMember ?? 'message']: e.message, ...e.extra }, { 'x-amzn-errortype': e.type });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (hooks.takeOver?.(req, res)) return;
@@ -101,6 +127,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBody) return tooLarge(res);
+    calls++;
+    const call = calls;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -115,6 +143,16 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     });
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
+      // A load balancer in front of several backends: every n-th call lands on a busy one, and the
+      // retry of the same request lands elsewhere and succeeds.
+      const transient = q.transientEvery !== undefined && call % q.transientEvery === 0;
+      const throttle = q.throttleEvery !== undefined && call % q.throttleEvery === 0;
+      if ((transient || throttle) && !recentlyRefused.has(text)) {
+        recentlyRefused.add(text);
+        if (recentlyRefused.size > 1000) recentlyRefused.delete(recentlyRefused.values().next().value!);
+        return write(res, error(transient ? new AwsError('ServiceUnavailable', 'Service Unavailable', 503) : new AwsError('ThrottlingException', 'Rate exceeded', 400)), operation);
+      }
+      recentlyRefused.delete(text);
       let body: unknown;
       try {
         body = text.trim() === '' ? {} : JSON.parse(text);
@@ -125,7 +163,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
         return write(res, error(new AwsError('SerializationException', 'The request body must be a JSON object')), operation);
       }
       try {
-        write(res, json(200, handler(body as Record<string, unknown>, ctx)), operation);
+        const answer = json(200, handler(body as Record<string, unknown>, ctx));
+        const listed = (body as { layerDigests?: unknown }).layerDigests;
+        if (q.slowAbove && operation === 'BatchCheckLayerAvailability' && Array.isArray(listed) && listed.length > q.slowAbove.digests) {
+          setTimeout(() => write(res, answer, operation), q.slowAbove.ms).unref();
+        } else write(res, answer, operation);
       } catch (e) {
         if (e instanceof AwsError) return write(res, error(e), operation);
         write(res, error(new AwsError('ServerException', `Internal error: ${(e as Error).message}`, 500)), operation);

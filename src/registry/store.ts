@@ -1,5 +1,6 @@
 // In-memory state of the reference registry: registries → repositories → stored layers, uploads, images.
 import { randomUUID } from 'node:crypto';
+import type { Quirks } from './quirks.ts';
 
 export interface StoredLayer {
   size: number;
@@ -11,6 +12,8 @@ export interface Upload {
   id: string;
   parts: Buffer[];
   received: number;
+  /** When the upload started or last received a part (for expiry). */
+  touchedAt: number;
 }
 
 export interface Repository {
@@ -24,8 +27,14 @@ export interface Repository {
 
 export class RegistryStore {
   private readonly registries = new Map<string, Map<string, Repository>>();
+  /** Layers by digest across every repository: only a store keyed by digest alone reads it. */
+  private readonly byDigest = new Map<string, StoredLayer>();
+  /** Layers of deleted repositories, by registry and name: only a store that forgets to delete them reads it. */
+  private readonly orphans = new Map<string, Map<string, StoredLayer>>();
+  /** Completed uploads not visible yet, and the check count at which they become so. */
+  private readonly pending: { repo: Repository; digest: string; layer: StoredLayer; due: number }[] = [];
 
-  constructor(readonly accountId: string) {}
+  constructor(readonly accountId: string, private readonly quirks: Quirks = {}) {}
 
   private registry(registryId: string): Map<string, Repository> {
     let r = this.registries.get(registryId);
@@ -40,12 +49,17 @@ export class RegistryStore {
   create(registryId: string, name: string): Repository | undefined {
     const registry = this.registry(registryId);
     if (registry.has(name)) return undefined;
-    const repo: Repository = { name, registryId, createdAt: new Date(), layers: new Map(), uploads: new Map(), images: new Map() };
-    registry.set(name, repo);
+    const key = this.quirks.nameColumnLength !== undefined ? name.slice(0, this.quirks.nameColumnLength) : name;
+    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers: new Map(), uploads: new Map(), images: new Map() };
+    const orphaned = this.orphans.get(`${registryId}/${key}`);
+    if (orphaned) for (const [d, l] of orphaned) repo.layers.set(d, l);
+    registry.set(key, repo);
     return repo;
   }
 
   delete(registryId: string, name: string): boolean {
+    const repo = this.find(registryId, name);
+    if (repo && this.quirks.deleteKeepsLayers) this.orphans.set(`${registryId}/${name}`, repo.layers);
     return this.registries.get(registryId)?.delete(name) ?? false;
   }
 
@@ -53,13 +67,54 @@ export class RegistryStore {
     return [...(this.registries.get(registryId)?.values() ?? [])];
   }
 
-  startUpload(repo: Repository): Upload {
-    const upload: Upload = { id: randomUUID(), parts: [], received: 0 };
+  private key(digest: string): string {
+    return this.quirks.layerKey === 'lower-case' ? digest.toLowerCase() : digest;
+  }
+
+  /** Stores a completed layer (visible at once, unless the store is slow to show writes). */
+  putLayer(repo: Repository, digest: string, layer: StoredLayer, checksSoFar: number): void {
+    if (this.quirks.visibleAfterChecks) {
+      this.pending.push({ repo, digest, layer, due: checksSoFar + this.quirks.visibleAfterChecks });
+      return;
+    }
+    this.commit(repo, digest, layer);
+  }
+
+  private commit(repo: Repository, digest: string, layer: StoredLayer): void {
+    repo.layers.set(this.key(digest), layer);
+    if (this.quirks.layerKey === 'digest-only') this.byDigest.set(digest, layer);
+  }
+
+  /** Makes due writes visible; called before each check. */
+  settle(checksSoFar: number): void {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const p = this.pending[i]!;
+      if (p.due <= checksSoFar) {
+        this.commit(p.repo, p.digest, p.layer);
+        this.pending.splice(i, 1);
+      }
+    }
+  }
+
+  getLayer(repo: Repository, digest: string): StoredLayer | undefined {
+    if (this.quirks.layerKey === 'digest-only') return repo.layers.get(digest) ?? this.byDigest.get(digest);
+    return repo.layers.get(this.key(digest));
+  }
+
+  hasLayer(repo: Repository, digest: string): boolean {
+    return this.getLayer(repo, digest) !== undefined;
+  }
+
+  startUpload(repo: Repository, now = Date.now()): Upload {
+    const upload: Upload = { id: randomUUID(), parts: [], received: 0, touchedAt: now };
     repo.uploads.set(upload.id, upload);
     return upload;
   }
 
   reset(): void {
     this.registries.clear();
+    this.byDigest.clear();
+    this.orphans.clear();
+    this.pending.length = 0;
   }
 }

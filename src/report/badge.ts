@@ -4,12 +4,15 @@ import { score, xml } from './text.ts';
 
 const LABEL = 'ECR BCLA conformance';
 
+/** The score always counts out of every selected rule; a run short of evidence says so and is never green. */
 export function badgeMessage(r: RunResult): { message: string; color: string } {
   if (r.summary.verdict === 'NOT_IMPLEMENTED') return { message: 'not implemented', color: 'lightgrey' };
-  if (r.summary.verdict === 'UNTESTABLE' && r.summary.counts.PASS === 0) return { message: 'untestable', color: 'lightgrey' };
+  if (r.summary.verdict === 'UNTESTABLE') return { message: 'untestable', color: 'lightgrey' };
   const s = score(r);
-  const color = r.summary.verdict === 'CONFORMANT' ? (r.summary.counts.DIVERGENT > 0 ? 'yellowgreen' : 'brightgreen') : s.passed / Math.max(1, s.judged) >= 0.9 ? 'orange' : 'red';
-  return { message: `${s.passed}/${s.judged}`, color };
+  const message = `${s.passed}/${s.selected}`;
+  if (r.summary.verdict === 'INCOMPLETE') return { message: `${message}, incomplete`, color: 'yellow' };
+  const color = r.summary.verdict === 'CONFORMANT' ? (r.summary.counts.DIVERGENT > 0 ? 'yellowgreen' : 'brightgreen') : s.passed / Math.max(1, s.selected) >= 0.9 ? 'orange' : 'red';
+  return { message, color };
 }
 
 export function renderBadgeJson(r: RunResult): string {
@@ -17,7 +20,7 @@ export function renderBadgeJson(r: RunResult): string {
   return `${JSON.stringify({ schemaVersion: 1, label: LABEL, message, color })}\n`;
 }
 
-const HEX: Record<string, string> = { brightgreen: '#4c1', yellowgreen: '#a4a61d', orange: '#fe7d37', red: '#e05d44', lightgrey: '#9f9f9f' };
+const HEX: Record<string, string> = { brightgreen: '#4c1', yellowgreen: '#a4a61d', yellow: '#dfb317', orange: '#fe7d37', red: '#e05d44', lightgrey: '#9f9f9f' };
 /** Approximate Verdana 11px advance widths: enough for a badge that reads well. */
 const width = (s: string) => Math.round([...s].reduce((w, c) => w + (/[il.:,'|]/.test(c) ? 3.5 : /[mwMW]/.test(c) ? 10 : /[A-Z0-9/]/.test(c) ? 7.5 : 6.5), 0)) + 10;
 

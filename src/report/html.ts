@@ -1,10 +1,10 @@
 // One self-contained HTML file: no script, no external resource (a CSP forbids any request), so it
 // opens offline and can be attached to a CI run or published as it is.
 import type { RunResult } from '../run/result.ts';
-import { countsLine, exchangeText, generated, html, score } from './text.ts';
+import { countsLine, exchangeText, generated, html, score, selection, VERDICT_WORDS } from './text.ts';
 
 const COLOR: Record<string, string> = {
-  CONFORMANT: '#1a7f37', NOT_CONFORMANT: '#cf222e', NOT_IMPLEMENTED: '#6e7781', UNTESTABLE: '#9a6700',
+  CONFORMANT: '#1a7f37', INCOMPLETE: '#b08800', NOT_CONFORMANT: '#cf222e', NOT_IMPLEMENTED: '#6e7781', UNTESTABLE: '#9a6700',
   PASS: '#1a7f37', FAIL: '#cf222e', DIVERGENT: '#9a6700', NOT_IMPLEMENTED_: '#6e7781', SKIPPED: '#6e7781', ERROR: '#8250df',
 };
 const pill = (v: string) => `<span class="pill" style="background:${COLOR[v] ?? COLOR[`${v}_`] ?? '#6e7781'}">${html(v)}</span>`;
@@ -33,6 +33,7 @@ export function renderHtml(r: RunResult): string {
   const s = score(r);
   const verdictColor = COLOR[r.summary.verdict] ?? '#6e7781';
   const broken = r.rules.filter((x) => x.verdict === 'FAIL' || x.verdict === 'NOT_IMPLEMENTED' || x.verdict === 'ERROR');
+  const notes = [...(r.capabilities.setupFindings ?? []).map((f) => `setup: ${f}`), ...(r.summary.notes ?? []), ...r.capabilities.notes, ...r.leftovers.map((l) => `left on the target: ${l}`)];
   const families = [...new Set(r.rules.map((x) => x.family))];
   const ruleRows = (family: string) => r.rules.filter((x) => x.family === family).map((x) => {
     const cx = x.counterexample;
@@ -44,15 +45,20 @@ ${cx.exchanges.map((e) => `<pre>${html(exchangeText(e))}</pre>`).join('')}</deta
     const message = x.verdict === 'PASS' ? `<span class="muted">${x.passed} checks</span>` : html(x.message);
     return [pill(x.verdict), `<code>${html(x.id)}</code>`, `<span class="ev">${html(x.evidence)}</span>`, `${html(x.statement)}<br>${message}${detail}`];
   });
-  const fingerprintRows = r.fingerprint.map((f) => {
-    const seen = Object.entries(f.observed).map(([c, n]) => `${html(c)} (${n})`).join(', ') || '<span class="muted">not observed</span>';
-    const same = Object.keys(f.observed).length === 0 || (Object.keys(f.observed).length === 1 && f.observed[f.reference] !== undefined);
-    return [html(f.point), html(f.question), seen, `${html(f.reference)} <span class="ev">${html(f.evidence)}, ${html(f.confidence)}</span>`, same ? pill('PASS') : pill('DIVERGENT')];
-  });
+  const seenText = (observed: Record<string, number>) => Object.entries(observed).map(([c, n]) => `${html(c)} (${n})`).join(', ') || '<span class="muted">not observed</span>';
+  const stateOf = (observed: Record<string, number>, reference: string) => (Object.keys(observed).length === 0 ? pill('SKIPPED') : Object.keys(observed).length === 1 && observed[reference] !== undefined ? pill('PASS') : pill('DIVERGENT'));
+  const fingerprintRows = r.fingerprint.flatMap((f) => [
+    [html(f.point), html(f.question), seenText(f.observed), `${html(f.reference)} <span class="ev">${html(f.evidence)}, ${html(f.confidence)}</span>`, stateOf(f.observed, f.reference)],
+    ...(f.classes ?? []).filter((c) => Object.keys(c.observed).length > 0).map((c) => [`<span class="muted">${html(f.point)} /</span> ${html(c.cls)}`, '', seenText(c.observed), '', stateOf(c.observed, f.reference)]),
+  ]);
+  const dimensionRows = (r.coverage.dimensions ?? []).flatMap((d) => d.buckets.map((b) => [
+    `<code>${html(d.name)}:${html(b.bucket)}</code>`, String(b.sent), String(b.answered),
+    b.notApplicable !== undefined ? `<span class="muted">not applicable: ${html(b.notApplicable)}</span>` : b.answered === 0 ? pill('SKIPPED') + ' never answered' : '',
+  ]));
   const provenance: [string, string][] = [
     ['suite', `${p.suite.name} ${p.suite.version}`], ['SDK', `${p.sdk.package} ${p.sdk.version}`], ['Node', p.node], ['spec checksum', p.spec.checksum],
     ['target', `${p.target.description} (${p.target.kind}, ${p.target.region}, ${p.target.transport} transport)`], ...(generated(r) ? [['seed', String(p.seed)], ['cases per property', String(p.runs)]] as [string, string][] : []),
-    ['rules', p.rules], ['started', p.startedAt], ['duration', `${(p.durationMs / 1000).toFixed(1)} s`],
+    ['rules', `${p.rules}${selection(r) ? ` (${selection(r)})` : ''}`], ['started', p.startedAt], ['duration', `${(p.durationMs / 1000).toFixed(1)} s`],
     ['requests', `${p.requests.used}${p.requests.budget ? ` of a budget of ${p.requests.budget}` : ''}, ${p.requests.throttled} throttled${p.requests.rps ? `, ${p.requests.rps}/s` : ''}`],
     ...(p.shard ? [['shard', JSON.stringify(p.shard)] as [string, string]] : []),
     ...(p.interrupted ? [['interrupted', 'yes'] as [string, string]] : []), ...(p.budgetExhausted ? [['budget', 'exhausted'] as [string, string]] : []),
@@ -65,18 +71,21 @@ ${cx.exchanges.map((e) => `<pre>${html(exchangeText(e))}</pre>`).join('')}</deta
 <style>${CSS}</style></head>
 <body>
 <header style="background:${verdictColor}"><main style="padding:0">
-<div class="score" id="score">${s.passed}/${s.judged}</div>
+<div class="score" id="score">${s.passed}/${s.selected}</div>
 <h1 id="verdict">${html(r.summary.verdict.replace(/_/g, ' '))}</h1>
-<p>Amazon ECR BatchCheckLayerAvailability conformance of <b>${html(p.target.description)}</b></p>
+<p>Amazon ECR BatchCheckLayerAvailability conformance of <b>${html(p.target.description)}</b>: ${html(VERDICT_WORDS[r.summary.verdict] ?? '')}</p>
 <p>${html(countsLine(r))} · ${r.summary.cases} cases · ${r.summary.exchanges} exchanges${generated(r) ? ` · seed ${p.seed}` : ''}</p>
 </main></header>
 <main>
+${(r.summary.causes ?? []).length > 0 ? `<section id="causes"><h2>Why it is not conformant yet</h2><ul>${r.summary.causes.map((c) => `<li>${html(c)}</li>`).join('')}</ul></section>` : ''}
 ${broken.length > 0 ? `<section><h2>Where it does not conform</h2>${table(['verdict', 'rule', 'what happened'], broken.map((x) => [pill(x.verdict), `<code>${html(x.id)}</code>`, `${html(x.message)}${x.counterexample ? `<br><code>${html(x.counterexample.replay)}</code>` : ''}`]))}</section>` : ''}
-${r.capabilities.notes.length > 0 || r.leftovers.length > 0 ? `<section><h2>Notes</h2><ul>${[...r.capabilities.notes, ...r.leftovers.map((l) => `could not remove ${l}`)].map((n) => `<li>${html(n)}</li>`).join('')}</ul></section>` : ''}
+${notes.length > 0 ? `<section><h2>Notes</h2><ul>${notes.map((n) => `<li>${html(n)}</li>`).join('')}</ul></section>` : ''}
 <section><h2>Rules</h2>${families.map((f) => `<h3>${html(f)}</h3>${table(['verdict', 'rule', 'evidence', 'statement and finding'], ruleRows(f))}`).join('')}</section>
 <section><h2>Behaviour fingerprint beside the AWS reference</h2><p class="muted">Where the documentation is silent the suite records the target's choice; a difference from what real ECR is believed to do is DIVERGENT, not a failure.</p>
 ${table(['point', 'question', 'this target', 'AWS reference', ''], fingerprintRows)}</section>
-<section><h2>Coverage</h2><div class="cols"><div><h3>Input classes</h3>${table(['class', 'cases'], counted(r.coverage.inputClasses))}</div>
+<section><h2>Coverage of the input space</h2><p class="muted">Read by the judge from the requests actually sent. A bucket never answered leaves the rules that need it without evidence.</p>
+${table(['bucket', 'sent', 'answered', ''], dimensionRows)}</section>
+<section><h2>Coverage of input classes and outcomes</h2><div class="cols"><div><h3>Input classes</h3>${table(['class', 'cases'], counted(r.coverage.inputClasses))}</div>
 <div><h3>Expected outcomes</h3>${table(['outcome', 'cases'], counted(r.coverage.expectedOutcomes))}<h3>Observed answers</h3>${table(['answer', 'exchanges'], counted(r.coverage.observedOutcomes))}
 <h3>Properties</h3>${table(['property', 'cases', ''], r.coverage.properties.map((x) => [`<code>${html(x.name)}</code>`, String(x.cases), html(x.about)]))}</div></div></section>
 ${r.faults.length > 0 ? `<section><h2>Faults</h2>${table(['case', 'what happened'], r.faults.map((f) => [`<code>${html(f.caseId)}</code>`, html(f.summary)]))}</section>` : ''}

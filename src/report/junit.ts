@@ -9,6 +9,7 @@ export function renderJunit(r: RunResult): string {
     ['suite', `${p.suite.name} ${p.suite.version}`], ['sdk', `${p.sdk.package} ${p.sdk.version}`], ['node', p.node], ['spec.checksum', p.spec.checksum],
     ['target', p.target.description], ['target.kind', p.target.kind], ['region', p.target.region], ['transport', p.target.transport],
     ['seed', String(p.seed)], ['runs', String(p.runs)], ['rules', p.rules], ['requests', String(p.requests.used)], ['verdict', r.summary.verdict],
+    ...(r.summary.causes ?? []).map((c, i) => [`incomplete.cause.${i + 1}`, c]),
     ...(p.shard ? [['shard', JSON.stringify(p.shard)]] : []),
   ].map(([k, v]) => `      <property name="${xml(k!)}" value="${xml(v!)}"/>`).join('\n');
   const families = [...new Set(r.rules.map((x) => x.family))];
@@ -19,15 +20,16 @@ export function renderJunit(r: RunResult): string {
     const cases = rules.map((x) => {
       const open = `    <testcase classname="ecr-conformance.${xml(family)}" name="${xml(x.id)}" time="0">`;
       const cx = x.counterexample;
-      const detail = cx ? `${x.message}\n\nreplay: ${cx.replay}\ncase: ${cx.caseId} (${cx.inputClasses.join(', ')})\n\n${cx.exchanges.map(exchangeText).join('\n\n')}` : x.message;
+      const detail = cx ? `${x.message}\n\nreplay: ${cx.replay}\ncase: ${cx.caseId} (${cx.inputClasses.join(', ')})\n\n${cx.exchanges.map(exchangeText).join('\n\n')}`
+        : x.examples?.length ? `${x.message}\n\ncases: ${x.examples.join(', ')}` : x.message;
       switch (x.verdict) {
         case 'FAIL':
         case 'NOT_IMPLEMENTED':
-          return `${open}\n      <failure type="${x.verdict}" message="${xml(x.message.slice(0, 500))}">${xml(detail)}</failure>\n    </testcase>`;
+          return `${open}\n      <failure type="${x.verdict}" message="${xml(x.message)}">${xml(detail)}</failure>\n    </testcase>`;
         case 'ERROR':
-          return `${open}\n      <error type="ERROR" message="${xml(x.message.slice(0, 500))}">${xml(detail)}</error>\n    </testcase>`;
+          return `${open}\n      <error type="ERROR" message="${xml(x.message)}">${xml(detail)}</error>\n    </testcase>`;
         case 'SKIPPED':
-          return `${open}\n      <skipped message="${xml(x.message.slice(0, 500))}"/>\n    </testcase>`;
+          return `${open}\n      <skipped message="${xml(`no verdict without evidence: ${x.message}`)}"/>\n    </testcase>`;
         case 'DIVERGENT':
           return `${open}\n      <system-out>${xml(`DIVERGENT from the AWS reference (not a failure): ${detail}`)}</system-out>\n    </testcase>`;
         default:

@@ -31,8 +31,8 @@ export function mergeResults(results: RunResult[]): RunResult {
   const findings = new FindingTally();
   const fingerprint = new FingerprintTally();
   const t: RunTallies = {
-    findings: {}, fingerprint: {}, perProperty: {}, inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {},
-    faults: [], faultCount: 0, cases: 0, exchanges: 0, smallest: {}, skipReasons: { ...first.tallies.skipReasons },
+    findings: {}, fingerprint: {}, perProperty: {}, inputClasses: {}, expectedOutcomes: {}, observedOutcomes: {}, buckets: {},
+    faults: [], faultKinds: {}, faultCount: 0, refusedActions: [], cases: 0, exchanges: 0, smallest: {},
   };
   const counterexamples: Record<string, Counterexample> = {};
   for (const r of results) {
@@ -43,7 +43,14 @@ export function mergeResults(results: RunResult[]): RunResult {
     sum(t.inputClasses, s.inputClasses);
     sum(t.expectedOutcomes, s.expectedOutcomes);
     sum(t.observedOutcomes, s.observedOutcomes);
+    for (const [b, c] of Object.entries(s.buckets)) {
+      const into = (t.buckets[b] ??= { sent: 0, answered: 0 });
+      into.sent += c.sent;
+      into.answered += c.answered;
+    }
+    sum(t.faultKinds, s.faultKinds);
     t.faults.push(...s.faults);
+    t.refusedActions.push(...s.refusedActions);
     t.faultCount += s.faultCount;
     t.cases += s.cases;
     t.exchanges += s.exchanges;
@@ -56,9 +63,9 @@ export function mergeResults(results: RunResult[]): RunResult {
         if (cx) counterexamples[id] = cx;
       }
     }
-    for (const [id, reason] of Object.entries(s.skipReasons)) if (t.skipReasons[id] === undefined) t.skipReasons[id] = reason;
   }
   t.faults = t.faults.sort((a, b) => a.index - b.index).slice(0, 20);
+  t.refusedActions = t.refusedActions.sort((a, b) => a.index - b.index).slice(0, 10);
   t.findings = findings.toJSON();
   t.fingerprint = fingerprint.tally;
   const p = first.provenance;
@@ -72,9 +79,14 @@ export function mergeResults(results: RunResult[]): RunResult {
       requests: {
         used: results.reduce((n, r) => n + r.provenance.requests.used, 0), budget: p.requests.budget,
         throttled: results.reduce((n, r) => n + r.provenance.requests.throttled, 0), rps: p.requests.rps,
+        transientErrors: results.reduce((n, r) => n + (r.provenance.requests.transientErrors ?? 0), 0),
+        recovered: results.reduce((n, r) => n + (r.provenance.requests.recovered ?? 0), 0),
       },
       interrupted: results.some((r) => r.provenance.interrupted),
       budgetExhausted: results.some((r) => r.provenance.budgetExhausted),
+      timeExhausted: results.some((r) => r.provenance.timeExhausted),
+      planned: results.reduce((n, r) => n + (r.provenance.planned ?? 0), 0),
+      ...(p.maxTimeMs ? { maxTimeMs: p.maxTimeMs } : {}),
       options: p.options,
       shard: { merged: results.length, count: (shards[0] as { count: number }).count },
     },

@@ -10,14 +10,33 @@ export const xml = (s: string) =>
 
 export const html = xml;
 
+/**
+ * Text that came from a target, made inert for a terminal, Markdown or a log: every control character
+ * (escape sequences, carriage returns, C1 controls) and every bidirectional override is written as a
+ * visible \u escape, so an answer cannot clear the screen, retitle the terminal or fake a verdict line.
+ */
+// eslint-disable-next-line no-control-regex
+export const inert = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** A property run (it has a seed), rather than a Pact verification or an SDK matrix. */
 export const generated = (r: RunResult) => r.provenance.runs > 0;
 
-/** Rules that were judged (everything but SKIPPED), and those of them that conform. */
-export function score(r: RunResult): { passed: number; judged: number } {
-  const judged = r.rules.filter((x) => x.verdict !== 'SKIPPED');
-  return { passed: judged.filter((x) => x.verdict === 'PASS' || x.verdict === 'DIVERGENT').length, judged: judged.length };
+/** Rules that conform on their evidence (PASS, or DIVERGENT where the docs are silent), out of every selected rule. */
+export function score(r: RunResult): { passed: number; selected: number } {
+  return { passed: r.rules.filter((x) => x.verdict === 'PASS' || x.verdict === 'DIVERGENT').length, selected: r.rules.length };
 }
+
+/** The run's verdict in words, as every format says it. */
+export const VERDICT_WORDS: Record<string, string> = {
+  CONFORMANT: 'conformant: every selected rule held on its evidence',
+  INCOMPLETE: 'incomplete: nothing broken, but not every rule had its evidence; see why below',
+  NOT_CONFORMANT: 'not conformant: a rule was broken',
+  NOT_IMPLEMENTED: 'not implemented: the target does not implement BatchCheckLayerAvailability',
+  UNTESTABLE: 'untestable: no answer could be judged',
+};
+
+/** "48 of 48 rules selected" when --rules narrowed the run, else nothing. */
+export const selection = (r: RunResult) => (r.summary.selected !== undefined && r.summary.catalogue !== undefined && r.summary.selected < r.summary.catalogue ? `${r.summary.selected} of ${r.summary.catalogue} rules selected` : '');
 
 export const VERDICT_ORDER: Verdict[] = ['FAIL', 'NOT_IMPLEMENTED', 'ERROR', 'DIVERGENT', 'SKIPPED', 'PASS'];
 

@@ -6,7 +6,13 @@ import type { Capabilities } from './setup.ts';
 
 export const RESULT_SCHEMA = 'ecr-conformance/run-result@1';
 
-export type RunVerdict = 'CONFORMANT' | 'NOT_CONFORMANT' | 'NOT_IMPLEMENTED' | 'UNTESTABLE';
+/**
+ * CONFORMANT: no rule broken and every selected rule reached its evidence. INCOMPLETE: nothing broken,
+ * but some rule lacks its evidence or the run did not finish (the causes say why). NOT_CONFORMANT: a
+ * rule FAILed. NOT_IMPLEMENTED: the target does not implement the operation. UNTESTABLE: no answer
+ * could be judged at all.
+ */
+export type RunVerdict = 'CONFORMANT' | 'INCOMPLETE' | 'NOT_CONFORMANT' | 'NOT_IMPLEMENTED' | 'UNTESTABLE';
 
 export interface Counterexample {
   caseId: string;
@@ -16,6 +22,8 @@ export interface Counterexample {
   shrinkSteps: number;
   shrunk: boolean;
   exchanges: Exchange[];
+  /** What the rule said about this very case: the message and the replay describe the same request. */
+  message?: string;
   /** The exact command that sends this case again and judges it. */
   replay: string;
 }
@@ -30,9 +38,13 @@ export interface RuleResult {
   passed: number;
   broken: number;
   message: string;
+  /** Checks the rule had, and the number it needs before it can PASS. */
+  checks: { had: number; needs: number };
   counterexample?: Counterexample;
   /** Cases that broke the rule, beyond the counterexample (first few). */
   examples?: string[];
+  /** How many requests the run had sent when it first saw the rule broken. */
+  firstDetection?: { requests: number };
 }
 
 export interface RunReplayOptions {
@@ -51,13 +63,18 @@ export interface RunTallies {
   inputClasses: Record<string, number>;
   expectedOutcomes: Record<string, number>;
   observedOutcomes: Record<string, number>;
+  /** Per coverage bucket (`dimension:bucket`), requests sent and answered. */
+  buckets: Record<string, { sent: number; answered: number }>;
   faults: { index: number; caseId: string; summary: string }[];
+  /** Unjudged exchanges by kind: timeout, reset, too-large, too-deep, garbage, throttled. */
+  faultKinds: Record<string, number>;
   faultCount: number;
+  /** Scenario actions (uploads, deletes, creates between checks) the target refused. */
+  refusedActions: { index: number; caseId: string; summary: string }[];
   cases: number;
   exchanges: number;
   /** Per broken rule, the size and index of the case its counterexample was shrunk from. */
   smallest: Record<string, { size: number; index: number }>;
-  skipReasons: Record<string, string>;
 }
 
 export interface RunResult {
@@ -73,9 +90,17 @@ export interface RunResult {
     rules: string;
     startedAt: string;
     durationMs: number;
-    requests: { used: number; budget: number; throttled: number; rps: number };
+    /** Throttled and transient answers were retried; `recovered` exchanges got a lasting answer from a retry. */
+    requests: { used: number; budget: number; throttled: number; rps: number; transientErrors?: number; recovered?: number };
     interrupted: boolean;
+    /** The request budget (--max-requests) or the time budget (--max-time) stopped exploration. */
     budgetExhausted: boolean;
+    timeExhausted?: boolean;
+    maxTimeMs?: number;
+    /** Cases the run planned (this shard's share). */
+    planned?: number;
+    /** The case this run replayed (--replay): its rules are judged on that case alone. */
+    replayOf?: string;
     /** What replay needs to rebuild the same target knowledge. */
     options: RunReplayOptions;
     /** This run's share of the cases (`--shard I/N`), or how many shards were merged into it. */
@@ -84,6 +109,13 @@ export interface RunResult {
   summary: {
     verdict: RunVerdict;
     counts: Record<Verdict, number>;
+    /** Rules selected (--rules), out of the whole catalogue. */
+    selected: number;
+    catalogue: number;
+    /** Why the run is INCOMPLETE; empty otherwise. */
+    causes: string[];
+    /** What a reader should know that does not change the verdict (retries that recovered, a budget that cut a run that had its evidence). */
+    notes: string[];
     cases: number;
     exchanges: number;
     faults: number;
@@ -96,6 +128,10 @@ export interface RunResult {
     expectedOutcomes: Record<string, number>;
     observedOutcomes: Record<string, number>;
     properties: { name: string; about: string; cases: number }[];
+    /** Every dimension of the input space, each bucket with how often it was sent and answered; never-sent buckets flagged. */
+    dimensions: { name: string; about: string; buckets: { bucket: string; sent: number; answered: number; notApplicable?: string }[] }[];
+    /** Buckets never answered (and applicable): what the run did not see. */
+    unseen: string[];
   };
   /** Transport faults and non-JSON successes, first few. */
   faults: { caseId: string; summary: string }[];

@@ -1,13 +1,15 @@
 // The runner: prepares the target, explores every property in parallel, judges, shrinks each
-// broken rule's first counterexample in sequence, and returns the run result. It never exits.
+// broken rule's smallest counterexample in sequence, and returns the run result. It never exits.
 import fc from 'fast-check';
 import { selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
+import { bucketsOf } from '../judge/coverage.ts';
 import { FingerprintTally } from '../judge/fingerprint.ts';
-import { FindingTally, judgeCase, judgeViews } from '../judge/judge.ts';
-import { readAnswer, view, type View } from '../judge/view.ts';
-import { properties, type CaseBody, type Property } from '../generate/properties.ts';
-import type { Case, Exchange, Finding, Knowledge } from '../model.ts';
+import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
+import { view, type View } from '../judge/view.ts';
+import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
+import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
+import { createRepository, deleteRepository, sha256Digest, uploadLayer } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
@@ -18,7 +20,7 @@ export interface RunOptions {
   target: TargetOptions;
   kind: 'embedded' | 'endpoint' | 'aws';
   seed: number;
-  /** Cases per property. */
+  /** Cases per property, scaled by each property's weight. */
   runs: number;
   rules?: string;
   repository?: string;
@@ -36,7 +38,7 @@ export interface RunOptions {
   /** Wall-time bound for shrinking one rule's counterexample. */
   shrinkTimeMs?: number;
   signal?: AbortSignal;
-  onProgress?: (p: { phase: 'setup' | 'explore' | 'shrink' | 'cleanup'; done: number; total: number; failing: number }) => void;
+  onProgress?: (p: Progress) => void;
   /** Sees every exchange of the exploration as it completes (for logs and recordings). */
   onExchange?: (x: Exchange) => void;
   /** Builds the command that replays a case; the CLI knows its own flags. */
@@ -44,11 +46,21 @@ export interface RunOptions {
   clock?: () => number;
 }
 
+export interface Progress {
+  phase: 'setup' | 'explore' | 'shrink' | 'cleanup';
+  done: number;
+  total: number;
+  failing: number;
+  requests: number;
+  budget: number;
+  elapsedMs: number;
+}
+
 interface CaseRun {
   index: number;
   kase: Case;
   exchanges: Exchange[];
-  findings: Finding[];
+  findings: JudgedFinding[];
   views?: View[];
 }
 
@@ -73,14 +85,80 @@ export function expandPath(path: string): string {
 }
 
 export function parseCaseId(id: string): { property: string; seed: number; path?: string } {
-  const m = /^([a-z-]+)@(\d+)(?::([0-9:*]+))?$/.exec(id);
+  const m = /^([a-z][a-z0-9-]*)@(\d+)(?::([0-9:*]+))?$/.exec(id);
   if (!m) throw new UsageError(`'${id}' is not a case id (property@seed or property@seed:path)`, 'BAD_CASE_ID');
   return { property: m[1]!, seed: Number(m[2]), ...(m[3] !== undefined ? { path: expandPath(m[3]) } : {}) };
 }
 
-async function sendCase(target: Target, id: string, body: CaseBody): Promise<Exchange[]> {
+/** One lock per target for the scenarios that change the lifecycle repository. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const before = this.tail;
+    let release!: () => void;
+    this.tail = new Promise((r) => (release = r));
+    await before;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * Layers nobody has uploaded before: the digest of one stands for FRESH_LAYER in a case's requests.
+ * The content is a function of the case and how often it ran in this run, so a run is reproducible
+ * and every execution (a shrink replays a case many times) uploads a layer new to the repository.
+ */
+function freshLayers(): (caseId: string) => Buffer {
+  const runs = new Map<string, number>();
+  return (caseId) => {
+    const n = (runs.get(caseId) ?? 0) + 1;
+    runs.set(caseId, n);
+    return Buffer.from(`ecr-conformance fresh layer for ${caseId}, execution ${n}\n`);
+  };
+}
+
+const resolveFresh = (step: Step, digest: string): Step => {
+  const b = step.body as { layerDigests?: unknown } | undefined;
+  if (!b || !Array.isArray(b.layerDigests) || !b.layerDigests.includes(FRESH_LAYER)) return step;
+  return { ...step, body: { ...b, layerDigests: b.layerDigests.map((d) => (d === FRESH_LAYER ? digest : d)) } };
+};
+
+/** Runs an action of a scenario through the target's seeding client (and its gate), as an exchange. */
+async function act(target: Target, caseId: string, step: Step, fresh: Buffer): Promise<Exchange> {
+  const a = step.action!;
+  const started = performance.now();
+  const exchange: Exchange = { caseId, label: step.label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName }) }, durationMs: 0 };
+  try {
+    if (a.kind === 'upload') {
+      const r = await uploadLayer(target.client, { repositoryName: a.repositoryName }, fresh);
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'CompleteLayerUpload accepted it', digest: r.value, size: fresh.length };
+    } else if (a.kind === 'delete-repository') {
+      await deleteRepository(target.client, { repositoryName: a.repositoryName });
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
+    } else {
+      await createRepository(target.client, { repositoryName: a.repositoryName });
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'CreateRepository accepted it' };
+    }
+  } catch (e) {
+    if (e instanceof BudgetExhausted) throw e;
+    exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300) };
+    if (a.kind === 'upload') exchange.action.digest = sha256Digest(fresh);
+  }
+  exchange.durationMs = performance.now() - started;
+  return exchange;
+}
+
+async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer): Promise<Exchange[]> {
   const out: Exchange[] = [];
-  for (const step of body.steps) out.push(await target.send(id, step));
+  const fresh = body.steps.some((s) => s.action?.kind === 'upload') ? freshLayer(id) : undefined;
+  const digest = fresh ? sha256Digest(fresh) : undefined;
+  for (const step of body.steps) {
+    if (step.action) out.push(await act(target, id, step, fresh!));
+    else out.push(await target.send(id, digest ? resolveFresh(step, digest) : step));
+  }
   return out;
 }
 
@@ -98,27 +176,6 @@ async function inParallel<T>(items: Iterator<T>, width: number, stop: () => bool
   await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
 
-function skipReasons(prepared: Prepared, entries: CatalogueEntry[]): Record<string, string> {
-  const k = prepared.knowledge;
-  const reasons: Record<string, string> = {};
-  const needsRepository = new Set(['shape', 'partition', 'classify', 'metamorphic', 'fingerprint']);
-  const hasLayers = k.primary !== undefined && Object.keys(k.repositories[k.primary]?.layers ?? {}).length > 0;
-  for (const e of entries) {
-    if (!k.primary && needsRepository.has(e.family)) reasons[e.id] = 'no repository could be created or was named (--repository): nothing to check digests against';
-    else if ((e.id === 'classify.present' || e.id === 'metamorphic.repository-isolation') && !hasLayers) reasons[e.id] = 'no layer could be stored and none was declared with --present: AVAILABLE cannot be tested';
-    else if (e.id === 'metamorphic.repository-isolation' && !k.secondary) reasons[e.id] = 'a second repository is needed and could not be created';
-    else if (e.id === 'metamorphic.registry-id' && !k.accountId) reasons[e.id] = 'the caller\'s account id is unknown: pass --account-id';
-  }
-  return reasons;
-}
-
-function outcomeOf(x: Exchange): string {
-  const a = readAnswer(x);
-  if (a.kind === 'success') return 'success';
-  if (a.kind === 'fault') return `fault:${x.fault?.kind}`;
-  return a.errorType ?? `HTTP ${a.status}`;
-}
-
 const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
 
 /** What a run keeps: tallies in constant memory, plus the smallest failing case of each rule. */
@@ -126,7 +183,12 @@ class Accumulator {
   readonly findings = new FindingTally();
   readonly fingerprint = new FingerprintTally();
   readonly coverage = { inputClasses: {} as Record<string, number>, expectedOutcomes: {} as Record<string, number>, observedOutcomes: {} as Record<string, number> };
+  /** Per coverage bucket: requests sent, and answered (success or error). */
+  readonly buckets: Record<string, { sent: number; answered: number }> = {};
   readonly faults: { index: number; caseId: string; summary: string }[] = [];
+  readonly faultKinds: Record<string, number> = {};
+  /** Scenario actions the target refused (an upload, a delete, a create), first few. */
+  readonly refusedActions: { index: number; caseId: string; summary: string }[] = [];
   /** Per broken rule, the smallest case that broke it (fewest request bytes, then earliest). */
   readonly smallest = new Map<string, CaseRun>();
   readonly perProperty: Record<string, number> = {};
@@ -135,19 +197,35 @@ class Accumulator {
   faultCount = 0;
   failing = 0;
 
-  add(r: CaseRun, k: Knowledge, entries: CatalogueEntry[]): void {
+  add(r: CaseRun, k: Knowledge, entries: CatalogueEntry[], requests: number): void {
     this.cases++;
     count(this.perProperty, r.kase.property);
-    this.findings.add(r.findings, r.index);
+    this.findings.add(r.findings, r.index, requests);
     for (const c of r.kase.inputClasses) count(this.coverage.inputClasses, c);
     count(this.coverage.expectedOutcomes, r.kase.expected);
-    for (const [i, x] of r.exchanges.entries()) {
+    const views = r.views ?? r.exchanges.map(view);
+    this.fingerprint.addCase(views, r.index);
+    for (const v of views) {
+      const x = v.exchange;
+      if (x.action) {
+        if (!x.action.ok) {
+          this.refusedActions.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });
+          this.refusedActions.sort((a, b) => a.index - b.index).splice(10);
+        }
+        continue;
+      }
       this.exchanges++;
-      const v = r.views?.[i] ?? view(x);
       this.fingerprint.add(v, k, r.index);
-      count(this.coverage.observedOutcomes, outcomeOf(x));
+      count(this.coverage.observedOutcomes, outcomeOf(v));
+      const answered = v.answer.kind === 'success' || v.answer.kind === 'error' || v.answer.kind === 'not-implemented';
+      for (const b of bucketsOf(v, k)) {
+        const c = (this.buckets[b] ??= { sent: 0, answered: 0 });
+        c.sent++;
+        if (answered) c.answered++;
+      }
       if (v.answer.kind === 'fault' || v.answer.kind === 'garbage' || v.answer.kind === 'throttled') {
         this.faultCount++;
+        count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind);
         this.faults.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });
         this.faults.sort((a, b) => a.index - b.index).splice(20);
       }
@@ -160,13 +238,21 @@ class Accumulator {
     }
   }
 
-  tallies(skipReasons: Record<string, string>): RunTallies {
+  tallies(): RunTallies {
     return {
       findings: this.findings.toJSON(), fingerprint: this.fingerprint.tally, perProperty: this.perProperty,
-      ...this.coverage, faults: this.faults, faultCount: this.faultCount, cases: this.cases, exchanges: this.exchanges,
-      smallest: Object.fromEntries([...this.smallest].map(([id, r]) => [id, { size: sizeOf(r), index: r.index }])), skipReasons,
+      ...this.coverage, buckets: this.buckets, faults: this.faults, faultKinds: this.faultKinds, faultCount: this.faultCount,
+      refusedActions: this.refusedActions, cases: this.cases, exchanges: this.exchanges,
+      smallest: Object.fromEntries([...this.smallest].map(([id, r]) => [id, { size: sizeOf(r), index: r.index }])),
     };
   }
+}
+
+function outcomeOf(v: View): string {
+  const a = v.answer;
+  if (a.kind === 'success') return 'success';
+  if (a.kind === 'fault') return `fault:${v.exchange.fault?.kind ?? 'too-deep'}`;
+  return a.errorType ?? `HTTP ${a.status}`;
 }
 
 const sizeOf = (c: CaseRun) => c.exchanges.reduce((n, x) => n + x.request.body.length, 0);
@@ -175,53 +261,57 @@ export async function run(o: RunOptions): Promise<RunResult> {
   const clock = o.clock ?? Date.now;
   const started = clock();
   const entries = selectRules(o.rules);
-  const target = new Target(o.target, o.signal);
-  const progress = o.onProgress ?? (() => {});
+  const target = new Target({ ...o.target, ...(o.maxTimeMs ? { deadline: started + o.maxTimeMs } : {}) }, o.signal);
+  const report = (p: Omit<Progress, 'requests' | 'budget' | 'elapsedMs'>) => o.onProgress?.({ ...p, requests: target.requestsUsed, budget: o.target.maxRequests, elapsedMs: clock() - started });
   const acc = new Accumulator();
   let prepared: Prepared | undefined;
   const counterexamples = new Map<string, Counterexample>();
   let budgetExhausted = false;
+  let timeExhausted = false;
+  let planned = 0;
   let leftovers: string[] = [];
   let props: Property[] = [];
+  const lifecycle = new Mutex();
+  const fresh = freshLayers();
   try {
-    progress({ phase: 'setup', done: 0, total: 1, failing: 0 });
+    report({ phase: 'setup', done: 0, total: 1, failing: 0 });
     prepared = await prepare(target, {
-      seed: o.seed, uniqueNames: o.kind !== 'embedded', poolSize: 3, present: o.present ?? [],
+      seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [],
       ...(o.repository !== undefined ? { repository: o.repository } : {}),
       ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
     });
     const k = prepared.knowledge;
     if (prepared.capabilities.implemented && !prepared.capabilities.probeFault) {
-      props = properties(k);
+      props = propertiesFor(properties(k), entries.map((e) => e.id));
       const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
-      const total = replayed ? 1 : Math.ceil((props.length * o.runs) / (o.shard?.count ?? 1));
       const shard = o.shard;
+      planned = replayed ? 1 : Math.ceil(props.reduce((n, p) => n + casesOf(p, o.runs), 0) / (shard?.count ?? 1));
       // A shard plans only its own cases; every case keeps its index in the whole run's plan.
       const cases = replayed
-        ? replayed.map((kase) => ({ index: 0, kase })).values()
+        ? replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
         : planCases(props, o.seed, o.runs, shard ? (i) => i % shard.count === shard.index - 1 : undefined);
       const stop = () => {
-        if (!budgetExhausted && o.maxTimeMs && clock() - started > o.maxTimeMs) budgetExhausted = true;
-        return budgetExhausted || Boolean(o.signal?.aborted);
+        if (!timeExhausted && o.maxTimeMs && clock() - started > o.maxTimeMs) timeExhausted = true;
+        return budgetExhausted || timeExhausted || Boolean(o.signal?.aborted);
       };
-      await inParallel(cases, o.target.concurrency, stop, async ({ index: mine, kase }) => {
+      await inParallel(cases, o.target.concurrency, stop, async ({ index: mine, kase, exclusive }) => {
         try {
-          const exchanges = await sendCase(target, kase.id, kase);
+          const exchanges = exclusive ? await lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
           if (o.onExchange) for (const x of exchanges) o.onExchange(x);
           const views = exchanges.map(view);
-          acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries);
+          acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
         } catch (e) {
           if (e instanceof BudgetExhausted) budgetExhausted = true;
           else throw e;
         }
-        progress({ phase: 'explore', done: acc.cases, total, failing: acc.failing });
+        report({ phase: 'explore', done: acc.cases, total: planned, failing: acc.failing });
       });
-      if (o.shrink !== false && !o.replay && !budgetExhausted) {
-        await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, (done, all) => progress({ phase: 'shrink', done, total: all, failing: acc.failing }));
+      if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted) {
+        await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, lifecycle, fresh, (done, all) => report({ phase: 'shrink', done, total: all, failing: acc.failing }));
       }
     }
   } finally {
-    progress({ phase: 'cleanup', done: 0, total: 1, failing: 0 });
+    report({ phase: 'cleanup', done: 0, total: 1, failing: 0 });
     if (prepared) {
       try {
         target.liftBudgetForCleanup();
@@ -235,21 +325,24 @@ export async function run(o: RunOptions): Promise<RunResult> {
   const replay = o.replayCommand ?? ((caseId: string, ruleId: string) => `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${ruleId}`);
   const unshrunk: Record<string, Counterexample> = {};
   for (const [id, r] of acc.smallest) {
-    unshrunk[id] = { caseId: r.kase.id, property: r.kase.property, inputClasses: r.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: r.exchanges, replay: '' };
+    const message = r.findings.find((f) => f.ruleId === id && f.verdict !== 'PASS' && f.verdict !== 'ERROR')?.message;
+    unshrunk[id] = { caseId: r.kase.id, property: r.kase.property, inputClasses: r.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: r.exchanges, replay: '', ...(message ? { message } : {}) };
   }
   return assembleResult({
     provenance: {
       target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
       seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
       startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
-      requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps },
-      interrupted: Boolean(o.signal?.aborted), budgetExhausted,
+      requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered },
+      interrupted: Boolean(o.signal?.aborted), budgetExhausted, timeExhausted, planned,
+      ...(o.replay ? { replayOf: o.replay } : {}),
       options: o.replayOptions ?? {},
       ...(o.shard ? { shard: o.shard } : {}),
+      ...(o.maxTimeMs ? { maxTimeMs: o.maxTimeMs } : {}),
     },
     capabilities: prepared!.capabilities,
     properties: props.map((p) => ({ name: p.name, about: p.about })),
-    tallies: acc.tallies(skipReasons(prepared!, entries)),
+    tallies: acc.tallies(),
     counterexamples: { ...unshrunk, ...Object.fromEntries(counterexamples) },
     leftovers,
     replay,
@@ -257,18 +350,24 @@ export async function run(o: RunOptions): Promise<RunResult> {
 }
 
 /**
- * The cases a run explores, made one at a time: `runs` per property, each from its own derived seed,
- * with its index in the whole plan. Cases `include` rejects are not even generated.
+ * The cases a run explores, made one at a time, each from its own derived seed, with its index in the
+ * whole plan. Properties are interleaved in proportion to their case counts, the first case of each
+ * at the very start, so a run cut short by a budget has sampled every property, evenly. Cases
+ * `include` rejects are not even generated.
  */
-export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number) => boolean): Generator<{ index: number; kase: Case }> {
-  let index = 0;
-  for (const p of props) {
-    for (let i = 0; i < runs; i++, index++) {
-      if (include && !include(index)) continue;
-      const s = caseSeed(seed, p.name, i);
-      const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
-      yield { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body } };
-    }
+export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number) => boolean): Generator<{ index: number; kase: Case; exclusive: boolean }> {
+  const slots: { key: number; p: number; i: number }[] = [];
+  props.forEach((p, pi) => {
+    const n = casesOf(p, runs);
+    for (let i = 0; i < n; i++) slots.push({ key: i / n, p: pi, i });
+  });
+  slots.sort((a, b) => a.key - b.key || a.p - b.p);
+  for (const [index, slot] of slots.entries()) {
+    if (include && !include(index)) continue;
+    const p = props[slot.p]!;
+    const s = caseSeed(seed, p.name, slot.i);
+    const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
+    yield { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body }, exclusive: p.exclusive === true };
   }
 }
 
@@ -277,7 +376,7 @@ export const plan = (props: Property[], seed: number, runs: number): Case[] => [
 async function replayCase(props: Property[], id: string): Promise<Case> {
   const { property, seed, path } = parseCaseId(id);
   const p = props.find((x) => x.name === property);
-  if (!p) throw new UsageError(`case ${id}: this target has no property '${property}' (it may need a capability the target lacks)`, 'BAD_CASE_ID');
+  if (!p) throw new UsageError(`case ${id}: this target has no property '${property}' (it may need a capability the target lacks, or --rules leaves it out)`, 'BAD_CASE_ID');
   if (path === undefined) return { id, property, ...fc.sample(p.arbitrary, { seed, numRuns: 1 })[0]! };
   let captured: CaseBody | undefined;
   await fc.check(fc.asyncProperty(p.arbitrary, async (v) => { captured = v; return false; }), { seed, path, endOnFailure: true });
@@ -286,7 +385,7 @@ async function replayCase(props: Property[], id: string): Promise<Case> {
 }
 
 async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: CatalogueEntry[], props: Property[], smallest: Map<string, CaseRun>,
-  out: Map<string, Counterexample>, progress: (done: number, total: number) => void): Promise<void> {
+  out: Map<string, Counterexample>, lifecycle: Mutex, fresh: (caseId: string) => Buffer, progress: (done: number, total: number) => void): Promise<void> {
   const broken = entries.filter((e) => e.rule.scope !== 'run' && smallest.has(e.id));
   let done = 0;
   for (const entry of broken) {
@@ -296,26 +395,30 @@ async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: C
     const first = smallest.get(entry.id)!;
     const p = props.find((x) => x.name === first.kase.property)!;
     const { seed } = parseCaseId(first.kase.id);
-    let last: { body: CaseBody; exchanges: Exchange[] } = { body: first.kase, exchanges: first.exchanges };
+    const firstMessage = first.findings.find((f) => f.ruleId === entry.id && f.verdict === entry.breaks)?.message ?? '';
+    let last: { body: CaseBody; exchanges: Exchange[]; message: string } = { body: first.kase, exchanges: first.exchanges, message: firstMessage };
     let steps = 0;
+    const send = (body: CaseBody) => (p.exclusive ? lifecycle.run(() => sendCase(target, first.kase.id, body, fresh)) : sendCase(target, first.kase.id, body, fresh));
     const result = await fc.check(fc.asyncProperty(p.arbitrary, async (body) => {
       steps++;
-      const exchanges = await sendCase(target, first.kase.id, body);
-      const isBroken = judgeCase(first.kase.id, exchanges, k, [entry]).some((f) => f.verdict === entry.breaks);
-      if (isBroken) last = { body, exchanges };
-      return !isBroken;
+      const exchanges = await send(body);
+      const breaking = judgeCase(first.kase.id, exchanges, k, [entry]).find((f) => f.verdict === entry.breaks);
+      if (breaking) last = { body, exchanges, message: breaking.message };
+      return !breaking;
     }), { seed, numRuns: 1, interruptAfterTimeLimit: o.shrinkTimeMs ?? 20_000, markInterruptAsFailure: false }).catch((e: unknown) => {
       if (e instanceof BudgetExhausted) return undefined;
       throw e;
     });
     const path = result?.failed ? result.counterexamplePath ?? undefined : undefined;
+    // The case id must name the case whose exchanges and message are reported; without a path that is the original.
     const caseId = path ? `${p.name}@${seed}:${compressPath(path)}` : first.kase.id;
+    const shown = path ? last : { body: first.kase, exchanges: first.exchanges, message: firstMessage };
     out.set(entry.id, {
-      caseId, property: p.name, inputClasses: last.body.inputClasses, shrinkSteps: Math.max(0, steps - 1), shrunk: Boolean(path && path.includes(':')),
-      exchanges: last.exchanges.map((x) => ({ ...x, caseId })),
+      caseId, property: p.name, inputClasses: shown.body.inputClasses, shrinkSteps: Math.max(0, steps - 1), shrunk: Boolean(path && path.includes(':')),
+      exchanges: shown.exchanges.map((x) => ({ ...x, caseId })),
+      message: shown.message,
       replay: o.replayCommand ? o.replayCommand(caseId, entry.id) : `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${entry.id}`,
     });
   }
   progress(done, broken.length);
 }
-

@@ -1,9 +1,12 @@
 // Gets a target ready: is the operation implemented, can the suite create repositories and store
-// layers there? Builds what the suite knows the target holds, and removes what it created.
+// layers there? Builds what the suite knows the target holds, proves it (every seeding answer is
+// checked against what the API documents, and read back where the target offers a way), and
+// removes what it created.
+import { CAPABILITIES, type Capability, operationSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
-import { createRepository, deleteRepository, putManifest, uploadLayer } from '../target/seed.ts';
+import { createRepository, deleteRepository, existingRepositories, putManifest, uploadLayer } from '../target/seed.ts';
 import type { Target } from '../target/target.ts';
 import { nonce, poolLayer } from './seeds.ts';
 
@@ -13,10 +16,20 @@ export interface Capabilities {
   notImplementedEvidence?: string;
   /** The first request ended in a transport fault or garbage: nothing else is tried. */
   probeFault?: string;
+  /** Shown and verified: false when the target's own answers disagreed with what it was asked to do. */
   createRepositories: boolean;
   storeLayers: boolean;
   putManifests: boolean;
-  /** Why each missing capability is missing. */
+  /** What the target was found able to do. */
+  have: Capability[];
+  /** What it lacks, each with why: the rules that need it are SKIPPED with that reason. */
+  missing: Partial<Record<Capability, string>>;
+  /** What it seemed to do, but its own answers disagreed: the rules that need it cannot FAIL on it alone. */
+  unverified: Partial<Record<Capability, string>>;
+  /** Coverage buckets that cannot be sent to this target, each with why. */
+  notApplicable: Record<string, string>;
+  /** Where the target's seeding answers disagreed with what it was sent or what the API documents. */
+  setupFindings: string[];
   notes: string[];
 }
 
@@ -24,6 +37,8 @@ export interface SetupOptions {
   seed: number;
   /** Unique repository names (a random nonce) for shared endpoints; deterministic ones for the embedded registry. */
   uniqueNames: boolean;
+  /** Real ECR: only names under the ecr-conformance- prefix (the least-privilege policy), so no 2-character repository. */
+  prefixOnly?: boolean;
   poolSize: number;
   /** A repository that already exists, used read-only instead of creating one. */
   repository?: string;
@@ -41,78 +56,243 @@ export interface Prepared {
 const errorName = (e: unknown) => (e as Error).name ?? 'Error';
 const describeError = (e: unknown) => `${errorName(e)}: ${(e as Error).message}`.slice(0, 300);
 
+/** Pads a name with a filler component to exactly `length` characters, keeping it valid under every model. */
+function padTo(name: string, length: number): string {
+  const room = length - name.length - 1;
+  return room > 0 ? `${name}/${'m'.repeat(room)}` : name.slice(0, length);
+}
+
+const other = (id: string | undefined) => (id === '000000000000' ? '111111111111' : '000000000000');
+
 export async function prepare(target: Target, o: SetupOptions): Promise<Prepared> {
-  const prefix = `ecr-conformance-${nonce(o.seed, o.uniqueNames)}`;
-  const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`];
+  const limits = operationSpec().input.repositoryName;
+  const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
+  const run = nonce(o.seed, o.uniqueNames);
+  const prefix = `ecr-conformance-${run}`;
+  const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`, padTo(`${prefix}-missing/c`, maxName)];
   const canonicalAbsent = `sha256:${'0'.repeat(64)}`;
+  const capabilities: Capabilities = {
+    implemented: true, createRepositories: false, storeLayers: false, putManifests: false,
+    have: [], missing: {}, unverified: {}, notApplicable: {}, setupFindings: [], notes: [],
+  };
+  const knowledge: Knowledge = { otherAccountId: other(o.accountId), repositories: {}, missingRepositories: missing };
+  const done = (created: string[]): Prepared => {
+    if (knowledge.accountId) capabilities.have.push('account-id');
+    else capabilities.missing['account-id'] ??= 'the caller\'s account id is unknown: CreateRepository did not say it; pass --account-id';
+    for (const c of CAPABILITIES) if (!capabilities.have.includes(c)) capabilities.missing[c] ??= 'the setup did not get this far';
+    knowledge.otherAccountId = other(knowledge.accountId);
+    return { knowledge, capabilities, created };
+  };
+
   const probe = await target.send('probe', { label: 'probe', body: { repositoryName: missing[0], layerDigests: [canonicalAbsent] } });
   const answer = readAnswer(probe);
   if (answer.kind === 'fault' && probe.fault?.kind === 'refused') throw new TargetError(`cannot reach ${target.description}: ${probe.fault.message}`);
-  const capabilities: Capabilities = { implemented: true, createRepositories: false, storeLayers: false, putManifests: false, notes: [] };
-  if (answer.kind === 'fault' || answer.kind === 'garbage') {
+  if (answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled') {
     capabilities.probeFault = `the first request to ${target.description} got ${answer.summary}`;
-    return { knowledge: { otherAccountId: '000000000000', repositories: {}, missingRepositories: missing }, capabilities, created: [] };
+    return done([]);
   }
-  const knowledge: Knowledge = { otherAccountId: '000000000000', repositories: {}, missingRepositories: missing };
   if (o.accountId) knowledge.accountId = o.accountId;
   if (answer.kind === 'not-implemented') {
     capabilities.implemented = false;
     capabilities.notImplementedEvidence = `${answer.summary}: ${(probe.response?.body ?? '').slice(0, 200)}`;
-    return { knowledge, capabilities, created: [] };
+    return done([]);
   }
+  if (o.prefixOnly) {
+    const why = 'a run against real ECR creates only ecr-conformance-* repositories (the least-privilege policy), so no 2-character name';
+    capabilities.notApplicable['repository:existing-min-length'] = why;
+    capabilities.notApplicable['repository:missing-min-length'] = why;
+  } else {
+    const short = await missingShortName(target, run, minName);
+    if (short) missing.push(short);
+    else capabilities.notApplicable['repository:missing-min-length'] = 'no 2-character name could be confirmed missing on this target';
+  }
+
   const created: string[] = [];
-  if (o.repository !== undefined) {
-    knowledge.primary = o.repository;
-    knowledge.repositories[o.repository] = { layers: Object.fromEntries(o.present.map((p) => [p.digest, p.size !== undefined ? { size: p.size } : {}])), complete: false };
-    capabilities.notes.push(`read-only: using existing repository ${o.repository}; nothing is created`);
-    return { knowledge, capabilities, created };
-  }
+  if (o.repository !== undefined) return readOnly(target, o, knowledge, capabilities, done);
 
   const primary = `${prefix}/primary`;
   const secondary = `${prefix}/secondary`;
+  const make = async (name: string) => {
+    const r = await createRepository(target.client, { repositoryName: name });
+    created.push(name);
+    capabilities.setupFindings.push(...r.disagreements);
+    knowledge.repositories[name] = { layers: {}, complete: true };
+    if (!knowledge.accountId && r.value) knowledge.accountId = r.value;
+  };
   try {
-    for (const name of [primary, secondary]) {
-      const registryId = await createRepository(target.client, { repositoryName: name });
-      created.push(name);
-      knowledge.repositories[name] = { layers: {}, complete: true };
-      if (!knowledge.accountId && registryId) knowledge.accountId = registryId;
-    }
-    capabilities.createRepositories = true;
-    knowledge.primary = primary;
-    knowledge.secondary = secondary;
+    await make(primary);
   } catch (e) {
-    capabilities.notes.push(`cannot create repositories (${describeError(e)}): rules that need a known repository are skipped`);
-    return { knowledge, capabilities, created };
+    const why = `cannot create repositories (${describeError(e)})`;
+    for (const c of ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
+    capabilities.notes.push(`${why}: the rules that need a known repository are skipped`);
+    return done(created);
+  }
+  capabilities.createRepositories = true;
+  knowledge.primary = primary;
+  capabilities.have.push('repository', 'complete-repository');
+  try {
+    await make(secondary);
+    knowledge.secondary = secondary;
+    capabilities.have.push('second-repository');
+  } catch (e) {
+    capabilities.missing['second-repository'] = `CreateRepository refused a second repository (${describeError(e)})`;
+  }
+
+  // Repositories at the edges of the name constraints, so that valid names at the limits are
+  // checked against a repository that exists, not only against missing ones.
+  const edges: [string, string][] = [[padTo(`${prefix}/edge`, maxName), 'repository:existing-max-length'], [`${prefix}/edge.sep_a-b/c`, 'repository:existing-every-separator']];
+  if (!o.prefixOnly) {
+    const short = await freeShortName(target, run, minName, new Set(missing));
+    if (short) edges.push([short, 'repository:existing-min-length']);
+    else capabilities.notApplicable['repository:existing-min-length'] = 'every 2-character name tried already exists on this target';
+  }
+  knowledge.edges = [];
+  for (const [name, bucket] of edges) {
+    try {
+      await make(name);
+      knowledge.edges.push(name);
+    } catch (e) {
+      capabilities.setupFindings.push(`CreateRepository refused the valid name ${JSON.stringify(name)} (${name.length} characters): ${describeError(e)}; ${bucket} cannot be checked`);
+    }
+  }
+
+  const lifecycle = `${prefix}/lifecycle`;
+  try {
+    await make(lifecycle);
+    knowledge.repositories[lifecycle]!.complete = false;
+  } catch (e) {
+    capabilities.missing['lifecycle'] = `CreateRepository refused a scratch repository (${describeError(e)})`;
+  }
+
+  const back = await existingRepositories(target.client, created);
+  if (back === undefined) capabilities.notes.push('DescribeRepositories is not available: repositories are taken to exist on CreateRepository\'s word');
+  else {
+    const lost = created.filter((n) => !back.has(n));
+    if (lost.length > 0) {
+      const finding = `CreateRepository accepted ${lost.map((n) => JSON.stringify(n)).join(', ')} but DescribeRepositories does not find ${lost.length > 1 ? 'them' : 'it'}`;
+      capabilities.setupFindings.push(finding);
+      capabilities.unverified['repository'] = finding;
+      capabilities.unverified['complete-repository'] = finding;
+    }
   }
 
   const pool = Array.from({ length: o.poolSize }, (_, i) => poolLayer(o.seed, i));
+  const layers = knowledge.repositories[primary]!.layers;
+  const upload = async (repo: string, bytes: Buffer) => {
+    const r = await uploadLayer(target.client, { repositoryName: repo }, bytes);
+    return r;
+  };
   try {
-    const layers = knowledge.repositories[primary]!.layers;
-    for (const bytes of pool) layers[await uploadLayer(target.client, { repositoryName: primary }, bytes)] = { size: bytes.length };
-    capabilities.storeLayers = true;
+    const disagreements: string[] = [];
+    for (const bytes of pool) {
+      const r = await upload(primary, bytes);
+      layers[r.value] = { size: bytes.length, referenced: false };
+      disagreements.push(...r.disagreements);
+    }
+    capabilities.setupFindings.push(...disagreements);
+    capabilities.have.push('unreferenced-layer');
+    if (disagreements.length > 0) {
+      capabilities.unverified['stored-layers'] = disagreements[0]!;
+      capabilities.unverified['unreferenced-layer'] = disagreements[0]!;
+      capabilities.have.push('stored-layers');
+    } else {
+      capabilities.storeLayers = true;
+      capabilities.have.push('stored-layers');
+    }
   } catch (e) {
     knowledge.repositories[primary]!.layers = {};
-    capabilities.notes.push(`cannot store layers through the layer-upload API (${describeError(e)}): AVAILABLE is not tested unless --present names stored digests`);
-    return { knowledge, capabilities, created };
+    const why = `cannot store layers through the layer-upload API (${describeError(e)})`;
+    for (const c of ['stored-layers', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
+    capabilities.notes.push(`${why}: AVAILABLE is not tested unless --present names stored digests`);
+    return done(created);
+  }
+  if (knowledge.repositories[lifecycle]) {
+    knowledge.lifecycle = lifecycle;
+    capabilities.have.push('lifecycle', 'recreate');
+    if (capabilities.unverified['stored-layers']) {
+      capabilities.unverified['lifecycle'] = capabilities.unverified['stored-layers'];
+      capabilities.unverified['recreate'] = capabilities.unverified['stored-layers'];
+    }
   }
 
+  // A manifest that references all but the last pool layer: those get media types; the last stays
+  // unreferenced, for the point where the documentation is silent.
   try {
-    const digests = Object.entries(knowledge.repositories[primary]!.layers);
-    const [config, ...rest] = digests;
-    await putManifest(target.client, { repositoryName: primary },
+    const digests = Object.entries(layers);
+    const [config, ...rest] = digests.slice(0, Math.max(1, digests.length - 1));
+    const r = await putManifest(target.client, { repositoryName: primary },
       { digest: config![0], size: config![1].size!, mediaType: 'application/vnd.docker.container.image.v1+json' },
-      rest.map(([digest, l]) => ({ digest, size: l.size!, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' })), 'conformance');
-    capabilities.putManifests = true;
+      rest.map(([digest, l]) => ({ digest, size: l.size!, mediaType: seedingMediaType() })), 'conformance');
+    if (r.disagreements.length > 0) {
+      capabilities.setupFindings.push(...r.disagreements);
+      capabilities.notes.push('PutImage\'s answer disagrees with what it was sent: stored layers are judged as if no manifest referenced them');
+    } else {
+      for (const [digest] of [config!, ...rest]) layers[digest]!.referenced = true;
+      capabilities.putManifests = true;
+    }
   } catch (e) {
-    capabilities.notes.push(`cannot put an image manifest (${describeError(e)}): stored layers are checked without a referencing image`);
+    capabilities.notes.push(`cannot put an image manifest (${describeError(e)}): stored layers are judged without a referencing image`);
   }
-  return { knowledge, capabilities, created };
+  return done(created);
+}
+
+const seedingMediaType = () => 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+
+/** Two-character names from the run's nonce, in a fixed order. */
+function shortNames(run: string, length: number): string[] {
+  const chars = `${run}abcdefghijklmnopqrstuvwxyz0123456789`;
+  return Array.from({ length: 8 }, (_, i) => chars.slice(i, i + length)).filter((n) => /^[a-z0-9]+$/.test(n));
+}
+
+/** A 2-character name confirmed missing (DescribeRepositories), to check RepositoryNotFoundException at the limit. */
+async function missingShortName(target: Target, run: string, length: number): Promise<string | undefined> {
+  for (const name of shortNames(run, length).reverse()) {
+    const found = await existingRepositories(target.client, [name]).catch(() => undefined);
+    if (found && !found.has(name)) return name;
+    if (found === undefined) return name;
+  }
+  return undefined;
+}
+
+/** A 2-character name that does not exist yet, for an existing repository at the limit. */
+async function freeShortName(target: Target, run: string, length: number, taken: Set<string>): Promise<string | undefined> {
+  for (const name of shortNames(run, length)) {
+    if (taken.has(name)) continue;
+    const found = await existingRepositories(target.client, [name]).catch(() => undefined);
+    if (found === undefined || !found.has(name)) return name;
+  }
+  return undefined;
+}
+
+async function readOnly(target: Target, o: SetupOptions, knowledge: Knowledge, capabilities: Capabilities, done: (created: string[]) => Prepared): Promise<Prepared> {
+  const name = o.repository!;
+  const why = `read-only mode (--repository ${name}): the suite creates and uploads nothing`;
+  for (const c of ['complete-repository', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
+  capabilities.notes.push(`read-only: using existing repository ${name}; nothing is created`);
+  const back = await existingRepositories(target.client, [name]);
+  let exists = back?.has(name);
+  if (exists === undefined) {
+    const check = readAnswer(await target.send('probe-repository', { label: 'probe', body: { repositoryName: name, layerDigests: [`sha256:${'0'.repeat(64)}`] } }));
+    exists = check.kind === 'success' ? true : check.errorType === operationSpec().errors.missingRepository.value ? false : undefined;
+  }
+  if (exists === false) {
+    capabilities.missing['repository'] = `repository ${JSON.stringify(name)} (--repository) does not exist on the target`;
+    capabilities.missing['stored-layers'] = capabilities.missing['repository'];
+    capabilities.notes.push(capabilities.missing['repository']);
+    return done([]);
+  }
+  knowledge.primary = name;
+  knowledge.repositories[name] = { layers: Object.fromEntries(o.present.map((p) => [p.digest, p.size !== undefined ? { size: p.size } : {}])), complete: false };
+  capabilities.have.push('repository');
+  if (o.present.length > 0) capabilities.have.push('stored-layers');
+  else capabilities.missing['stored-layers'] = 'no stored digest was declared with --present';
+  return done([]);
 }
 
 /** Deletes what the run created, ignoring what is already gone. Returns what could not be removed. */
 export async function cleanup(target: Target, created: string[]): Promise<string[]> {
   const left: string[] = [];
-  for (const name of created) {
+  for (const name of [...created].reverse()) {
     try {
       await deleteRepository(target.client, { repositoryName: name });
     } catch (e) {

@@ -141,12 +141,12 @@ export function matrixResult(m: Matrix, startedAt: number, durationMs: number): 
     const message = broken.length > 0
       ? broken.map(([label, v]) => `${label}: ${v.join('; ')}`).join(' · ')
       : r.differences.length > 0 ? `versions differ (no documented expectation broken): ${r.differences.join(' · ')}` : 'every version gives the same, documented answer';
-    return { id: `sdk.${r.cassette}.${r.id}`, family: 'sdk-matrix', statement: r.title, evidence: 'documented', source: `contracts/cassettes/${r.cassette}`, verdict, passed: Object.keys(r.violations).length - broken.length, broken: broken.length, message };
+    return { id: `sdk.${r.cassette}.${r.id}`, family: 'sdk-matrix', statement: r.title, evidence: 'documented', source: `contracts/cassettes/${r.cassette}`, verdict, passed: Object.keys(r.violations).length - broken.length, broken: broken.length, message, checks: { had: Object.keys(r.violations).length, needs: 1 } };
   });
   const enumSets = Object.values(m.enumValues).map((v) => v.join(','));
   rules.push({
     id: 'sdk.exported-enums', family: 'sdk-matrix', statement: 'the LayerAvailability values each version exports', evidence: 'documented', source: 'BC-head',
-    verdict: new Set(enumSets).size > 1 ? 'DIVERGENT' : 'PASS', passed: enumSets.length, broken: 0,
+    verdict: new Set(enumSets).size > 1 ? 'DIVERGENT' : 'PASS', passed: enumSets.length, broken: 0, checks: { had: enumSets.length, needs: 1 },
     message: Object.entries(m.enumValues).map(([l, v]) => `${l}: ${v.join(', ') || '(none)'}`).join(' · '),
   });
   return standaloneResult({

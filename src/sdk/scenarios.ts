@@ -40,7 +40,7 @@ export async function recordDocumented(): Promise<Cassette> {
   const target = new Target({ endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 1, transport: 'sdk' });
   try {
     await createRepository(target.client, { repositoryName: REPO });
-    const present = await uploadLayer(target.client, { repositoryName: REPO }, LAYER);
+    const present = (await uploadLayer(target.client, { repositoryName: REPO }, LAYER)).value;
     const interactions: CassetteInteraction[] = [];
     for (const [id, title, input] of scenarios(present)) {
       const x = await target.send(id, { label: 'only', body: input });

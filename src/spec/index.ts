@@ -1,5 +1,5 @@
-export { operationSpec, seedingSpec, referenceFingerprintSpec, ruleCatalogueSpec, specChecksum, canonicalJson, SpecError, SPEC_DIR } from './load.ts';
-export type { OperationSpec, SeedingSpec, ReferenceFingerprintSpec, RuleCatalogueSpec, RuleSpec, Evidence } from './load.ts';
+export { operationSpec, seedingSpec, referenceFingerprintSpec, ruleCatalogueSpec, specChecksum, canonicalJson, SpecError, SPEC_DIR, CAPABILITIES, legalAlternativesSpec, allSources } from './load.ts';
+export type { OperationSpec, SeedingSpec, ReferenceFingerprintSpec, RuleCatalogueSpec, RuleSpec, Evidence, Capability, LegalAlternativesSpec } from './load.ts';
 import { operationSpec } from './load.ts';
 
 /** The X-Amz-Target header value for an ECR operation. */

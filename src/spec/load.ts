@@ -34,6 +34,7 @@ const operationSchema = z.object({
     signingName: fact(z.string()),
     endpointPrefix: fact(z.string()),
     requestIdHeader: fact(z.string()),
+    requestIdHeaders: fact(z.array(z.string()).min(1)),
     errorTypeHeader: fact(z.string()),
     emptyBodyAccepted: fact(z.boolean()),
   }),
@@ -72,11 +73,19 @@ const operationSchema = z.object({
     modelled: z.array(z.object({ name: z.string(), fault: z.enum(['client', 'server']), status: z.number().int(), evidence, source: z.string() })),
     common: fact(z.array(z.string())),
     throttling: fact(z.array(z.string())),
+    transient: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
+    foreignRegistry: fact(z.array(z.string()).min(1)),
     notImplemented: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
     violation: fact(z.string()),
     missingRepository: fact(z.string()),
   }),
   quota: z.object({ requestsPerSecond: fact(z.number().int()) }),
+  clients: z.object({
+    retry: fact(z.object({
+      baseDelayMs: z.number().int(), throttlingBaseDelayMs: z.number().int(), maxDelayMs: z.number().int(),
+      initialTokens: z.number().int(), retryCost: z.number().int(), timeoutRetryCost: z.number().int(), noRetryIncrement: z.number().int(), maxAttempts: z.number().int().min(1),
+    })),
+  }),
   examples: z.array(z.object({
     id: z.string(),
     title: z.string(),
@@ -100,9 +109,12 @@ const fingerprintSchema = z.object({
   specVersion: z.literal(1),
   sources: z.record(z.string(), z.string()),
   canonicalDigestPattern: fact(z.string()),
+  registeredAlgorithms: fact(z.record(z.string(), z.number().int())),
   points: z.record(z.string(), z.object({
     question: z.string(),
     choices: z.array(z.string()).min(2),
+    /** Classes of input a server can reasonably answer differently: the point is asked, and consistency demanded, per class. */
+    classes: z.array(z.string()).optional(),
     reference: z.string(),
     evidence,
     confidence: z.enum(['low', 'medium', 'high']),
@@ -129,6 +141,10 @@ function parse<T>(schema: z.ZodType<T>, file: string): T {
   return result.data;
 }
 
+/** What a target can be found able to do; a rule that needs one the target lacks is SKIPPED. */
+export const CAPABILITIES = ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'account-id', 'lifecycle', 'recreate', 'unreferenced-layer'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
 const rulesSchema = z.object({
   specVersion: z.literal(1),
   families: z.record(z.string(), z.string()),
@@ -141,12 +157,25 @@ const rulesSchema = z.object({
     source: z.string(),
     statement: z.string().min(10),
     point: z.string().optional(),
+    /** What counts as one check of the rule, and how many a run needs before it can PASS. */
+    checks: z.object({ what: z.string().min(5), minimum: z.number().int().min(1) }),
+    /** Target capabilities the rule depends on. */
+    needs: z.array(z.enum(CAPABILITIES)).optional(),
+    /** Coverage buckets whose requests must have been answered. */
+    buckets: z.array(z.string().regex(/^[a-z-]+:[a-z0-9+-]+$/)).optional(),
   })),
 });
 export type RuleCatalogueSpec = z.infer<typeof rulesSchema>;
 export type RuleSpec = RuleCatalogueSpec['rules'][number];
 
-interface Loaded { operation: OperationSpec; seeding: SeedingSpec; fingerprint: ReferenceFingerprintSpec; rules: RuleCatalogueSpec }
+const alternativesSchema = z.object({
+  specVersion: z.literal(1),
+  sources: z.record(z.string(), z.string()),
+  alternatives: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), evidence, source: z.string().min(1), statement: z.string().min(10) })).min(8),
+});
+export type LegalAlternativesSpec = z.infer<typeof alternativesSchema>;
+
+interface Loaded { operation: OperationSpec; seeding: SeedingSpec; fingerprint: ReferenceFingerprintSpec; rules: RuleCatalogueSpec; alternatives: LegalAlternativesSpec }
 let cached: Loaded | undefined;
 
 function load(): Loaded {
@@ -155,6 +184,7 @@ function load(): Loaded {
     seeding: parse(seedingSchema, 'seeding.json'),
     fingerprint: parse(fingerprintSchema, 'reference-fingerprint.json'),
     rules: parse(rulesSchema, 'rules.json'),
+    alternatives: parse(alternativesSchema, 'legal-alternatives.json'),
   };
   return cached;
 }
@@ -186,3 +216,8 @@ export function specChecksum(dir: string = SPEC_DIR): string {
 }
 /** The judge's rule catalogue: ids, statements, evidence and sources. */
 export const ruleCatalogueSpec = (): RuleCatalogueSpec => load().rules;
+/** Answers a conformant server may legally give: the self-test serves each and expects CONFORMANT. */
+export const legalAlternativesSpec = (): LegalAlternativesSpec => load().alternatives;
+
+/** Every source key the spec files define, with its text. */
+export const allSources = (): Record<string, string> => ({ ...load().operation.sources, ...load().fingerprint.sources, ...load().alternatives.sources });

@@ -10,6 +10,8 @@ export interface ClientOptions {
   /** Omit for dummy credentials with an endpoint, or the default credential chain without one. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   timeoutMs?: number;
+  /** Attempts per call (the SDK's standard retry mode); 1, no retries, unless said. */
+  maxAttempts?: number;
 }
 
 /** Credentials for endpoints that do not check signatures. They are fake and safe to print. */
@@ -19,7 +21,7 @@ export function makeEcrClient(options: ClientOptions = {}): ECRClient {
   const timeout = options.timeoutMs ?? 10_000;
   return new ECRClient({
     region: options.region ?? 'us-east-1',
-    maxAttempts: 1,
+    maxAttempts: options.maxAttempts ?? 1,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
     requestHandler: new NodeHttpHandler({ connectionTimeout: timeout, requestTimeout: timeout }),

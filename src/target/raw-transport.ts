@@ -1,5 +1,6 @@
 // Sends exact bytes over HTTP(S), signed with SigV4 by @smithy/signature-v4, with a deadline and
 // a bound on the answer's size. Used for what the SDK cannot send, and for speed.
+import { isUtf8 } from 'node:buffer';
 import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -81,7 +82,7 @@ export class RawTransport {
       };
       const req = send({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: sentHeaders, agent: this.agent }, (res) => {
         readLimited(res, this.o.maxResponseBytes).then(
-          (bytes) => finish({ response: { status: res.statusCode ?? 0, headers: redactHeaders(res.headers as Record<string, string>), body: bytes.toString('utf8') } }),
+          (bytes) => finish({ response: wireResponse(res.statusCode ?? 0, redactHeaders(res.headers as Record<string, string>), bytes) }),
           (e: unknown) => {
             req.destroy();
             finish({ fault: faultOf(e) });
@@ -100,6 +101,13 @@ export class RawTransport {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** An answer as recorded: the body decoded as UTF-8, with a mark when the bytes were not UTF-8. */
+export function wireResponse(status: number, headers: Record<string, string>, bytes: Buffer): WireResponse {
+  const response: WireResponse = { status, headers, body: bytes.toString('utf8') };
+  if (!isUtf8(bytes)) response.invalidUtf8 = true;
+  return response;
 }
 
 /** Turns a send result into an exchange. */

@@ -5,7 +5,7 @@ import { BatchCheckLayerAvailabilityCommand, type BatchCheckLayerAvailabilityCom
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider, HttpHandlerOptions } from '@smithy/types';
 import type { WireResponse } from '../model.ts';
-import { faultOf, type SendResult } from './raw-transport.ts';
+import { faultOf, type SendResult, wireResponse } from './raw-transport.ts';
 import { readLimited } from './read-limited.ts';
 import { redactHeaders } from './redact.ts';
 
@@ -44,7 +44,7 @@ class RecordingHandler {
     }
     const out = await this.inner.handle(request, options);
     const bytes = await readLimited(out.response.body as Readable, this.maxBytes);
-    if (rec) rec.response = { status: out.response.statusCode, headers: redactHeaders(out.response.headers), body: bytes.toString('utf8') };
+    if (rec) rec.response = wireResponse(out.response.statusCode, redactHeaders(out.response.headers), bytes);
     out.response.body = Readable.from([bytes]);
     return out;
   }

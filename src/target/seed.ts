@@ -1,14 +1,19 @@
 // Making digests AVAILABLE on a target the way a client pushes: the ECR layer-upload API, then
-// (optionally) a manifest that references the blobs so they get their media types.
+// (optionally) a manifest that references the blobs so they get their media types. Each helper
+// also checks the target's answers against what the API documents for them, and returns every
+// disagreement: a target that accepts an upload it did not store is told so at setup, instead of
+// BatchCheckLayerAvailability being blamed for it later.
 import { createHash } from 'node:crypto';
 import {
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
+  DescribeRepositoriesCommand,
   type ECRClient,
   InitiateLayerUploadCommand,
   PutImageCommand,
   UploadLayerPartCommand,
+  type UploadLayerPartCommandOutput,
 } from '@aws-sdk/client-ecr';
 
 export interface RepositoryRef {
@@ -18,18 +23,32 @@ export interface RepositoryRef {
 
 export const sha256Digest = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-/** Uploads one blob in parts of the size the target asks for; returns its digest. */
-export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array): Promise<string> {
+export interface Seeded<T> {
+  value: T;
+  /** Where the target's own answers disagree with what it was sent or what the API documents. */
+  disagreements: string[];
+}
+
+/** Uploads one blob in parts of the size the target asks for; returns its digest and what the answers got wrong. */
+export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array): Promise<Seeded<string>> {
+  const disagreements: string[] = [];
+  const digest = sha256Digest(bytes);
   const started = await client.send(new InitiateLayerUploadCommand(repo));
-  const uploadId = started.uploadId!;
+  const uploadId = started.uploadId;
+  if (typeof uploadId !== 'string' || uploadId === '') throw Object.assign(new Error(`InitiateLayerUpload answered no uploadId: ${JSON.stringify(started.uploadId)}`), { name: 'SetupAnswerError' });
   const partSize = Math.max(1, started.partSize ?? bytes.length);
   for (let first = 0; first < bytes.length; first += partSize) {
     const part = bytes.subarray(first, Math.min(bytes.length, first + partSize));
-    await client.send(new UploadLayerPartCommand({ ...repo, uploadId, partFirstByte: first, partLastByte: first + part.length - 1, layerPartBlob: part }));
+    const last = first + part.length - 1;
+    const out: UploadLayerPartCommandOutput = await client.send(new UploadLayerPartCommand({ ...repo, uploadId, partFirstByte: first, partLastByte: last, layerPartBlob: part }));
+    if (out.lastByteReceived !== last) {
+      disagreements.push(`the target accepted a ${bytes.length}-byte upload but reported ${out.lastByteReceived === undefined ? 'no' : `byte ${out.lastByteReceived} as the last`} received (UploadLayerPart lastByteReceived, expected ${last})`);
+    }
+    if (out.uploadId !== undefined && out.uploadId !== uploadId) disagreements.push(`UploadLayerPart answered uploadId ${JSON.stringify(out.uploadId)} for upload ${JSON.stringify(uploadId)}`);
   }
-  const digest = sha256Digest(bytes);
-  await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [digest] }));
-  return digest;
+  const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [digest] }));
+  if (done.layerDigest !== digest) disagreements.push(`CompleteLayerUpload answered layerDigest ${JSON.stringify(done.layerDigest)} for a ${bytes.length}-byte layer whose digest is ${digest}`);
+  return { value: digest, disagreements };
 }
 
 export interface ManifestBlob {
@@ -39,7 +58,7 @@ export interface ManifestBlob {
 }
 
 /** Puts an image manifest that references a config blob and layers, so each gets its media type. */
-export async function putManifest(client: ECRClient, repo: RepositoryRef, config: ManifestBlob, layers: ManifestBlob[], tag?: string): Promise<string> {
+export async function putManifest(client: ECRClient, repo: RepositoryRef, config: ManifestBlob, layers: ManifestBlob[], tag?: string): Promise<Seeded<string>> {
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -47,15 +66,45 @@ export async function putManifest(client: ECRClient, repo: RepositoryRef, config
     layers,
   });
   const out = await client.send(new PutImageCommand({ ...repo, imageManifest: manifest, ...(tag !== undefined ? { imageTag: tag } : {}) }));
-  return out.image?.imageId?.imageDigest ?? '';
+  const disagreements: string[] = [];
+  const want = sha256Digest(Buffer.from(manifest));
+  const got = out.image?.imageId?.imageDigest;
+  // The documented imageDigest is the sha256 of the manifest bytes.
+  if (got !== want) disagreements.push(`PutImage answered imageDigest ${JSON.stringify(got)} for a manifest whose sha256 is ${want}`);
+  if (out.image?.imageManifest !== undefined && out.image.imageManifest !== manifest) disagreements.push('PutImage answered an imageManifest other than the one it was sent');
+  return { value: got ?? '', disagreements };
 }
 
-/** Creates a repository; returns the registry id the target put it in. */
-export async function createRepository(client: ECRClient, repo: RepositoryRef): Promise<string | undefined> {
-  const out = await client.send(new CreateRepositoryCommand(repo));
-  return out.repository?.registryId;
+/** Creates a repository; returns the registry id the target put it in, and what the answer got wrong. */
+export async function createRepository(client: ECRClient, repo: RepositoryRef, tags?: { Key: string; Value: string }[]): Promise<Seeded<string | undefined>> {
+  const out = await client.send(new CreateRepositoryCommand({ ...repo, ...(tags ? { tags } : {}) }));
+  const disagreements: string[] = [];
+  if (out.repository?.repositoryName !== undefined && out.repository.repositoryName !== repo.repositoryName) {
+    disagreements.push(`CreateRepository of ${JSON.stringify(repo.repositoryName)} answered repositoryName ${JSON.stringify(out.repository.repositoryName)}`);
+  }
+  const registryId = out.repository?.registryId;
+  if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) disagreements.push(`CreateRepository answered registryId ${JSON.stringify(registryId)}, not 12 digits`);
+  return { value: registryId, disagreements };
 }
 
 export async function deleteRepository(client: ECRClient, repo: RepositoryRef): Promise<void> {
   await client.send(new DeleteRepositoryCommand({ ...repo, force: true }));
+}
+
+/**
+ * Reads back which of `names` exist, through DescribeRepositories: the independent check of what
+ * CreateRepository claimed. Undefined when the target does not offer it.
+ */
+export async function existingRepositories(client: ECRClient, names: string[]): Promise<Set<string> | undefined> {
+  const found = new Set<string>();
+  for (const name of names) {
+    try {
+      const out = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+      if ((out.repositories ?? []).some((r) => r.repositoryName === name)) found.add(name);
+    } catch (e) {
+      if ((e as Error).name === 'RepositoryNotFoundException') continue;
+      return undefined;
+    }
+  }
+  return found;
 }

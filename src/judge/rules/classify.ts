@@ -6,8 +6,10 @@ import type { Outcome } from '../rule.ts';
 import type { View } from '../view.ts';
 
 /** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
-function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: { size?: number } | undefined) => boolean,
-  each: (digest: string, stored: { size?: number } | undefined) => Outcome | undefined, needsCompleteKnowledge = false): Outcome[] {
+type Stored = { size?: number; referenced?: boolean };
+
+function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: Stored | undefined) => boolean,
+  each: (digest: string, stored: Stored | undefined) => Outcome | undefined, needsCompleteKnowledge = false): Outcome[] {
   if (x.answer.kind !== 'success') return [];
   const batch = judgeableBatch(x.sent, k);
   if (!batch || (needsCompleteKnowledge && !batch.repo.complete)) return [];
@@ -44,9 +46,10 @@ export const present: ExchangeRule = {
     return perDigest(x, k, (_d, stored) => stored !== undefined, (d, stored) => {
       for (const e of entriesFor(x, d)) {
         if (e.list === 'failures') return broken(`stored layer ${show(d)} is a failure: ${show(e.item)}`);
-        if (e.item['layerAvailability'] !== 'AVAILABLE') return broken(`stored layer ${show(d)} is ${show(e.item['layerAvailability'])}, expected AVAILABLE`);
+        if (e.item['layerAvailability'] !== 'AVAILABLE') return broken(`stored layer ${show(d)} is ${show(e.item['layerAvailability'])}, expected AVAILABLE: ${show(e.item)}`);
         if (stored!.size !== undefined && e.item['layerSize'] !== stored!.size) return broken(`stored layer ${show(d)} has layerSize ${show(e.item['layerSize'])}, but ${stored!.size} bytes were stored`);
-        if (typeof e.item['mediaType'] !== 'string' || e.item['mediaType'] === '') return broken(`stored layer ${show(d)} has no mediaType`);
+        // Only a layer that an accepted manifest references is known to have a media type to report.
+        if (stored!.referenced && (typeof e.item['mediaType'] !== 'string' || e.item['mediaType'] === '')) return broken(`stored layer ${show(d)}, which an accepted manifest references, has no mediaType: ${show(e.item)}`);
       }
       return undefined;
     });
@@ -61,7 +64,7 @@ export const absent: ExchangeRule = {
     return perDigest(x, k, (d, stored) => stored === undefined && wellFormed(d), (d) => {
       for (const e of entriesFor(x, d)) {
         if (e.list === 'layers' && e.item['layerAvailability'] !== 'UNAVAILABLE') {
-          return broken(`never-stored digest ${show(d)} is ${show(e.item['layerAvailability'])}, expected UNAVAILABLE or a MissingLayerDigest failure`);
+          return broken(`never-stored digest ${show(d)} is ${show(e.item['layerAvailability'])}, expected UNAVAILABLE or a MissingLayerDigest failure: ${show(e.item)}`);
         }
         if (e.list === 'failures' && digestKind(d) === 'canonical' && e.item['failureCode'] !== 'MissingLayerDigest') {
           return broken(`never-stored canonical digest ${show(d)} failed with ${show(e.item['failureCode'])}, expected MissingLayerDigest or an UNAVAILABLE layer`);

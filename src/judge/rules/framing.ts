@@ -1,5 +1,6 @@
 import { operationSpec } from '../../spec/index.ts';
 import { broken, type ExchangeRule, held, judged, show } from '../rule.ts';
+import { requestIdHeader } from '../view.ts';
 
 const framing = () => operationSpec().framing;
 
@@ -10,7 +11,7 @@ export const contentType: ExchangeRule = {
     if (!judged(x) || !x.exchange.response) return [];
     const got = (x.exchange.response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const want = framing().contentType.value;
-    return [got === want ? held(`Content-Type ${want}`) : broken(`${x.answer.summary} came with Content-Type '${got}', expected ${want}`)];
+    return [got === want ? held(`Content-Type ${want}`) : broken(`${x.answer.summary} came with Content-Type ${show(got)}, expected ${want}`)];
   },
 };
 
@@ -19,9 +20,9 @@ export const requestId: ExchangeRule = {
   scope: 'exchange',
   check(x) {
     if (!judged(x) || !x.exchange.response) return [];
-    const name = framing().requestIdHeader.value.toLowerCase();
-    const id = x.exchange.response.headers[name];
-    return [id ? held(`${framing().requestIdHeader.value} present`) : broken(`${x.answer.summary} has no ${framing().requestIdHeader.value} header`)];
+    const name = requestIdHeader(x.exchange);
+    const names = framing().requestIdHeaders.value;
+    return [name ? held(`${name} present`) : broken(`${x.answer.summary} carries no request id: none of ${names.join(', ')}`)];
   },
 };
 
@@ -38,10 +39,10 @@ export const errorType: ExchangeRule = {
     }
     if (x.answer.errorTypeSource !== 'body' || typeof (body as Record<string, unknown>)['__type'] !== 'string') {
       const where = x.answer.errorTypeSource === 'header' ? ` (only the x-amzn-ErrorType header names ${x.answer.errorType}; botocore reads the body)` : '';
-      return [broken(`HTTP ${x.answer.status}: the error body has no top-level __type${where}`)];
+      return [broken(`HTTP ${x.answer.status}: the error body has no top-level __type${where}: ${show(body)}`)];
     }
-    if (!known.has(x.answer.errorType!)) return [broken(`HTTP ${x.answer.status}: __type '${x.answer.errorType}' is neither a modelled error of the operation nor a common AWS error`)];
-    if (x.answer.message === undefined) return [broken(`${x.answer.summary}: the error body has no message string`)];
+    if (!known.has(x.answer.errorType!)) return [broken(`HTTP ${x.answer.status}: __type ${show((body as Record<string, unknown>)['__type'])} is neither a modelled error of the operation nor a common AWS error`)];
+    if (x.answer.message === undefined) return [broken(`${x.answer.summary}: the error body has no message string: ${show(body)}`)];
     return [held(`${x.answer.errorType} with a message`)];
   },
 };

@@ -1,9 +1,13 @@
-// Relations between the exchanges of one case: they need no oracle, only two answers to compare.
+// Relations between the exchanges of one case: they need no oracle, only answers to compare —
+// two requests that must get the same answers, or one request before and after a change.
 import { signature } from '../entries.ts';
-import { broken, type CaseRule, held, judged, show } from '../rule.ts';
+import { broken, type CaseRule, held, show } from '../rule.ts';
 import type { View } from '../view.ts';
 
 const step = (xs: View[], label: string) => xs.find((x) => x.exchange.label === label);
+const ok = (x: View) => x.answer.kind === 'success';
+/** An answer the target gave: neither a transport fault nor a throttle that outlasted the retries. */
+const answered = (x: View) => x.answer.kind === 'success' || x.answer.kind === 'error' || x.answer.kind === 'not-implemented';
 
 /** Compares what each digest of `digests` got in two exchanges. */
 function compare(a: View, b: View, digests: Iterable<string>, relation: string) {
@@ -15,6 +19,10 @@ function compare(a: View, b: View, digests: Iterable<string>, relation: string) 
   return held(`same answers ${relation}`);
 }
 
+/**
+ * Two requests that must get the same answer per digest. A check is a pair whose first answer is a
+ * success; the second must then be a success too, with the same answers. Two errors prove nothing.
+ */
 function pairRule(id: string, first: string, second: string, relation: string, digestsOf: (a: View, b: View) => string[]): CaseRule {
   return {
     id,
@@ -22,7 +30,12 @@ function pairRule(id: string, first: string, second: string, relation: string, d
     check(xs) {
       const a = step(xs, first);
       const b = step(xs, second);
-      if (!a || !b || !judged(a) || !judged(b)) return [];
+      if (!a || !b || !answered(a) || !answered(b)) return [];
+      if (!ok(a) && !ok(b)) return [];
+      if (!ok(a) || !ok(b)) {
+        const [good, bad] = ok(a) ? [a, b] : [b, a];
+        return [broken(`the request succeeded ${good.exchange.label === first ? 'as' : 'when'} '${good.exchange.label}' but got ${bad.answer.summary} as '${bad.exchange.label}': ${relation} (request ${show(bad.exchange.request.body)})`)];
+      }
       return [compare(a, b, digestsOf(a, b), relation)];
     },
   };
@@ -34,6 +47,7 @@ export const order = pairRule('metamorphic.order', 'original', 'permuted', 'afte
 export const batchIndependence = pairRule('metamorphic.batch-independence', 'batch', 'alone', 'alone and in a batch', (_a, b) => sentDigests(b));
 export const idempotent = pairRule('metamorphic.idempotent', 'first', 'second', 'when the same request is repeated', (a) => sentDigests(a));
 export const registryId = pairRule('metamorphic.registry-id', 'implicit', 'explicit', 'with and without the caller\'s own registryId', (a) => sentDigests(a));
+export const unknownMember = pairRule('metamorphic.unknown-member', 'plain', 'extra-member', 'with and without an unknown extra member', (a) => sentDigests(a));
 
 export const repositoryIsolation: CaseRule = {
   id: 'metamorphic.repository-isolation',
@@ -41,12 +55,60 @@ export const repositoryIsolation: CaseRule = {
   check(xs) {
     const home = step(xs, 'home');
     const other = step(xs, 'other');
-    if (!home || !other || home.answer.kind !== 'success' || other.answer.kind !== 'success') return [];
+    if (!home || !other || !ok(home) || !ok(other)) return [];
     const availableAtHome = sentDigests(home).filter((d) => signature(home, d).startsWith('layer:AVAILABLE'));
     if (availableAtHome.length === 0) return [];
     const leaked = availableAtHome.find((d) => signature(other, d).includes('layer:AVAILABLE'));
     return [leaked === undefined
       ? held(`${availableAtHome.length} layer(s) of ${show(home.sent.repositoryName)} not available in ${show(other.sent.repositoryName)}`)
       : broken(`${show(leaked)}, stored only in ${show(home.sent.repositoryName)}, is AVAILABLE in ${show(other.sent.repositoryName)}`)];
+  },
+};
+
+/** The scenario's accepted upload, if it was accepted: the layer the checks around it are about. */
+function upload(xs: View[]) {
+  const a = xs.find((x) => x.exchange.action?.kind === 'upload')?.exchange.action;
+  return a?.ok && a.digest !== undefined ? a : undefined;
+}
+
+export const readYourWrite: CaseRule = {
+  id: 'metamorphic.read-your-write',
+  scope: 'case',
+  check(xs) {
+    const up = upload(xs);
+    const before = step(xs, 'before');
+    const after = step(xs, 'after');
+    if (!up || !before || !after || !ok(before)) return [];
+    const d = up.digest!;
+    const was = signature(before, d);
+    if (was.includes('layer:AVAILABLE')) return [broken(`${show(d)} was AVAILABLE before it was uploaded: ${was}`)];
+    if (!ok(after)) return [broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) the check got ${after.answer.summary}`)];
+    const now = signature(after, d);
+    const want = `layer:AVAILABLE:${up.size}:`;
+    return [now.startsWith(want)
+      ? held(`${show(d)} not available before the upload, AVAILABLE with ${up.size} bytes after`)
+      : broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes), the next check answered ${now}, expected AVAILABLE with layerSize ${up.size}`)];
+  },
+};
+
+export const recreateForgets: CaseRule = {
+  id: 'metamorphic.recreate-forgets',
+  scope: 'case',
+  check(xs) {
+    const up = upload(xs);
+    const deleted = xs.find((x) => x.exchange.action?.kind === 'delete-repository')?.exchange.action;
+    const created = xs.find((x) => x.exchange.action?.kind === 'create-repository')?.exchange.action;
+    const stored = step(xs, 'stored');
+    const recreated = step(xs, 'recreated');
+    if (!up || !deleted?.ok || !created?.ok || !stored || !recreated || !ok(stored)) return [];
+    const d = up.digest!;
+    // The layer must have been there before the delete, or the scenario shows nothing.
+    if (!signature(stored, d).includes('layer:AVAILABLE')) return [];
+    if (!answered(recreated)) return [];
+    if (!ok(recreated)) return [broken(`after ${show(deleted.repositoryName)} was deleted and created again, a check in it got ${recreated.answer.summary}`)];
+    const now = signature(recreated, d);
+    return [now.includes('layer:AVAILABLE')
+      ? broken(`${show(d)}, uploaded to ${show(deleted.repositoryName)} before it was deleted and created again, is still AVAILABLE: ${now}`)
+      : held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})`)];
   },
 };

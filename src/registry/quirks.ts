@@ -1,0 +1,84 @@
+// Ways a registry can differ from the reference inside its store, its handlers, its serializer and its
+// connection handling: where the bugs of real mocks live, and where legal servers legitimately
+// differ. The faithful registry uses none. Bug-shaped mutants and legal alternatives (mutants.ts)
+// are each a few of these switches, never a rewrite of the finished answer.
+
+export interface Quirks {
+  // The store.
+  /** How stored layers are keyed: per repository (right), by digest alone across repositories, or lower-cased. */
+  layerKey?: 'repository' | 'digest-only' | 'lower-case';
+  /** DeleteRepository forgets the repository but not its layers; a repository created again under the name finds them. */
+  deleteKeepsLayers?: boolean;
+  /** A completed upload becomes visible only after this many further BatchCheckLayerAvailability calls. */
+  visibleAfterChecks?: number;
+  /** CompleteLayerUpload stores the index of the last byte as the layer's size. */
+  sizeFromLastByte?: boolean;
+  /** Repository names are cut to this many characters on insert (a VARCHAR column); lookups use the full name. */
+  nameColumnLength?: number;
+  /** The layer-upload calls answer 200 but store nothing; UploadLayerPart reports byte 0 received. */
+  uploadsAreStubs?: boolean;
+
+  // The BatchCheckLayerAvailability handler.
+  /** The list-size limit is applied to distinct digests. */
+  countDistinct?: boolean;
+  /** How digest lengths are measured against the limit: code points (right) or UTF-8 bytes. */
+  digestLength?: 'code-points' | 'utf8-bytes';
+  /** Repeated digests are collapsed case-insensitively. */
+  dedupeIgnoringCase?: boolean;
+  /** Digests are trimmed before they are checked and answered. */
+  trimDigests?: boolean;
+  /** The failures list is one array shared by every call and never cleared. */
+  sharedFailures?: boolean;
+  /** An explicit registryId is ignored: every call is answered from the caller's own registry. */
+  ignoreRegistryId?: boolean;
+  /** An empty registryId is taken for "none given", as a Go zero value is. */
+  emptyRegistryIdIsDefault?: boolean;
+  /** Unknown request members are rejected instead of ignored. */
+  rejectUnknownMembers?: boolean;
+  /** The empty digest crashes the handler (a 500). */
+  crashOnEmptyDigest?: boolean;
+  /** Every valid call for an existing repository fails with 500 ServerException. */
+  failValidChecks?: boolean;
+  /** At most this many digests are answered per call; the rest are dropped. */
+  pageSize?: number;
+  /** A missing repository crashes the handler (a 500) instead of RepositoryNotFoundException. */
+  missingRepositoryCrash?: boolean;
+  /** Error answers are written with status 200. */
+  errorsAs200?: boolean;
+  /** Non-canonical digests are absent only for registered algorithms at their right length and lower case; every other one is InvalidLayerDigest (as go-digest's Validate decides). */
+  greyByRegisteredAlgorithm?: boolean;
+  /** A stored layer that no manifest references is answered without a mediaType. */
+  omitUnreferencedMediaType?: boolean;
+  /** Layers and failures are answered sorted by digest, not in request order. */
+  sortEntries?: boolean;
+  /** Lists over `digests` digests take `ms` to answer (a quadratic lookup). */
+  slowAbove?: { digests: number; ms: number };
+
+  // The serializer.
+  /** Layer sizes written as floating-point numbers (1234.0). */
+  sizeAsFloat?: boolean;
+  /** layerAvailability written twice in each layer, a default first. */
+  duplicateAvailability?: boolean;
+  /** The body is encoded as Latin-1 instead of UTF-8. */
+  latin1Body?: boolean;
+  /** Every non-ASCII character escaped as \uXXXX (Python's json.dumps default). */
+  asciiEscapes?: boolean;
+  /** Indented JSON with CRLF line ends. */
+  prettyJson?: boolean;
+  /** How error types are written: the shape name (right), the shape id, or the shape name with a URI suffix. */
+  errorTypeForm?: 'name' | 'shape-id' | 'with-uri';
+  /** The member that carries an error's message. */
+  messageMember?: 'message' | 'Message';
+
+  // The connection.
+  /** Content-Length counted in characters instead of bytes. */
+  contentLengthInChars?: boolean;
+  /** No Content-Length: a chunked body, and the connection closed after each answer. */
+  chunkedAndClose?: boolean;
+  /** The header the request id travels in. */
+  requestIdHeader?: string;
+  /** Every n-th call answers 503 ServiceUnavailable first. */
+  transientEvery?: number;
+  /** Every n-th call answers 400 ThrottlingException first. */
+  throttleEvery?: number;
+}
