@@ -63,6 +63,32 @@ describe.concurrent('ecr-conformance run', () => {
     expect(doc.rules[0]!.counterexample!.exchanges[0]!.request.body).toBe(report(dir).rules.find((x) => x.id === 'partition.complete')!.counterexample!.exchanges[0]!.request.body);
   });
 
+  it('a repository that does not exist (--repository): INCOMPLETE, exit 4, the cause named in every format, never a green badge', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--repository', 'nosuchrepo', '--runs', '3', '--seed', '5', '--report-dir', dir]);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/^INCOMPLETE: /m);
+    expect(r.stdout).toMatch(/the target lacks repository.*: repository "nosuchrepo" \(--repository\) does not exist on the target/);
+    const doc = report(dir);
+    expect(doc.summary.verdict).toBe('INCOMPLETE');
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/🟡 ECR BatchCheckLayerAvailability conformance: INCOMPLETE[\s\S]*does not exist on the target/);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/<property name="incomplete.cause.1" value="[^"]*nosuchrepo/);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<h1 id="verdict">INCOMPLETE<\/h1>/);
+    const badge = JSON.parse(readFileSync(join(dir, 'badge.json'), 'utf8')) as { message: string; color: string };
+    expect(badge).toMatchObject({ color: 'yellow' });
+    expect(badge.message).toMatch(new RegExp(`^\\d+/${catalogue().length}, incomplete$`));
+  });
+
+  it('--rules narrows what is sent as well as what is judged, and says how many rules were selected', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--rules', 'validate.too-many', '--runs', '10', '--seed', '5', '--report-dir', dir]);
+    expect(r.code).toBe(0);
+    const doc = report(dir);
+    expect(doc.coverage.properties.map((p) => p.name)).toEqual(['too-many']);
+    expect(Object.keys(doc.coverage.expectedOutcomes)).toEqual(['InvalidParameterException']);
+    expect(r.stdout).toMatch(new RegExp(`1 of ${catalogue().length} rules selected`));
+  });
+
   it('an unknown rule id: one line, exit 2, no report', async () => {
     const dir = tmp();
     const r = await cli(['run', '--rules', 'framing.*,nonsense.rule', '--report-dir', dir]);
@@ -132,6 +158,13 @@ describe.concurrent('ecr-conformance check', () => {
     expect(answer!.trim()).toBe(JSON.stringify(example.response, null, 4));
     expect(r.stdout).toMatch(/PASS\s+classify\.present/);
     expect(r.stdout).not.toMatch(/FAIL/);
+  });
+
+  it('judges NOT_IMPLEMENTED as run does, instead of passing rules, against a target that answers an HTML 500', async () => {
+    const r = await cli(['check', '--mutant', 'html-500', '--repository-name', 'ab', '--layer-digests', 'sha256:abc']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^NOT_IMPLEMENTED: the target does not implement BatchCheckLayerAvailability \(HTTP 500 with a non-JSON body\)$/m);
+    expect(r.stdout).not.toMatch(/PASS/);
   });
 
   it('prints the input and output skeletons without sending anything', async () => {

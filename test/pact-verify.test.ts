@@ -171,17 +171,38 @@ describe('ecr-conformance verify --endpoint', () => {
     expect(doc.summary.verdict).toBe('CONFORMANT');
     // The CLI page example needs its layer's bytes: only the embedded registry is given that contract.
     expect(doc.rules.map((x) => x.id)).not.toContain('pact.the-aws-cli-page-example');
-    expect(doc.rules).toHaveLength(9);
+    // Nine interactions, and the content type judged on its own.
+    expect(doc.rules).toHaveLength(10);
+    expect(doc.rules.find((x) => x.id === 'pact.content-type')!.verdict).toBe('PASS');
     expect(readFileSync(`${dir}/junit.xml`, 'utf8')).toContain('pact.a-stored-layer');
     expect(registry.store.list(registry.store.accountId)).toEqual([]);
   });
 
-  it('an endpoint that does not implement the operation: exit 1 with readable mismatches', async () => {
+  it('an endpoint that does not implement the operation: NOT_IMPLEMENTED, as run says, exit 1 with readable mismatches', async () => {
     const m = MUTANTS.find((x) => x.id === 'html-500')!;
     const registry = await startRegistry({ hooks: m.hooks! });
     registries.push(registry);
-    const r = await cli(['--endpoint', registry.endpoint, '--report-dir', fileURLToPath(new URL('../reports/pact-ni-test', import.meta.url))]);
+    const dir = fileURLToPath(new URL('../reports/pact-ni-test', import.meta.url));
+    const r = await cli(['--endpoint', registry.endpoint, '--report-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FAIL\s+pact\.a-stored-layer\s+.*(500|status)/);
+    expect(r.out).toMatch(/^NOT_IMPLEMENTED:/m);
+    expect((JSON.parse(readFileSync(`${dir}/conformance.json`, 'utf8')) as { summary: { verdict: string } }).summary.verdict).toBe('NOT_IMPLEMENTED');
+  });
+
+  it('a wrong Content-Type hides no body mismatch: both are reported, each on its own', async () => {
+    // Answers labelled application/json (as x-amz-json-1.0 and other JSON types are), with layerSize as a string.
+    const labelled = MUTANTS.find((x) => x.id === 'content-type-json')!.hooks!;
+    const sized = MUTANTS.find((x) => x.id === 'layer-size-as-string')!.hooks!;
+    const registry = await startRegistry({ hooks: { answer: labelled.answer!, batchCheck: sized.batchCheck! } });
+    registries.push(registry);
+    const dir = fileURLToPath(new URL('../reports/pact-ct-test', import.meta.url));
+    const r = await cli(['--endpoint', registry.endpoint, '--report-dir', dir]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(`${dir}/conformance.json`, 'utf8')) as { rules: { id: string; verdict: string; message: string }[] };
+    const ct = doc.rules.find((x) => x.id === 'pact.content-type')!;
+    expect(ct.verdict).toBe('FAIL');
+    expect(ct.message).toMatch(/came with Content-Type application\/json/);
+    expect(doc.rules.find((x) => x.id === 'pact.a-stored-layer')!.message).toMatch(/layerSize/);
   });
 });

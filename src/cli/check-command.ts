@@ -9,10 +9,9 @@ import { catalogue } from '../judge/catalogue.ts';
 import { judgeCase } from '../judge/judge.ts';
 import { readAnswer } from '../judge/view.ts';
 import type { Knowledge } from '../model.ts';
-import { startRegistry, type RunningRegistry } from '../registry/server.ts';
 import { operationSpec } from '../spec/index.ts';
-import { Target } from '../target/target.ts';
-import { addTargetFlags, resolveTarget, type TargetFlags } from './target-flags.ts';
+import { Target, type TargetOptions } from '../target/target.ts';
+import { addTargetFlags, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 interface CheckFlags extends TargetFlags {
   repositoryName?: string;
@@ -74,10 +73,8 @@ export function registerCheck(program: Command): void {
 
       const resolved = resolveTarget(flags, process.env);
       const knowledge: Knowledge = { otherAccountId: '000000000000', repositories: {}, missingRepositories: [] };
-      let registry: RunningRegistry | undefined;
-      if (resolved.kind === 'embedded') {
-        registry = await startRegistry({ preloadExample: true });
-        resolved.options.endpoint = registry.endpoint;
+      const registry = await startEmbeddedIfNeeded(resolved, flags.mutant, { preloadExample: true });
+      if (registry) {
         knowledge.accountId = registry.store.accountId;
         for (const repo of registry.store.list(registry.store.accountId)) {
           knowledge.repositories[repo.name] = { layers: Object.fromEntries([...repo.layers].map(([d, l]) => [d, { size: l.size }])), complete: true };
@@ -87,7 +84,7 @@ export function registerCheck(program: Command): void {
       if (name !== undefined && !knowledge.repositories[name] && flags.present.length > 0) {
         knowledge.repositories[name] = { layers: Object.fromEntries(flags.present.map((p) => { const [d, size] = p.split('='); return [d!, size ? { size: Number(size) } : {}]; })), complete: false };
       }
-      const target = new Target(resolved.options);
+      const target = new Target(resolved.options as TargetOptions);
       try {
         const exchange = await target.send('check', { label: 'only', body: input });
         const answer = readAnswer(exchange);

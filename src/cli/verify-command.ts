@@ -1,8 +1,9 @@
 // `ecr-conformance verify`: the Pact contracts against any endpoint (the embedded registry by default).
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { EXIT, TargetError, UsageError } from '../errors.ts';
-import { readAnswer } from '../judge/view.ts';
+import { exitCodeFor, TargetError, UsageError } from '../errors.ts';
+import { type ContentTypeProxy, startContentTypeProxy } from '../pact/content-type-proxy.ts';
+import { probeOperation } from '../run/setup.ts';
 import { brokerFromEnv, publishPacts, versionFromEnv } from '../pact/broker.ts';
 import { EXAMPLE_PACT_FILE, PACT_FILE } from '../pact/interactions.ts';
 import { verificationResult } from '../pact/result.ts';
@@ -42,11 +43,14 @@ export function registerVerify(program: Command): void {
       const target = new Target(resolved.options);
       const started = Date.now();
       const notes: string[] = [];
+      let proxy: ContentTypeProxy | undefined;
       try {
-        const probe = await target.send('probe', { label: 'probe', body: { repositoryName: 'ecr-conformance-probe', layerDigests: [] } });
-        const answer = readAnswer(probe);
-        if (answer.kind === 'fault') throw new TargetError(`cannot reach ${target.description}: ${probe.fault?.message ?? ''}`);
-        if (answer.kind === 'not-implemented') notes.push(`the target does not seem to implement BatchCheckLayerAvailability (${answer.summary}); every interaction will fail`);
+        // The same first request, and the same reading of its answer, as run.
+        const probe = await probeOperation(target, 'ecr-conformance-probe-missing');
+        if (probe.fault) throw new TargetError(probe.fault);
+        if (probe.notImplemented) notes.push(`the target does not implement BatchCheckLayerAvailability (${probe.answer.summary}); the interactions are verified for the record`);
+        // Real ECR answers x-amz-json-1.1 and checks the Host it was signed for: no proxy in between.
+        if (resolved.kind !== 'aws') proxy = await startContentTypeProxy(target.endpoint, { timeoutMs: flags.timeout, maxBytes: 8 * 1024 * 1024 });
         let brokerOptions: Parameters<typeof verifyPacts>[0]['broker'];
         if (broker) {
           const consumer = versionFromEnv(process.env, versions().suite);
@@ -56,18 +60,21 @@ export function registerVerify(program: Command): void {
           notes.push(`verification result published as provider version ${provider.version}${provider.branch ? ` (${provider.branch})` : ''}`);
         }
         const verification = await verifyPacts({
-          providerBaseUrl: target.endpoint, pactFiles: files, client: target.client, credentials: target.credentials, region: resolved.options.region,
+          providerBaseUrl: proxy?.url ?? target.endpoint, pactFiles: files, client: target.client, credentials: target.credentials, region: resolved.options.region,
           holdsExample: registry !== undefined, timeoutMs: flags.timeout, ...(brokerOptions ? { broker: brokerOptions } : {}),
         });
         const result = verificationResult(verification, {
           target: { kind: resolved.kind, description: target.description, region: resolved.options.region, transport: 'sdk' },
           startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
           requests: { used: target.requestsUsed, budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
+          ...(probe.notImplemented ? { notImplemented: probe.notImplemented } : {}),
+          ...(proxy ? { contentTypes: { answers: proxy.answers, relabelled: proxy.relabelled } } : {}),
         });
         const written = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
         process.stdout.write(`\n${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
-        process.exitCode = verification.error ? EXIT.untestable : verification.passed ? EXIT.conformant : EXIT.notConformant;
+        process.exitCode = exitCodeFor(result.summary.verdict);
       } finally {
+        await proxy?.close();
         target.close();
         await registry?.close();
       }

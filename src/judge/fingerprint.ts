@@ -20,7 +20,7 @@ export interface Observation {
 /** The tally key of an observation: `point` or `point/class`. */
 export const keyOf = (o: { point: string; cls?: string }) => (o.cls ? `${o.point}/${o.cls}` : o.point);
 
-const short = (d: string) => (d.length > 48 ? `${JSON.stringify(d.slice(0, 40))}…` : JSON.stringify(d));
+const short = (d: string) => JSON.stringify(d);
 
 /** What a digest's entries say, in words: for "other" choices. */
 function describe(found: Entry[]): string {

@@ -2,6 +2,7 @@
 // whose choice changed. Serves two uses: one target under two SDK versions, and two targets.
 import type { Verdict } from '../model.ts';
 import type { RunResult } from '../run/result.ts';
+import { inert } from './text.ts';
 
 export interface RuleChange { id: string; from: Verdict | 'absent'; to: Verdict | 'absent'; kind: 'regressed' | 'fixed' | 'changed'; message: string }
 export interface PointChange { point: string; from: string; to: string }
@@ -41,7 +42,7 @@ export function renderDiff(d: Diff, aName: string, bName: string): string {
   const section = (title: string, xs: RuleChange[]) => {
     if (xs.length === 0) return;
     lines.push('', `${title} (${xs.length}):`);
-    for (const x of xs) lines.push(`  ${x.id}: ${x.from} → ${x.to}${x.kind === 'fixed' ? '' : `  ${x.message.slice(0, 160)}`}`);
+    for (const x of xs) lines.push(`  ${x.id}: ${x.from} → ${x.to}${x.kind === 'fixed' ? '' : `  ${inert(x.message)}`}`);
   };
   section('REGRESSED', d.regressed);
   section('FIXED', d.fixed);

@@ -1,4 +1,5 @@
 // Small helpers shared by the renderers.
+import { createHash } from 'node:crypto';
 import type { Verdict } from '../model.ts';
 import type { RunResult } from '../run/result.ts';
 
@@ -44,6 +45,12 @@ export function countsLine(r: RunResult): string {
   return VERDICT_ORDER.filter((v) => r.summary.counts[v] > 0).map((v) => `${r.summary.counts[v]} ${v}`).join(', ');
 }
 
+/** An answer's text kept whole up to 20,000 characters; beyond, cut, with its length and sha256, so a report stays small whatever a target sends. */
+export function bounded(text: string, max = 20_000): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n…(cut: ${text.length} characters in all, sha256:${createHash('sha256').update(text).digest('hex')})`;
+}
+
 /** Pretty JSON when the text is JSON, the text itself otherwise. */
 export function pretty(text: string): string {
   try {
@@ -56,6 +63,6 @@ export function pretty(text: string): string {
 export function exchangeText(x: { label: string; request: { headers: Record<string, string>; body: string }; response?: { status: number; headers: Record<string, string>; body: string }; fault?: { kind: string; message: string } }): string {
   const head = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
   const req = `POST / (${x.label})\n${head(x.request.headers)}\n\n${pretty(x.request.body)}`;
-  const res = x.response ? `HTTP ${x.response.status}\n${head(x.response.headers)}\n\n${pretty(x.response.body).slice(0, 20_000)}` : `transport fault (${x.fault?.kind}): ${x.fault?.message}`;
+  const res = x.response ? `HTTP ${x.response.status}\n${head(x.response.headers)}\n\n${bounded(pretty(x.response.body))}` : `transport fault (${x.fault?.kind}): ${x.fault?.message}`;
   return `${req}\n\n--- answer ---\n${res}`;
 }

@@ -64,13 +64,28 @@ function padTo(name: string, length: number): string {
 
 const other = (id: string | undefined) => (id === '000000000000' ? '111111111111' : '000000000000');
 
+/**
+ * The first request: a valid one, for a repository that does not exist. What it gets says whether the
+ * target implements the operation at all. run, verify and check decide NOT_IMPLEMENTED by this one
+ * reading of an answer (readAnswer's not-implemented kind).
+ */
+export async function probeOperation(target: Target, repositoryName: string) {
+  const exchange = await target.send('probe', { label: 'probe', body: { repositoryName, layerDigests: [`sha256:${'0'.repeat(64)}`] } });
+  const answer = readAnswer(exchange);
+  if (answer.kind === 'fault' && exchange.fault?.kind === 'refused') throw new TargetError(`cannot reach ${target.description}: ${exchange.fault.message}`);
+  return {
+    exchange, answer,
+    notImplemented: answer.kind === 'not-implemented' ? `${answer.summary}: ${(exchange.response?.body ?? '').slice(0, 200)}` : undefined,
+    fault: answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled' ? `the first request to ${target.description} got ${answer.summary}` : undefined,
+  };
+}
+
 export async function prepare(target: Target, o: SetupOptions): Promise<Prepared> {
   const limits = operationSpec().input.repositoryName;
   const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
   const run = nonce(o.seed, o.uniqueNames);
   const prefix = `ecr-conformance-${run}`;
   const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`, padTo(`${prefix}-missing/c`, maxName)];
-  const canonicalAbsent = `sha256:${'0'.repeat(64)}`;
   const capabilities: Capabilities = {
     implemented: true, createRepositories: false, storeLayers: false, putManifests: false,
     have: [], missing: {}, unverified: {}, notApplicable: {}, setupFindings: [], notes: [],
@@ -84,17 +99,15 @@ export async function prepare(target: Target, o: SetupOptions): Promise<Prepared
     return { knowledge, capabilities, created };
   };
 
-  const probe = await target.send('probe', { label: 'probe', body: { repositoryName: missing[0], layerDigests: [canonicalAbsent] } });
-  const answer = readAnswer(probe);
-  if (answer.kind === 'fault' && probe.fault?.kind === 'refused') throw new TargetError(`cannot reach ${target.description}: ${probe.fault.message}`);
-  if (answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled') {
-    capabilities.probeFault = `the first request to ${target.description} got ${answer.summary}`;
+  const probe = await probeOperation(target, missing[0]!);
+  if (probe.fault) {
+    capabilities.probeFault = probe.fault;
     return done([]);
   }
   if (o.accountId) knowledge.accountId = o.accountId;
-  if (answer.kind === 'not-implemented') {
+  if (probe.notImplemented) {
     capabilities.implemented = false;
-    capabilities.notImplementedEvidence = `${answer.summary}: ${(probe.response?.body ?? '').slice(0, 200)}`;
+    capabilities.notImplementedEvidence = probe.notImplemented;
     return done([]);
   }
   if (o.prefixOnly) {
