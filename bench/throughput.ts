@@ -4,6 +4,7 @@
 import { request as httpRequest, Agent } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
+import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry } from '../src/registry/server.ts';
 import { run } from '../src/run/runner.ts';
 import { amzTarget } from '../src/spec/index.ts';
@@ -73,11 +74,28 @@ for (const [name, s] of [['sdk', viaSdk], ['raw', viaRaw]] as const) {
 console.log(`the same requests as bare SDK calls: ${requests} in ${sdkSeconds.toFixed(2)} s → ${sdkRate.toFixed(0)} requests/s`);
 console.log(`the same bodies as raw keep-alive HTTP: ${requests} in ${rawSeconds.toFixed(2)} s → ${rawRate.toFixed(0)} requests/s`);
 
-// 4. Peak memory of a large run.
+// 4. How soon the suite catches the bugs it was built to catch: each bug-shaped mutant that must be
+// NOT_CONFORMANT, at the default settings, and the requests the run had sent when a rule first broke.
+const detections: { id: string; requests: number }[] = [];
+for (const m of MUTANTS.filter((x) => x.kind === 'bug' && x.expect?.verdict === 'NOT_CONFORMANT')) {
+  const target = await startRegistry(mutantOptions(m));
+  const r = await run({ kind: 'embedded', seed: 1, runs: 150, shrink: false, target: { endpoint: target.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
+  await target.close();
+  const first = Math.min(...r.rules.filter((x) => x.firstDetection).map((x) => x.firstDetection!.requests));
+  if (Number.isFinite(first)) detections.push({ id: m.id, requests: first });
+  else console.log(`not detected: ${m.id} (${r.summary.verdict})`);
+}
+detections.sort((a, b) => a.requests - b.requests);
+const median = detections[Math.floor((detections.length - 1) / 2)]!.requests;
+const worst = detections[detections.length - 1]!;
+console.log(`requests to first detection: median ${median}, max ${worst.requests} over ${detections.length} mutants (slowest: ${worst.id})`);
+
+// 5. Peak memory of a large run.
 if (BIG > 0) {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
-  const runs = Math.ceil(BIG / 9);
+  // Cases per unit of --runs, as the default run showed, sets --runs for about BIG cases.
+  const runs = Math.ceil(BIG / (viaSdk.result.summary.cases / 150));
   started = performance.now();
   const big = await run({ kind: 'embedded', seed: 2, runs, shrink: false, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
   clearInterval(sampler);
