@@ -11,6 +11,7 @@ import { registerSdkCommands } from './cli/sdk-commands.ts';
 import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant, mutantOptions } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
+import { addSecretsFromEnv, redactConsole } from './cli/secrets.ts';
 
 const program = new Command('ecr-conformance')
   .description('Conformance suite for Amazon ECR BatchCheckLayerAvailability: generates requests, sends them to an endpoint and judges every answer against the documented contract.')
@@ -102,6 +103,8 @@ program
   });
 
 export async function main(argv: string[]): Promise<number> {
+  addSecretsFromEnv(process.env);
+  redactConsole();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? EXIT.conformant);

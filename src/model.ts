@@ -53,7 +53,7 @@ export interface WireResponse {
   invalidUtf8?: true;
 }
 
-export type TransportFault = 'timeout' | 'reset' | 'refused' | 'too-large' | 'too-deep' | 'other';
+export type TransportFault = 'timeout' | 'reset' | 'refused' | 'too-large' | 'too-deep' | 'interrupted' | 'other';
 
 /** A request and what came back: an HTTP answer, or a transport fault. */
 export interface Exchange {

@@ -1,4 +1,5 @@
 // report, replay, diff and merge: everything that starts from a saved JSON result.
+import { secrets } from './secrets.ts';
 import { Option, type Command } from 'commander';
 import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { diffResults, renderDiff } from '../report/diff.ts';
@@ -10,7 +11,6 @@ import { writeFileSync } from 'node:fs';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { renderOptions, renderTable } from './render.ts';
 import { executeRun } from './run-command.ts';
-import { secretsFrom } from './target-flags.ts';
 
 function formatsOf(value: string) {
   try {
@@ -30,7 +30,7 @@ export function registerReportCommands(program: Command): void {
     .action((file: string, opts: { reportDir?: string; format: string }) => {
       const result = loadResult(file);
       const dir = opts.reportDir ?? file.replace(/[/\\][^/\\]*$/, '') ?? '.';
-      const written = writeReports(dir === file ? '.' : dir, result, formatsOf(opts.format), secretsFrom(process.env));
+      const written = writeReports(dir === file ? '.' : dir, result, formatsOf(opts.format), secrets());
       process.stdout.write(`${written.join('\n')}\n`);
     });
 
@@ -105,7 +105,7 @@ export function registerReportCommands(program: Command): void {
     .option('--format <list>', `formats: ${FORMATS.join(',')}`, FORMATS.join(','))
     .action((files: string[], opts: { reportDir: string; format: string }) => {
       const merged = mergeResults(files.map(loadResult));
-      const written = writeReports(opts.reportDir, merged, formatsOf(opts.format), secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
+      const written = writeReports(opts.reportDir, merged, formatsOf(opts.format), secrets(), process.env['GITHUB_STEP_SUMMARY']);
       process.stdout.write(`${renderTable(merged, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
       const v = merged.summary.verdict;
       process.exitCode = exitCodeFor(v);

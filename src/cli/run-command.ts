@@ -1,4 +1,5 @@
 // `ecr-conformance run`: the whole suite against one target.
+import { secrets } from './secrets.ts';
 import type { Command } from 'commander';
 import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
@@ -6,7 +7,10 @@ import { run } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, resolveCredentials, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { appendStepSummary, ensureAppendable, ensureWritable } from '../report/write.ts';
+import { progressReporter } from './progress.ts';
+import type { Ledger } from '../run/runner.ts';
 
 export interface RunFlags extends TargetFlags {
   seed?: number;
@@ -21,6 +25,8 @@ export interface RunFlags extends TargetFlags {
   failOnDivergent?: boolean;
   format: string;
   shard?: { index: number; count: number };
+  /** --no-color */
+  color?: boolean;
 }
 
 function parseShard(value: string): { index: number; count: number } {
@@ -74,20 +80,8 @@ export function registerRun(program: Command): void {
     .option('--fail-on-divergent', 'exit 1 when the target differs from the AWS reference where the docs are silent')
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
+    .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
     .action(async (flags: RunFlags) => { await executeRun(flags); });
-}
-
-/** A live progress line on a terminal, redrawn at most ten times a second. */
-function progressLine() {
-  let last = 0;
-  let phase = '';
-  return (p: { phase: string; done: number; total: number; failing: number }) => {
-    const now = Date.now();
-    if (p.phase === phase && now - last < 100 && p.done < p.total) return;
-    last = now;
-    phase = p.phase;
-    process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total}${p.failing ? `, ${p.failing} failing` : ''}`);
-  };
 }
 
 export async function executeRun(flags: RunFlags): Promise<RunResult> {
@@ -100,20 +94,31 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   if (flags.present.length > 0 && flags.repository === undefined) throw new UsageError('--present names digests stored in an existing repository: give it with --repository');
   const seed = flags.seed ?? randomSeed();
   const target = resolveTarget(flags, process.env);
+  await resolveCredentials(target);
+  ensureWritable(flags.reportDir, '--report-dir');
+  const summary = process.env['GITHUB_STEP_SUMMARY'];
+  if (summary) ensureAppendable(summary, 'GITHUB_STEP_SUMMARY');
   const registry = await startEmbeddedIfNeeded(target, flags.mutant);
   const controller = new AbortController();
+  const ledger: Ledger = { created: [], deleted: new Set() };
+  const deleteCommand = (name: string) => `aws ecr delete-repository --force --repository-name ${name}${target.options.endpoint && target.kind !== 'embedded' ? ` --endpoint-url ${target.options.endpoint}` : ''} --region ${target.options.region}`;
   const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) {
+      const left = ledger.created.filter((n) => !ledger.deleted.has(n));
+      process.stderr.write(`\ninterrupted again: quitting now.${left.length > 0 ? ` These repositories the run created may be left on ${target.options.endpoint ?? `AWS ECR ${target.options.region}`}:\n${left.map((n) => `  ${n}\n    ${deleteCommand(n)}`).join('\n')}` : ''}\n`);
+      process.exit(EXIT.interrupted);
+    }
     process.stderr.write('\ninterrupted: stopping, cleaning up what the run created (Ctrl-C again to quit at once)\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const tty = process.stderr.isTTY;
+  const progress = progressReporter(process.stderr, process.env);
+  const write = (result: RunResult) => writeReports(flags.reportDir, result, formats, secrets(), undefined);
   try {
     const result = await run({
       target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal, maxTimeMs: target.maxTimeMs,
-      present: parsePresent(flags.present),
+      present: parsePresent(flags.present), ledger,
       replayCommand: replayCommand({ kind: target.kind, flags, seed }),
       ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
       ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
@@ -127,15 +132,22 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
         ...(flags.present.length > 0 ? { present: parsePresent(flags.present) } : {}),
         ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
       },
-      ...(tty ? { onProgress: progressLine() } : {}),
+      // Reports exist before cleanup starts: a cleanup that hangs, or a kill -9, still leaves them.
+      beforeCleanup: (r) => { write(r); },
+      onProgress: progress.update,
     });
-    if (tty) process.stderr.write('\r\x1b[K');
-    const files = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
-    process.stdout.write(`${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${files.join(', ')}\n`);
+    progress.done();
+    const files = write(result);
+    if (summary) appendStepSummary(summary, result, secrets());
+    process.stdout.write(`${renderTable(result, renderOptions(process.stdout, process.env, flags.color === false))}\nreports: ${files.join(', ')}\n`);
+    if (result.leftovers.length > 0) {
+      process.stderr.write(`ecr-conformance: ${result.leftovers.length} repositor${result.leftovers.length === 1 ? 'y' : 'ies'} the run created could not be removed; delete with:\n${result.leftovers.map((l) => `  ${deleteCommand(l.split(' ')[0]!)}`).join('\n')}\n`);
+    }
     const v = result.summary.verdict;
     process.exitCode = controller.signal.aborted ? EXIT.interrupted : exitCodeFor(v, { failOnDivergent: Boolean(flags.failOnDivergent), divergent: result.summary.counts.DIVERGENT });
     return result;
   } finally {
+    progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await registry?.close();

@@ -1,4 +1,5 @@
 // record and sdk-matrix: capture a target's answers as cassettes, replay them through SDK versions.
+import { secrets } from './secrets.ts';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { toInteraction } from '../sdk/record.ts';
 import { runMatrix } from '../sdk/run-matrix.ts';
 import { redactText } from '../target/redact.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 const CASSETTES = fileURLToPath(new URL('../../contracts/cassettes/', import.meta.url));
 
@@ -52,7 +53,7 @@ export function registerSdkCommands(program: Command): void {
         const doc = { cassetteVersion: CASSETTE_VERSION, name: flags.name, description: `Recorded from ${result.provenance.target.description} (seed ${seed}, ${flags.runs} cases per property)`, source: { kind: target.kind, target: result.provenance.target.description, recordedWith: `ecr-conformance ${result.provenance.suite.version}, @aws-sdk/client-ecr ${result.provenance.sdk.version}` }, interactions };
         mkdirSync(flags.out, { recursive: true });
         const file = join(flags.out, `${flags.name}.cassette.json`);
-        atomicWrite(file, redactText(cassetteText(doc as Parameters<typeof cassetteText>[0]), secretsFrom(process.env)));
+        atomicWrite(file, redactText(cassetteText(doc as Parameters<typeof cassetteText>[0]), secrets()));
         process.stdout.write(`${interactions.length} interactions recorded from ${result.provenance.target.description} into ${file}\n`);
       } finally {
         await registry?.close();
@@ -78,7 +79,7 @@ export function registerSdkCommands(program: Command): void {
       const labels = flags.versions.split(',').map((v) => v.trim()).filter(Boolean);
       const { matrix } = await runMatrix(labels, flags.cassettes, flags.cache, (line) => process.stderr.write(`${line}\n`));
       const result = matrixResult(matrix, started, Date.now() - started);
-      const written = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
+      const written = writeReports(flags.reportDir, result, formats, secrets(), process.env['GITHUB_STEP_SUMMARY']);
       mkdirSync(flags.reportDir, { recursive: true });
       atomicWrite(join(flags.reportDir, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
       atomicWrite(join(flags.reportDir, 'matrix.md'), renderMatrixMarkdown(matrix));

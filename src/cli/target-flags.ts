@@ -4,6 +4,8 @@ import { UsageError } from '../errors.ts';
 import { MUTANTS, mutant, mutantOptions } from '../registry/mutants.ts';
 import { startRegistry, type RegistryOptions, type RunningRegistry } from '../registry/server.ts';
 import type { TargetOptions } from '../target/target.ts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { addSecrets } from './secrets.ts';
 
 export interface TargetFlags {
   endpoint?: string;
@@ -75,9 +77,20 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
   return { kind, options, maxTimeMs: (f.maxTime ?? (kind === 'aws' ? 900 : 0)) * 1000 };
 }
 
-/** The secrets a report must never contain: whatever credentials the environment holds. */
-export function secretsFrom(env: NodeJS.ProcessEnv): string[] {
-  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'].map((k) => env[k] ?? '').filter((s) => s.length >= 4);
+/**
+ * Resolves the credentials a target will sign with, once, before anything is sent: their values join
+ * the secrets masked everywhere, and a chain that cannot find any is one line, exit 2 — not an ERROR
+ * on every rule.
+ */
+export async function resolveCredentials(target: ResolvedTarget): Promise<void> {
+  const o = target.options;
+  if (o.credentials !== 'chain' && !(o.aws && o.credentials === undefined)) return;
+  try {
+    const identity = await defaultProvider()();
+    addSecrets(identity.accessKeyId, identity.secretAccessKey, identity.sessionToken);
+  } catch (e) {
+    throw new UsageError(`no AWS credentials: the default chain (environment, shared config and credentials files, SSO, process, container, instance metadata) says: ${(e as Error).message.split('\n')[0]}`, 'NO_CREDENTIALS');
+  }
 }
 
 /**

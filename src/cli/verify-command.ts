@@ -1,4 +1,5 @@
 // `ecr-conformance verify`: the Pact contracts against any endpoint (the embedded registry by default).
+import { secrets } from './secrets.ts';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { exitCodeFor, TargetError, UsageError } from '../errors.ts';
@@ -12,7 +13,7 @@ import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { versions } from '../run/versions.ts';
 import { Target } from '../target/target.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { positiveInt, resolveTarget, secretsFrom, startEmbeddedIfNeeded } from './target-flags.ts';
+import { positiveInt, resolveTarget, startEmbeddedIfNeeded } from './target-flags.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
 
@@ -70,7 +71,7 @@ export function registerVerify(program: Command): void {
           ...(probe.notImplemented ? { notImplemented: probe.notImplemented } : {}),
           ...(proxy ? { contentTypes: { answers: proxy.answers, relabelled: proxy.relabelled } } : {}),
         });
-        const written = writeReports(flags.reportDir, result, formats, secretsFrom(process.env), process.env['GITHUB_STEP_SUMMARY']);
+        const written = writeReports(flags.reportDir, result, formats, secrets(), process.env['GITHUB_STEP_SUMMARY']);
         process.stdout.write(`\n${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
         process.exitCode = exitCodeFor(result.summary.verdict);
       } finally {

@@ -1,7 +1,8 @@
 // Writes every requested format of a result into a folder, each file atomically; secrets are masked
 // once more in every one of them.
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
+import { dirname, join, resolve } from 'node:path';
 import type { RunResult } from '../run/result.ts';
 import { redactText } from '../target/redact.ts';
 import { renderBadgeJson, renderBadgeSvg } from './badge.ts';
@@ -27,10 +28,53 @@ export function parseFormats(value: string): Format[] {
   return wanted as Format[];
 }
 
+/** Fails before a run, in one line, when its reports could not be written after it. */
+export function ensureWritable(dir: string, flag: string): void {
+  try {
+    makeDirectory(dir);
+    const probe = join(dir, `.ecr-conformance-write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (e) {
+    throw new UsageError(`${flag} ${dir} cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'UNWRITABLE');
+  }
+}
+
+/**
+ * mkdir -p, one folder at a time: Node's recursive mkdirSync never returns for some paths (under /proc),
+ * and a path through a file must fail at once.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+  for (const d of missing) mkdirSync(d);
+}
+
+/** Fails before a run, in one line, when the step summary file (GITHUB_STEP_SUMMARY) cannot be appended to. */
+export function ensureAppendable(file: string, what: string): void {
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (e) {
+    throw new UsageError(`${what} ${file} cannot be appended to: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'UNWRITABLE');
+  }
+}
+
+/** Appends the Markdown summary to a CI step summary file. */
+export function appendStepSummary(file: string, r: RunResult, secrets: string[] = []): void {
+  appendFileSync(file, `${redactText(renderMarkdown(r), secrets)}\n`);
+}
+
 /** Renders everything first, then writes: a renderer that fails leaves no half-written folder. */
 export function writeReports(dir: string, r: RunResult, formats: readonly Format[] = FORMATS, secrets: string[] = [], stepSummary?: string): string[] {
   const rendered = formats.flatMap((f) => FILES[f].map(([name, render]) => [name, redactText(render(r), secrets)] as const));
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const written: string[] = [];
   for (const [name, text] of rendered) {
     const file = join(dir, name);

@@ -8,13 +8,14 @@ import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judg
 import { view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
 import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
 import { createRepository, deleteRepository, sha256Digest, uploadLayer } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
 import { caseSeed } from './seeds.ts';
-import { cleanup, prepare, type Prepared } from './setup.ts';
+import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
 
 export interface RunOptions {
   target: TargetOptions;
@@ -44,6 +45,15 @@ export interface RunOptions {
   /** Builds the command that replays a case; the CLI knows its own flags. */
   replayCommand?: (caseId: string, ruleId: string) => string;
   clock?: () => number;
+  /** Every repository the run creates, entered the moment the target accepts it, and those removed: what a second Ctrl-C names. */
+  ledger?: Ledger;
+  /** Sees the result before cleanup, so reports exist even if cleanup hangs or the process is killed. */
+  beforeCleanup?: (r: RunResult) => void;
+}
+
+export interface Ledger {
+  created: string[];
+  deleted: Set<string>;
 }
 
 export interface Progress {
@@ -273,15 +283,22 @@ export async function run(o: RunOptions): Promise<RunResult> {
   let props: Property[] = [];
   const lifecycle = new Mutex();
   const fresh = freshLayers();
+  const ledger = o.ledger ?? { created: [], deleted: new Set<string>() };
+  let failure: unknown;
   try {
     report({ phase: 'setup', done: 0, total: 1, failing: 0 });
-    prepared = await prepare(target, {
-      seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [],
-      ...(o.repository !== undefined ? { repository: o.repository } : {}),
-      ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
-    });
+    try {
+      prepared = await prepare(target, {
+        seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [],
+        ...(o.repository !== undefined ? { repository: o.repository } : {}),
+        ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
+      }, ledger.created);
+    } catch (e) {
+      if (!(e instanceof TransportFault)) throw e;
+      prepared = faultedSetup(e, ledger.created);
+    }
     const k = prepared.knowledge;
-    if (prepared.capabilities.implemented && !prepared.capabilities.probeFault) {
+    if (prepared.capabilities.implemented && !prepared.capabilities.probeFault && !o.signal?.aborted) {
       props = propertiesFor(properties(k), entries.map((e) => e.id));
       const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
       const shard = o.shard;
@@ -297,56 +314,65 @@ export async function run(o: RunOptions): Promise<RunResult> {
       await inParallel(cases, o.target.concurrency, stop, async ({ index: mine, kase, exclusive }) => {
         try {
           const exchanges = exclusive ? await lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
+          if (o.signal?.aborted) return;
           if (o.onExchange) for (const x of exchanges) o.onExchange(x);
           const views = exchanges.map(view);
           acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
         } catch (e) {
           if (e instanceof BudgetExhausted) budgetExhausted = true;
-          else throw e;
+          else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;
         }
         report({ phase: 'explore', done: acc.cases, total: planned, failing: acc.failing });
       });
-      if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted) {
+      if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted && !o.signal?.aborted) {
         await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, lifecycle, fresh, (done, all) => report({ phase: 'shrink', done, total: all, failing: acc.failing }));
       }
     }
-  } finally {
-    report({ phase: 'cleanup', done: 0, total: 1, failing: 0 });
-    if (prepared) {
-      try {
-        target.liftBudgetForCleanup();
-        leftovers = await cleanup(target, prepared.created);
-      } catch (e) {
-        leftovers = prepared.created.map((n) => `${n} (${(e as Error).message})`);
-      }
-    }
-    target.close();
+  } catch (e) {
+    failure = e;
   }
   const replay = o.replayCommand ?? ((caseId: string, ruleId: string) => `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${ruleId}`);
-  const unshrunk: Record<string, Counterexample> = {};
-  for (const [id, r] of acc.smallest) {
-    const message = r.findings.find((f) => f.ruleId === id && f.verdict !== 'PASS' && f.verdict !== 'ERROR')?.message;
-    unshrunk[id] = { caseId: r.kase.id, property: r.kase.property, inputClasses: r.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: r.exchanges, replay: '', ...(message ? { message } : {}) };
+  const assemble = () => {
+    const unshrunk: Record<string, Counterexample> = {};
+    for (const [id, r] of acc.smallest) {
+      const message = r.findings.find((f) => f.ruleId === id && f.verdict !== 'PASS' && f.verdict !== 'ERROR')?.message;
+      unshrunk[id] = { caseId: r.kase.id, property: r.kase.property, inputClasses: r.kase.inputClasses, shrinkSteps: 0, shrunk: false, exchanges: r.exchanges, replay: '', ...(message ? { message } : {}) };
+    }
+    return assembleResult({
+      provenance: {
+        target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
+        seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
+        startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
+        requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered },
+        interrupted: Boolean(o.signal?.aborted), budgetExhausted, timeExhausted, planned,
+        ...(o.replay ? { replayOf: o.replay } : {}),
+        options: o.replayOptions ?? {},
+        ...(o.shard ? { shard: o.shard } : {}),
+        ...(o.maxTimeMs ? { maxTimeMs: o.maxTimeMs } : {}),
+      },
+      capabilities: prepared!.capabilities,
+      properties: props.map((p) => ({ name: p.name, about: p.about })),
+      tallies: acc.tallies(),
+      counterexamples: { ...unshrunk, ...Object.fromEntries(counterexamples) },
+      leftovers,
+      replay,
+    });
+  };
+  try {
+    const pending = ledger.created.filter((n) => !ledger.deleted.has(n));
+    if (!failure && prepared && o.beforeCleanup) {
+      leftovers = pending.map((n) => `${n} (not removed yet: this report was written before cleanup)`);
+      o.beforeCleanup(assemble());
+    }
+  } catch (e) {
+    failure = e;
   }
-  return assembleResult({
-    provenance: {
-      target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
-      seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
-      startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
-      requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered },
-      interrupted: Boolean(o.signal?.aborted), budgetExhausted, timeExhausted, planned,
-      ...(o.replay ? { replayOf: o.replay } : {}),
-      options: o.replayOptions ?? {},
-      ...(o.shard ? { shard: o.shard } : {}),
-      ...(o.maxTimeMs ? { maxTimeMs: o.maxTimeMs } : {}),
-    },
-    capabilities: prepared!.capabilities,
-    properties: props.map((p) => ({ name: p.name, about: p.about })),
-    tallies: acc.tallies(),
-    counterexamples: { ...unshrunk, ...Object.fromEntries(counterexamples) },
-    leftovers,
-    replay,
-  });
+  report({ phase: 'cleanup', done: 0, total: 1, failing: 0 });
+  target.liftBudgetForCleanup();
+  leftovers = await cleanup(target, ledger.created, ledger.deleted).catch((e: unknown) => ledger.created.filter((n) => !ledger.deleted.has(n)).map((n) => `${n} (${(e as Error).message})`));
+  target.close();
+  if (failure) throw failure;
+  return assemble();
 }
 
 /**

@@ -6,6 +6,7 @@ import { CAPABILITIES, type Capability, operationSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
+import { TransportFault } from '../target/bounded-handler.ts';
 import { createRepository, deleteRepository, existingRepositories, putManifest, uploadLayer } from '../target/seed.ts';
 import type { Target } from '../target/target.ts';
 import { nonce, poolLayer } from './seeds.ts';
@@ -54,7 +55,22 @@ export interface Prepared {
 }
 
 const errorName = (e: unknown) => (e as Error).name ?? 'Error';
-const describeError = (e: unknown) => `${errorName(e)}: ${(e as Error).message}`.slice(0, 300);
+/** An error the target answered with, described; a transport fault is not one, and ends the setup. */
+const describeError = (e: unknown) => {
+  if (e instanceof TransportFault) throw e;
+  return `${errorName(e)}: ${(e as Error).message}`.slice(0, 300);
+};
+
+/** What a run knows when its setup ended in a transport fault: nothing, and why. */
+export function faultedSetup(fault: TransportFault, created: string[]): Prepared {
+  const capabilities: Capabilities = {
+    implemented: true, createRepositories: false, storeLayers: false, putManifests: false,
+    have: [], missing: {}, unverified: {}, notApplicable: {}, setupFindings: [], notes: [],
+  };
+  for (const c of CAPABILITIES) capabilities.missing[c] = `the setup did not finish (${fault.message})`;
+  if (fault.kind !== 'interrupted') capabilities.probeFault = `the setup got no usable answer: ${fault.message}`;
+  return { knowledge: { otherAccountId: '000000000000', repositories: {}, missingRepositories: [] }, capabilities, created };
+}
 
 /** Pads a name with a filler component to exactly `length` characters, keeping it valid under every model. */
 function padTo(name: string, length: number): string {
@@ -80,7 +96,8 @@ export async function probeOperation(target: Target, repositoryName: string) {
   };
 }
 
-export async function prepare(target: Target, o: SetupOptions): Promise<Prepared> {
+/** `created` is the run's ledger: every repository is entered the moment the target accepts it. */
+export async function prepare(target: Target, o: SetupOptions, created: string[] = []): Promise<Prepared> {
   const limits = operationSpec().input.repositoryName;
   const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
   const run = nonce(o.seed, o.uniqueNames);
@@ -120,7 +137,6 @@ export async function prepare(target: Target, o: SetupOptions): Promise<Prepared
     else capabilities.notApplicable['repository:missing-min-length'] = 'no 2-character name could be confirmed missing on this target';
   }
 
-  const created: string[] = [];
   if (o.repository !== undefined) return readOnly(target, o, knowledge, capabilities, done);
 
   const primary = `${prefix}/primary`;
@@ -260,7 +276,7 @@ function shortNames(run: string, length: number): string[] {
 /** A 2-character name confirmed missing (DescribeRepositories), to check RepositoryNotFoundException at the limit. */
 async function missingShortName(target: Target, run: string, length: number): Promise<string | undefined> {
   for (const name of shortNames(run, length).reverse()) {
-    const found = await existingRepositories(target.client, [name]).catch(() => undefined);
+    const found = await existingRepositories(target.client, [name]);
     if (found && !found.has(name)) return name;
     if (found === undefined) return name;
   }
@@ -271,7 +287,7 @@ async function missingShortName(target: Target, run: string, length: number): Pr
 async function freeShortName(target: Target, run: string, length: number, taken: Set<string>): Promise<string | undefined> {
   for (const name of shortNames(run, length)) {
     if (taken.has(name)) continue;
-    const found = await existingRepositories(target.client, [name]).catch(() => undefined);
+    const found = await existingRepositories(target.client, [name]);
     if (found === undefined || !found.has(name)) return name;
   }
   return undefined;
@@ -302,14 +318,20 @@ async function readOnly(target: Target, o: SetupOptions, knowledge: Knowledge, c
   return done([]);
 }
 
-/** Deletes what the run created, ignoring what is already gone. Returns what could not be removed. */
-export async function cleanup(target: Target, created: string[]): Promise<string[]> {
+/**
+ * Deletes what the run created, ignoring what is already gone, through a client the first Ctrl-C does
+ * not stop. Marks each name in `deleted` as it goes; returns what could not be removed.
+ */
+export async function cleanup(target: Target, created: string[], deleted: Set<string> = new Set()): Promise<string[]> {
   const left: string[] = [];
   for (const name of [...created].reverse()) {
+    if (deleted.has(name)) continue;
     try {
-      await deleteRepository(target.client, { repositoryName: name });
+      await deleteRepository(target.cleanupClient, { repositoryName: name });
+      deleted.add(name);
     } catch (e) {
-      if (errorName(e) !== 'RepositoryNotFoundException') left.push(`${name} (${describeError(e)})`);
+      if (errorName(e) === 'RepositoryNotFoundException') deleted.add(name);
+      else left.push(`${name} (${`${errorName(e)}: ${(e as Error).message}`.slice(0, 300)})`);
     }
   }
   return left;

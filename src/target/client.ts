@@ -1,6 +1,7 @@
 // An @aws-sdk/client-ecr client set up for conformance work: no retries, a deadline per request.
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { BoundedHandler } from './bounded-handler.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface ClientOptions {
@@ -12,7 +13,14 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Attempts per call (the SDK's standard retry mode); 1, no retries, unless said. */
   maxAttempts?: number;
+  /** The most bytes an answer may have (default 1 MiB). */
+  maxResponseBytes?: number;
+  /** Aborts every call in flight (Ctrl-C). */
+  signal?: AbortSignal;
 }
+
+/** An answer of this operation is at most 100 failures of 1000-character digests with their reasons: far below this. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Credentials for endpoints that do not check signatures. They are fake and safe to print. */
 export const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAECRCONFORMANCE00', secretAccessKey: 'ecr-conformance-dummy-secret' };
@@ -24,6 +32,10 @@ export function makeEcrClient(options: ClientOptions = {}): ECRClient {
     maxAttempts: options.maxAttempts ?? 1,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
-    requestHandler: new NodeHttpHandler({ connectionTimeout: timeout, requestTimeout: timeout }),
+    // Every call bounded: a deadline for the whole answer, a size cap, Ctrl-C, faults named.
+    requestHandler: new BoundedHandler({
+      timeoutMs: timeout, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, maxSockets: 8, jsonOnly: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }) as unknown as NodeHttpHandler,
   });
 }

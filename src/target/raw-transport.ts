@@ -33,6 +33,8 @@ export interface RawTransportOptions {
   timeoutMs: number;
   maxResponseBytes: number;
   maxSockets: number;
+  /** Ends every request in flight (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export interface SendResult {
@@ -78,7 +80,12 @@ export class RawTransport {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        this.o.signal?.removeEventListener('abort', interrupt);
         resolve({ ...r, requestHeaders });
+      };
+      const interrupt = () => {
+        req.destroy();
+        finish({ fault: { kind: 'interrupted', message: 'interrupted' } });
       };
       const req = send({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: sentHeaders, agent: this.agent }, (res) => {
         readLimited(res, this.o.maxResponseBytes).then(
@@ -94,6 +101,8 @@ export class RawTransport {
         finish({ fault: { kind: 'timeout', message: `no complete answer within the ${this.o.timeoutMs} ms deadline` } });
       }, this.o.timeoutMs);
       req.on('error', (e) => finish({ fault: faultOf(e) }));
+      if (this.o.signal?.aborted) interrupt();
+      else this.o.signal?.addEventListener('abort', interrupt, { once: true });
       req.end(body);
     });
   }

@@ -16,9 +16,14 @@ export function redactHeaders(headers: Record<string, string | string[] | number
   return out;
 }
 
-/** Replaces every occurrence of the given secrets, and anything shaped like an AWS access key, in a text. */
-export function redactText(text: string, secrets: string[] = []): string {
+/**
+ * Replaces every occurrence of the given secrets, anything shaped like an AWS access key id, and every
+ * SigV4 signature (an Authorization header's Signature=, a presigned URL's X-Amz-Signature=), in a text.
+ */
+export function redactText(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('<redacted>');
-  return out.replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<redacted-access-key>');
+  return out
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<redacted-access-key>')
+    .replace(/((?:X-Amz-)?Signature=)[0-9a-fA-F]{16,}/g, '$1<redacted>');
 }

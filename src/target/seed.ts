@@ -103,6 +103,7 @@ export async function existingRepositories(client: ECRClient, names: string[]): 
       if ((out.repositories ?? []).some((r) => r.repositoryName === name)) found.add(name);
     } catch (e) {
       if ((e as Error).name === 'RepositoryNotFoundException') continue;
+      if ((e as Error).name === 'TransportFault') throw e;
       return undefined;
     }
   }

@@ -1,11 +1,12 @@
 // A target: an endpoint plus the means to reach it. Every request passes one gate that enforces
 // the rate limit and the hard request budget; throttled answers are retried, never judged.
+import { setMaxListeners } from 'node:events';
 import type { BatchCheckLayerAvailabilityCommandInput, ECRClient } from '@aws-sdk/client-ecr';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { operationSpec } from '../spec/index.ts';
 import type { Exchange, Step } from '../model.ts';
-import { DUMMY_CREDENTIALS, makeEcrClient } from './client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, DUMMY_CREDENTIALS, makeEcrClient } from './client.ts';
 import { RawTransport, type SendResult, toExchange } from './raw-transport.ts';
 import { SdkTransport } from './sdk-transport.ts';
 
@@ -91,8 +92,9 @@ function transientKind(res: { status: number; body: string; headers: Record<stri
 }
 
 export class Target {
-  /** For the sibling operations (seeding, cleanup); its requests pass the same gate. */
+  /** For the sibling operations (seeding, scenarios); its requests pass the same gate and handler. */
   readonly client: ECRClient;
+  private cleaner?: ECRClient;
   readonly description: string;
   /** The credentials requests are signed with (a provider; never logged). */
   readonly credentials: AwsCredentialIdentityProvider;
@@ -112,6 +114,8 @@ export class Target {
   private budgetLifted = false;
 
   constructor(private readonly o: TargetOptions, readonly signal?: AbortSignal) {
+    // Every call in flight listens for Ctrl-C, and removes its listener when it ends: many at once is no leak.
+    if (signal) setMaxListeners(Math.max(64, o.concurrency * 4), signal);
     const explicit = o.credentials;
     const credentials: AwsCredentialIdentityProvider = explicit === 'chain' || (o.aws && !explicit)
       ? defaultProvider()
@@ -120,15 +124,33 @@ export class Target {
     this.credentials = credentials;
     this.endpoint = endpoint;
     this.description = o.description ?? (o.aws && !o.endpoint ? `AWS ECR ${o.region}` : endpoint);
-    const common = { region: o.region, credentials, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes ?? 8 * 1024 * 1024, maxSockets: Math.max(1, o.concurrency) };
+    const common = { region: o.region, credentials, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, maxSockets: Math.max(1, o.concurrency), ...(signal ? { signal } : {}) };
     this.raw = new RawTransport({ ...common, endpoint: new URL(endpoint) });
     this.sdk = new SdkTransport({ ...common, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
-    // Seeding and cleanup retry transient errors as any SDK caller would; every attempt passes the gate.
-    this.client = makeEcrClient({ region: o.region, credentials, timeoutMs: o.timeoutMs, maxAttempts: operationSpec().clients.retry.value.maxAttempts, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
-    this.client.middlewareStack.add((next) => async (args) => {
+    // Seeding and cleanup retry transient errors as any SDK caller would; every attempt passes the gate
+    // and the same bounded handler. A deadline or an unreadable answer is a TransportFault, not retried.
+    this.client = makeEcrClient({ ...common, maxAttempts: operationSpec().clients.retry.value.maxAttempts, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
+    this.gated(this.client);
+    this.clientOptions = { ...common, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) };
+  }
+
+  private readonly clientOptions: Parameters<typeof makeEcrClient>[0];
+
+  private gated(client: ECRClient): ECRClient {
+    client.middlewareStack.add((next) => async (args) => {
       await this.gate();
       return next(args);
     }, { step: 'finalizeRequest', name: 'ecrConformanceGate' });
+    return client;
+  }
+
+  /**
+   * The client cleanup uses: the same gate, deadline and size cap, but not stopped by the first Ctrl-C,
+   * which must still let the run remove what it created (a second Ctrl-C quits at once).
+   */
+  get cleanupClient(): ECRClient {
+    const { signal: _, ...options } = this.clientOptions as Record<string, unknown>;
+    return (this.cleaner ??= this.gated(makeEcrClient(options as Parameters<typeof makeEcrClient>[0])));
   }
 
   /** Waits for the rate limit and takes one request from the budget. */
@@ -204,5 +226,6 @@ export class Target {
     this.raw.close();
     this.sdk.close();
     this.client.destroy();
+    this.cleaner?.destroy();
   }
 }

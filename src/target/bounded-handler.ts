@@ -1,0 +1,125 @@
+// The one HTTP handler behind every SDK call the suite makes — the operation under test, seeding,
+// cleanup, Pact provider states, recordings. Each call gets a deadline for its whole answer (headers
+// and body), a cap on the bytes it reads, and ends at once on Ctrl-C; an answer the SDK could only
+// choke on (a success that is not JSON) is a transport fault, named as such. Nothing a target sends can
+// hang the suite or exhaust its memory.
+import { Readable } from 'node:stream';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { HttpHandlerOptions } from '@smithy/types';
+import type { TransportFault as FaultKind, WireResponse } from '../model.ts';
+import { BodyTooLarge, readLimited } from './read-limited.ts';
+import { redactHeaders } from './redact.ts';
+import { wireResponse } from './raw-transport.ts';
+
+/** A call that got no usable answer: never a finding about the target's contract, never retried by the SDK. */
+export class TransportFault extends Error {
+  override readonly name = 'TransportFault';
+  constructor(readonly kind: FaultKind | 'garbage' | 'interrupted', message: string) {
+    super(message);
+  }
+}
+
+export interface Recording {
+  requestHeaders?: Record<string, string>;
+  requestBody?: string;
+  response?: WireResponse;
+}
+
+export interface BoundedOptions {
+  timeoutMs: number;
+  maxResponseBytes: number;
+  maxSockets: number;
+  /** Aborts every call in flight (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Successes must be JSON (the SDK clients): anything else is a fault rather than a parse error deep in the SDK. */
+  jsonOnly?: boolean;
+}
+
+type Inner = NodeHttpHandler;
+type HandleArgs = Parameters<Inner['handle']>;
+
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return '';
+}
+
+export class BoundedHandler {
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+  private readonly inner: Inner;
+  private readonly recordings = new WeakMap<AbortSignal, Recording>();
+
+  constructor(private readonly o: BoundedOptions) {
+    const agent = { keepAlive: true, maxSockets: o.maxSockets };
+    this.inner = new NodeHttpHandler({ connectionTimeout: o.timeoutMs, requestTimeout: o.timeoutMs, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent });
+  }
+
+  /** Records the exchange of the call made with this signal (the SDK transport's wire bytes). */
+  watch(signal: AbortSignal): Recording {
+    const r: Recording = {};
+    this.recordings.set(signal, r);
+    return r;
+  }
+
+  async handle(request: HandleArgs[0], options: HttpHandlerOptions = {}) {
+    const rec = options.abortSignal ? this.recordings.get(options.abortSignal as AbortSignal) : undefined;
+    if (rec) {
+      rec.requestHeaders = redactHeaders(request.headers);
+      rec.requestBody = bodyText(request.body);
+    }
+    const operation = String(request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.').pop() || 'a call';
+    if (this.o.signal?.aborted) throw new TransportFault('interrupted', `${operation}: interrupted before the call`);
+    const controller = new AbortController();
+    let why: TransportFault | undefined;
+    const abort = (fault: TransportFault) => {
+      why ??= fault;
+      controller.abort();
+    };
+    const timer = setTimeout(() => abort(new TransportFault('timeout', `${operation}: no complete answer within the ${this.o.timeoutMs} ms deadline`)), this.o.timeoutMs);
+    const onInterrupt = () => abort(new TransportFault('interrupted', `${operation}: interrupted`));
+    const onCallerAbort = () => abort(new TransportFault('interrupted', `${operation}: the caller gave up`));
+    this.o.signal?.addEventListener('abort', onInterrupt, { once: true });
+    (options.abortSignal as AbortSignal | undefined)?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      const out = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
+      const stream = out.response.body as Readable;
+      controller.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+      const bytes = await readLimited(stream, this.o.maxResponseBytes);
+      const status = out.response.statusCode;
+      if (rec) rec.response = wireResponse(status, redactHeaders(out.response.headers), bytes);
+      if (this.o.jsonOnly && status >= 200 && status < 300 && bytes.length > 0 && !isJson(bytes)) {
+        const encoding = out.response.headers['content-encoding'];
+        throw new TransportFault('garbage', `${operation}: HTTP ${status} with a body that is not JSON (${bytes.length} bytes${encoding ? `, Content-Encoding ${encoding}` : ''})`);
+      }
+      out.response.body = Readable.from([bytes]);
+      return out;
+    } catch (e) {
+      if (why) throw why;
+      if (e instanceof BodyTooLarge) throw new TransportFault('too-large', `${operation}: ${e.message}`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      this.o.signal?.removeEventListener('abort', onInterrupt);
+      (options.abortSignal as AbortSignal | undefined)?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  updateHttpClientConfig(key: never, value: never): void {
+    this.inner.updateHttpClientConfig(key, value);
+  }
+  httpHandlerConfigs() {
+    return this.inner.httpHandlerConfigs();
+  }
+  destroy(): void {
+    this.inner.destroy();
+  }
+}
+
+function isJson(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
