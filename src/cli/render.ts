@@ -54,7 +54,8 @@ export function renderTable(r: RunResult, o: RenderOptions = { width: 120, color
   for (const f of r.capabilities.setupFindings ?? []) lines.push(wrap(`setup: ${inert(f)}`, o.width, '  '));
   for (const note of [...(r.summary.notes ?? []), ...r.capabilities.notes]) lines.push(wrap(`note: ${inert(note)}`, o.width, '  '));
   if ((r.coverage.unseen ?? []).length > 0) lines.push(wrap(`never answered: ${r.coverage.unseen.join(', ')}`, o.width, '  '));
-  for (const left of r.leftovers) lines.push(wrap(`warning: could not remove ${inert(left)}`, o.width, '  '));
+  // Never wrapped: a name to copy must stay whole.
+  for (const left of r.leftovers) lines.push(`warning: could not remove ${inert(left)}`);
   const broken = r.rules.filter((x) => x.counterexample && (x.verdict === 'FAIL' || x.verdict === 'DIVERGENT'));
   if (broken.length > 0) {
     lines.push('');

@@ -10,6 +10,7 @@ export function renderJunit(r: RunResult): string {
     ['target', p.target.description], ['target.kind', p.target.kind], ['region', p.target.region], ['transport', p.target.transport],
     ['seed', String(p.seed)], ['runs', String(p.runs)], ['rules', p.rules], ['requests', String(p.requests.used)], ['verdict', r.summary.verdict],
     ...(r.summary.causes ?? []).map((c, i) => [`incomplete.cause.${i + 1}`, c]),
+    ...r.leftovers.map((l, i) => [`leftover.${i + 1}`, `left on the target: ${l}`]),
     ...(p.shard ? [['shard', JSON.stringify(p.shard)]] : []),
   ].map(([k, v]) => `      <property name="${xml(k!)}" value="${xml(v!)}"/>`).join('\n');
   const families = [...new Set(r.rules.map((x) => x.family))];
