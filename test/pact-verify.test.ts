@@ -13,7 +13,6 @@ import { verifyPacts, type Verification } from '../src/pact/verify.ts';
 import { MUTANTS } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
 import { DUMMY_CREDENTIALS } from '../src/target/client.ts';
-import { Target } from '../src/target/target.ts';
 import { startBroker } from './fixtures/broker.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../contracts/pact/', import.meta.url));
@@ -26,15 +25,10 @@ async function verifyAgainst(mutantId: string | undefined, opts: { endpoint?: st
   const registry = opts.registry ?? await startRegistry({ preloadExample: true, ...(m?.hooks ? { hooks: m.hooks } : {}), ...(m?.behaviour ? { behaviour: m.behaviour } : {}) });
   registries.push(registry);
   const endpoint = opts.endpoint ?? registry.endpoint;
-  const target = new Target({ endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 3_000, rps: 0, maxRequests: 0, concurrency: 2, transport: 'sdk' });
-  try {
-    return await verifyPacts({
-      providerBaseUrl: endpoint, pactFiles: [`${CONTRACTS}${PACT_FILE}`, `${CONTRACTS}${EXAMPLE_PACT_FILE}`], client: target.client,
-      credentials: async () => opts.credentials ?? DUMMY_CREDENTIALS, region: 'us-east-1', holdsExample: true, timeoutMs: 3_000,
-    });
-  } finally {
-    target.close();
-  }
+  return verifyPacts({
+    providerBaseUrl: endpoint, pactFiles: [`${CONTRACTS}${PACT_FILE}`, `${CONTRACTS}${EXAMPLE_PACT_FILE}`],
+    seeding: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 3_000, credentials: opts.credentials ?? DUMMY_CREDENTIALS }, holdsExample: true, timeoutMs: 3_000,
+  });
 }
 const failed = (v: Verification) => v.interactions.filter((i) => !i.passed);
 

@@ -14,7 +14,8 @@ import { toInteraction } from '../sdk/record.ts';
 import { runMatrix } from '../sdk/run-matrix.ts';
 import { redactText } from '../target/redact.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, resolveCredentials, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { ensureWritable } from '../report/write.ts';
 
 const CASSETTES = fileURLToPath(new URL('../../contracts/cassettes/', import.meta.url));
 
@@ -38,6 +39,8 @@ export function registerSdkCommands(program: Command): void {
     .action(async (flags: RecordFlags) => {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new UsageError(`--name '${flags.name}': use lower-case letters, digits and -`);
       const target = resolveTarget(flags, process.env);
+      await resolveCredentials(target);
+      ensureWritable(flags.out, '--out');
       const registry = await startEmbeddedIfNeeded(target, flags.mutant);
       const interactions: CassetteInteraction[] = [];
       const options = { maskAccountIds: Boolean(flags.maskAccountIds), keepRequestIds: Boolean(flags.keepRequestIds) };
@@ -81,8 +84,8 @@ export function registerSdkCommands(program: Command): void {
       const result = matrixResult(matrix, started, Date.now() - started);
       const written = writeReports(flags.reportDir, result, formats, secrets(), process.env['GITHUB_STEP_SUMMARY']);
       mkdirSync(flags.reportDir, { recursive: true });
-      atomicWrite(join(flags.reportDir, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
-      atomicWrite(join(flags.reportDir, 'matrix.md'), renderMatrixMarkdown(matrix));
+      atomicWrite(join(flags.reportDir, 'matrix.json'), redactText(`${JSON.stringify(matrix, null, 2)}\n`, secrets()));
+      atomicWrite(join(flags.reportDir, 'matrix.md'), redactText(renderMatrixMarkdown(matrix), secrets()));
       process.stdout.write(`${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${[...written, join(flags.reportDir, 'matrix.json'), join(flags.reportDir, 'matrix.md')].join(', ')}\n`);
       process.exitCode = result.summary.counts.FAIL > 0 ? EXIT.notConformant : EXIT.conformant;
     });

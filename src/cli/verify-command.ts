@@ -9,15 +9,20 @@ import { brokerFromEnv, publishPacts, versionFromEnv } from '../pact/broker.ts';
 import { EXAMPLE_PACT_FILE, PACT_FILE } from '../pact/interactions.ts';
 import { verificationResult } from '../pact/result.ts';
 import { verifyPacts } from '../pact/verify.ts';
-import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
+import { ensureWritable, FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { versions } from '../run/versions.ts';
 import { Target } from '../target/target.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { positiveInt, resolveTarget, startEmbeddedIfNeeded } from './target-flags.ts';
+import { positiveInt, resolveCredentials, resolveTarget, startEmbeddedIfNeeded } from './target-flags.ts';
+import { inert } from '../report/text.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
 
-interface VerifyFlags { endpoint?: string; aws?: boolean; region?: string; pact: string[]; timeout: number; reportDir: string; format: string }
+interface VerifyFlags { endpoint?: string; aws?: boolean; region?: string; pact: string[]; timeout: number; reportDir: string; format: string; verbose?: boolean; color?: boolean }
+
+/** Pact colours its own output; what we show of it is plain text. */
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 export function registerVerify(program: Command): void {
   program
@@ -30,6 +35,8 @@ export function registerVerify(program: Command): void {
     .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
     .option('--report-dir <dir>', 'where the verification report goes', 'reports/pact')
     .option('--format <list>', `report formats: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .option('--verbose', 'show Pact\'s own output (on stderr, secrets masked)')
+    .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
     .action(async (flags: VerifyFlags) => {
       let formats: ReturnType<typeof parseFormats>;
       try {
@@ -38,6 +45,8 @@ export function registerVerify(program: Command): void {
         throw new UsageError(`--format: ${(e as Error).message}`);
       }
       const resolved = resolveTarget({ ...flags, transport: 'sdk' }, process.env);
+      await resolveCredentials(resolved);
+      ensureWritable(flags.reportDir, '--report-dir');
       const registry = await startEmbeddedIfNeeded(resolved, undefined, { preloadExample: true });
       const files = flags.pact.length > 0 ? flags.pact : [`${CONTRACTS}${PACT_FILE}`, ...(registry ? [`${CONTRACTS}${EXAMPLE_PACT_FILE}`] : [])];
       const broker = brokerFromEnv(process.env);
@@ -61,7 +70,9 @@ export function registerVerify(program: Command): void {
           notes.push(`verification result published as provider version ${provider.version}${provider.branch ? ` (${provider.branch})` : ''}`);
         }
         const verification = await verifyPacts({
-          providerBaseUrl: proxy?.url ?? target.endpoint, pactFiles: files, client: target.client, credentials: target.credentials, region: resolved.options.region,
+          providerBaseUrl: proxy?.url ?? target.endpoint, pactFiles: files,
+          seeding: { endpoint: target.endpoint, region: resolved.options.region, timeoutMs: flags.timeout, credentials: await target.credentials() },
+          ...(flags.verbose ? { onOutput: (text: string) => process.stderr.write(inert(stripAnsi(text)).replace(/\\u000a/g, '\n')) } : {}),
           holdsExample: registry !== undefined, timeoutMs: flags.timeout, ...(brokerOptions ? { broker: brokerOptions } : {}),
         });
         const result = verificationResult(verification, {
@@ -72,7 +83,7 @@ export function registerVerify(program: Command): void {
           ...(proxy ? { contentTypes: { answers: proxy.answers, relabelled: proxy.relabelled } } : {}),
         });
         const written = writeReports(flags.reportDir, result, formats, secrets(), process.env['GITHUB_STEP_SUMMARY']);
-        process.stdout.write(`\n${renderTable(result, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
+        process.stdout.write(`\n${renderTable(result, renderOptions(process.stdout, process.env, flags.color === false))}\nreports: ${written.join(', ')}\n`);
         process.exitCode = exitCodeFor(result.summary.verdict);
       } finally {
         await proxy?.close();

@@ -1,10 +1,12 @@
 // Verifies the Pact contracts against any endpoint with Pact's own verifier. Provider states are set
 // up through the same seeding code the judge uses (create the repository, upload the layer) and
 // removed afterwards; only what was created here is deleted.
+import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { Verifier } from '@pact-foundation/pact';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createRepository, deleteRepository, uploadLayer } from '../target/seed.ts';
 import type { BrokerConfig } from './broker.ts';
 import { EXAMPLE_CONSUMER, PACT_CONSUMER, PACT_PROVIDER, STATE } from './interactions.ts';
@@ -15,13 +17,20 @@ export interface VerifyOptions {
   /** Local pact files; ignored when a broker is given. */
   pactFiles: string[];
   broker?: BrokerConfig & { providerVersion: string; providerBranch?: string; consumerBranch?: string };
-  /** Seeding client: the target's own, so its requests pass the same rate limit. */
-  client: ECRClient;
-  credentials: AwsCredentialIdentityProvider;
-  region: string;
+  /** Where provider states are set up (CreateRepository, the layer-upload API), and as whom. */
+  seeding: { endpoint: string; region: string; timeoutMs: number; credentials: AwsCredentialIdentity };
   /** The embedded registry holds the AWS CLI page example; other targets cannot be given it. */
   holdsExample: boolean;
   timeoutMs: number;
+  /** Sees Pact's own output as it comes (verify --verbose); it is captured either way. */
+  onOutput?: (text: string) => void;
+}
+
+/** What the verifier needs in the process that runs it. */
+export interface InProcessOptions extends Omit<VerifyOptions, 'seeding' | 'onOutput'> {
+  client: ECRClient;
+  credentials: AwsCredentialIdentityProvider;
+  region: string;
 }
 
 export interface InteractionOutcome {
@@ -36,12 +45,45 @@ export interface Verification {
   interactions: InteractionOutcome[];
   /** The verifier could not run at all (unreachable broker, no pacts): why. */
   error?: string;
+  /** Everything Pact printed (from native code, straight to its stdout): shown only when asked. */
+  output?: string;
+}
+
+const CHILD = new URL(`./verify-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/**
+ * Runs Pact's verifier in a child process: its native code writes to file descriptor 1, which no
+ * Node stream can mask or quiet. The parent captures that output (to mask secrets in it and show it
+ * only on request) and gets the outcome over IPC.
+ */
+export function verifyPacts(o: VerifyOptions): Promise<Verification> {
+  const { onOutput, ...options } = o;
+  const loader = CHILD.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...loader, fileURLToPath(CHILD)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, PACT_DO_NOT_TRACK: 'true' } });
+    let output = '';
+    const take = (c: Buffer) => {
+      const text = c.toString('utf8');
+      output += text;
+      onOutput?.(text);
+    };
+    child.stdout!.on('data', take);
+    child.stderr!.on('data', take);
+    let result: Verification | undefined;
+    child.on('message', (m) => { result = m as Verification; });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (result) resolve({ ...result, output });
+      else resolve({ passed: false, interactions: [], error: `the Pact verifier process ended with exit code ${code}: ${output.trim().split('\n').pop() ?? ''}`, output });
+    });
+    child.send(options);
+  });
 }
 
 type Params = Record<string, unknown> | undefined;
 const param = (p: unknown, key: string) => String((p as Params)?.[key] ?? '');
 
-function stateHandlers(o: VerifyOptions) {
+function stateHandlers(o: InProcessOptions) {
   const created = new Set<string>();
   const exists = async (name: string) => {
     try {
@@ -111,7 +153,7 @@ function readSummary(pact: string, text: string): InteractionOutcome[] | undefin
   });
 }
 
-export async function verifyPacts(o: VerifyOptions): Promise<Verification> {
+export async function verifyInProcess(o: InProcessOptions): Promise<Verification> {
   const sources: { name: string; options: Record<string, unknown> }[] = o.broker
     ? [{
       name: `${o.broker.url} (pacts for ${PACT_PROVIDER})`,
