@@ -1,7 +1,7 @@
 // The command line: the only place that reads argv and env and sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { behaviourChoices, type PointOption, type RegistryBehaviour } from './registry/behaviour.ts';
-import { startRegistry } from './registry/server.ts';
+import { DEFAULT_LIMITS, startRegistry } from './registry/server.ts';
 import { UsageError, UserError, EXIT } from './errors.ts';
 import { registerCheck } from './cli/check-command.ts';
 import { registerRun } from './cli/run-command.ts';
@@ -43,6 +43,23 @@ function pickBehaviour(opts: Record<string, unknown>): Partial<RegistryBehaviour
   return out as Partial<RegistryBehaviour>;
 }
 
+/** A size in bytes, with an optional KiB/MiB/GiB suffix (k, m, g, also KiB, MB …). */
+function size(flag: string) {
+  return (value: string): number => {
+    const m = /^(\d+)\s*(k|m|g)?i?b?$/i.exec(value.trim());
+    if (!m || Number(m[1]) < 1) throw new UsageError(`${flag} takes a size like 512m or 2g, got '${value}'`);
+    return Number(m[1]) * 1024 ** ({ k: 1, m: 2, g: 3 }[m[2]?.toLowerCase() as 'k' | 'm' | 'g'] ?? 0);
+  };
+}
+
+function seconds(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a number of seconds, got '${value}'`);
+    return n * 1000;
+  };
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${value}'`);
@@ -57,7 +74,11 @@ behaviourOptions(
     .option('--port <n>', 'port to listen on (0 picks a free one)', port, 0)
     .option('--preload-example', 'load the AWS CLI page example: repository cluster-autoscaler with its documented layer')
     .option('--account-id <id>', 'the account id callers are taken to be (the default registryId)', '123456789012')
-    .option('--mutant <id>', 'serve a mutant that breaks one behaviour (ecr-conformance mutants lists them)'),
+    .option('--mutant <id>', 'serve a mutant that breaks one behaviour (ecr-conformance mutants lists them)')
+    .option('--max-layer-size <size>', `bytes one layer upload may have (LimitExceededException beyond; default ${DEFAULT_LIMITS.maxLayerBytes / 2 ** 20}m)`, size('--max-layer-size'))
+    .option('--max-store-size <size>', `bytes all uploads in progress may hold together (default ${DEFAULT_LIMITS.maxStoreBytes / 2 ** 30}g); completed layers keep only their size`, size('--max-store-size'))
+    .option('--upload-ttl <seconds>', `an upload untouched this long is dropped (default ${DEFAULT_LIMITS.uploadTtlMs / 1000})`, seconds('--upload-ttl'))
+    .option('--request-timeout <seconds>', `a request (headers and body) taking longer is cut off (default ${DEFAULT_LIMITS.requestTimeoutMs / 1000})`, seconds('--request-timeout')),
 ).action(async (opts: Record<string, unknown>) => {
   const m = typeof opts['mutant'] === 'string' ? mutant(opts['mutant']) : undefined;
   if (opts['mutant'] !== undefined && !m) throw new UsageError(`unknown mutant '${String(opts['mutant'])}' (ecr-conformance mutants lists them)`);
@@ -68,6 +89,17 @@ behaviourOptions(
     accountId: opts['accountId'] as string,
     preloadExample: Boolean(opts['preloadExample']),
     behaviour: { ...m?.behaviour, ...pickBehaviour(opts) },
+    limits: {
+      ...(opts['maxLayerSize'] !== undefined ? { maxLayerBytes: opts['maxLayerSize'] as number } : {}),
+      ...(opts['maxStoreSize'] !== undefined ? { maxStoreBytes: opts['maxStoreSize'] as number } : {}),
+      ...(opts['uploadTtl'] !== undefined ? { uploadTtlMs: opts['uploadTtl'] as number } : {}),
+      ...(opts['requestTimeout'] !== undefined ? { requestTimeoutMs: opts['requestTimeout'] as number } : {}),
+    },
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
+      throw new UsageError(`cannot listen on ${String(opts['host'])}:${String(opts['port'])}: ${e.code}`, 'LISTEN');
+    }
+    throw e;
   });
   process.stdout.write(`ecr-conformance reference registry listening on ${registry.endpoint}\n`);
   process.stdout.write(`  try: AWS_ENDPOINT_URL_ECR=${registry.endpoint} aws ecr batch-check-layer-availability --repository-name cluster-autoscaler --layer-digests sha256:...\n`);

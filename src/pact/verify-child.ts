@@ -1,5 +1,5 @@
 // The process Pact's verifier runs in (see verifyPacts): takes its options over IPC, sets provider
-// states up through a target of its own, sends the outcome back, and exits.
+// states up through a target of its own, sends the outcome back, and ends.
 import { Target } from '../target/target.ts';
 import { type VerifyOptions, verifyInProcess } from './verify.ts';
 
@@ -13,6 +13,7 @@ process.once('message', (m) => {
     .catch((e: unknown) => new Promise<void>((resolve) => process.send!({ passed: false, interactions: [], error: `the verifier failed: ${(e as Error).message}` }, () => resolve())))
     .finally(() => {
       target.close();
-      process.exit(0);
+      // With the IPC channel closed and the target's sockets gone, nothing keeps this process alive.
+      process.disconnect();
     });
 });

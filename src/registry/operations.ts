@@ -18,6 +18,9 @@ export interface OperationContext {
   counters: { batchChecks: number };
   /** The failures list a careless handler keeps across calls (quirk sharedFailures). */
   sharedFailures: Record<string, unknown>[];
+  /** What one layer, and all uploads in progress together, may hold. */
+  resources: { maxLayerBytes: number; maxStoreBytes: number };
+  now: () => number;
 }
 
 /** Smithy's length trait counts Unicode code points; a Go server's len() counts UTF-8 bytes. */
@@ -211,7 +214,7 @@ const describeRepositories: Handler = (body, ctx) => {
 
 const initiateLayerUpload: Handler = (body, ctx) => {
   const repo = repositoryOf(body, ctx);
-  const upload = ctx.store.startUpload(repo);
+  const upload = ctx.store.startUpload(repo, ctx.now());
   return { uploadId: upload.id, partSize: seedingSpec().layerPartSize.minimum.value };
 };
 
@@ -228,15 +231,21 @@ const uploadLayerPart: Handler = (body, ctx) => {
   const first = integerMember(body, 'partFirstByte');
   const last = integerMember(body, 'partLastByte');
   const blob = Buffer.from(stringMember(body, 'layerPartBlob', true), 'base64');
-  upload.touchedAt = Date.now();
+  upload.touchedAt = ctx.now();
   if (ctx.quirks.uploadsAreStubs) return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastByteReceived: 0 };
+  const r = ctx.resources;
+  if (upload.received + blob.length > r.maxLayerBytes) {
+    throw new AwsError('LimitExceededException', `The layer would exceed the maximum layer size of ${r.maxLayerBytes} bytes this registry allows (serve --max-layer-size).`);
+  }
+  if (ctx.store.heldBytes + blob.length > r.maxStoreBytes) {
+    throw new AwsError('LimitExceededException', `The uploads in progress would exceed the ${r.maxStoreBytes} bytes this registry holds at once (serve --max-store-size); complete or abandon some first.`);
+  }
   if (first !== upload.received || last - first + 1 !== blob.length) {
     throw new AwsError('InvalidLayerPartException', `The part byte range ${first}-${last} does not continue the upload at byte ${upload.received} with ${blob.length} bytes`, 400, {
       registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastValidByteReceived: upload.received - 1,
     });
   }
-  upload.parts.push(blob);
-  upload.received += blob.length;
+  ctx.store.appendPart(upload, blob, ctx.now());
   return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastByteReceived: upload.received - 1 };
 };
 
@@ -246,7 +255,7 @@ const completeLayerUpload: Handler = (body, ctx) => {
   const digests = stringListMember(body, 'layerDigests');
   if (digests.length !== 1) throw invalidParameter('Exactly one layer digest must be supplied to CompleteLayerUpload.');
   if (ctx.quirks.uploadsAreStubs) {
-    repo.uploads.delete(upload.id);
+    ctx.store.endUpload(repo, upload.id);
     return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: digests[0] };
   }
   if (upload.received === 0) throw new AwsError('EmptyUploadException', `The upload with id '${upload.id}' contains no layer parts`);
@@ -254,10 +263,11 @@ const completeLayerUpload: Handler = (body, ctx) => {
   for (const part of upload.parts) hash.update(part);
   const actual = `sha256:${hash.digest('hex')}`;
   const claimed = digests[0]!;
-  repo.uploads.delete(upload.id);
+  const received = upload.received;
+  ctx.store.endUpload(repo, upload.id);
   if (claimed !== actual) throw new AwsError('InvalidLayerException', `The layer digest '${claimed}' does not match the uploaded content, whose digest is '${actual}'`);
   if (repo.layers.has(actual)) throw new AwsError('LayerAlreadyExistsException', `The layer with digest '${actual}' already exists in the repository with name '${repo.name}'`);
-  ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? upload.received - 1 : upload.received, mediaType: null }, ctx.counters.batchChecks);
+  ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? received - 1 : received, mediaType: null }, ctx.counters.batchChecks);
   return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };
 };
 

@@ -26,7 +26,32 @@ export interface RegistryOptions {
   preloadExample?: boolean;
   /** Larger request bodies get 413 and a closed connection. */
   maxBodyBytes?: number;
+  /** What the registry may hold and how long it waits: memory stays bounded whatever clients do. */
+  limits?: Partial<ResourceLimits>;
+  /** The clock (for expiry). */
+  now?: () => number;
 }
+
+export interface ResourceLimits {
+  /** Bytes one layer upload may have: more is LimitExceededException. */
+  maxLayerBytes: number;
+  /** Bytes all uploads in progress may hold together: more is LimitExceededException. */
+  maxStoreBytes: number;
+  /** An upload untouched this long is abandoned, and its bytes released. */
+  uploadTtlMs: number;
+  /** A request whose headers and body take longer is cut off (a slow client holds nothing for long). */
+  requestTimeoutMs: number;
+  /** Request bodies being read at once may hold this much together: more is 503 ServiceUnavailable. */
+  maxInflightBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: ResourceLimits = {
+  maxLayerBytes: 256 * 1024 * 1024,
+  maxStoreBytes: 1024 * 1024 * 1024,
+  uploadTtlMs: 15 * 60 * 1000,
+  requestTimeoutMs: 30_000,
+  maxInflightBodyBytes: 256 * 1024 * 1024,
+};
 
 export interface RunningRegistry {
   /** http://host:port — what an SDK takes as `endpoint`. */
@@ -77,7 +102,16 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   const q: Quirks = options.quirks ?? {};
   const store = new RegistryStore(options.accountId ?? DEFAULT_ACCOUNT_ID, q);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const ctx: OperationContext = { store, behaviour, hooks, quirks: q, region: options.region ?? 'us-east-1', counters: { batchChecks: 0 }, sharedFailures: [] };
+  const limits: ResourceLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const ctx: OperationContext = {
+    store, behaviour, hooks, quirks: q, region: options.region ?? 'us-east-1', counters: { batchChecks: 0 }, sharedFailures: [],
+    resources: { maxLayerBytes: limits.maxLayerBytes, maxStoreBytes: limits.maxStoreBytes }, now,
+  };
+  let inflight = 0;
+  const expire = () => store.expireUploads(now() - limits.uploadTtlMs);
+  const sweeper = setInterval(expire, Math.max(1_000, Math.min(60_000, limits.uploadTtlMs / 4)));
+  sweeper.unref();
   if (options.preloadExample) preloadExample(store);
   let calls = 0;
   const recentlyRefused = new Set<string>();
@@ -129,19 +163,38 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     if (declared > maxBody) return tooLarge(res);
     calls++;
     const call = calls;
+    expire();
     const chunks: Buffer[] = [];
     let size = 0;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inflight -= size;
+    };
+    req.on('close', release);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      inflight += chunk.length;
       if (size > maxBody) {
         req.removeAllListeners('data');
         req.removeAllListeners('end');
         tooLarge(res);
         return;
       }
+      if (inflight > limits.maxInflightBodyBytes) {
+        req.removeAllListeners('data');
+        req.removeAllListeners('end');
+        const answer = error(new AwsError('ServiceUnavailable', `Too many request bodies in flight (more than ${limits.maxInflightBodyBytes} bytes together); retry later`, 503));
+        answer.headers['connection'] = 'close';
+        res.on('finish', () => req.destroy());
+        write(res, answer, operation);
+        return;
+      }
       chunks.push(chunk);
     });
     req.on('end', () => {
+      release();
       const text = Buffer.concat(chunks).toString('utf8');
       // A load balancer in front of several backends: every n-th call lands on a busy one, and the
       // retry of the same request lands elsewhere and succeeds.
@@ -175,7 +228,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     });
   };
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer({
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: Math.min(limits.requestTimeoutMs, 10_000),
+    connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
+  }, handle);
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
@@ -195,6 +252,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     },
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweeper);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

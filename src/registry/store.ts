@@ -33,6 +33,8 @@ export class RegistryStore {
   private readonly orphans = new Map<string, Map<string, StoredLayer>>();
   /** Completed uploads not visible yet, and the check count at which they become so. */
   private readonly pending: { repo: Repository; digest: string; layer: StoredLayer; due: number }[] = [];
+  /** Bytes of uploads in progress, across every repository: the only bytes the store holds (a completed layer keeps its size and media type). */
+  heldBytes = 0;
 
   constructor(readonly accountId: string, private readonly quirks: Quirks = {}) {}
 
@@ -59,6 +61,7 @@ export class RegistryStore {
 
   delete(registryId: string, name: string): boolean {
     const repo = this.find(registryId, name);
+    if (repo) for (const id of [...repo.uploads.keys()]) this.endUpload(repo, id);
     if (repo && this.quirks.deleteKeepsLayers) this.orphans.set(`${registryId}/${name}`, repo.layers);
     return this.registries.get(registryId)?.delete(name) ?? false;
   }
@@ -111,7 +114,41 @@ export class RegistryStore {
     return upload;
   }
 
+  /** Adds a part to an upload, counting its bytes. */
+  appendPart(upload: Upload, part: Buffer, now = Date.now()): void {
+    upload.parts.push(part);
+    upload.received += part.length;
+    upload.touchedAt = now;
+    this.heldBytes += part.length;
+  }
+
+  /** Ends an upload (completed, abandoned or its repository deleted): its bytes are released. */
+  endUpload(repo: Repository, uploadId: string): void {
+    const upload = repo.uploads.get(uploadId);
+    if (!upload) return;
+    this.heldBytes -= upload.received;
+    upload.parts = [];
+    repo.uploads.delete(uploadId);
+  }
+
+  /** Drops uploads untouched since `before`: abandoned uploads do not hold memory forever. */
+  expireUploads(before: number): number {
+    let dropped = 0;
+    for (const registry of this.registries.values()) {
+      for (const repo of registry.values()) {
+        for (const [id, upload] of repo.uploads) {
+          if (upload.touchedAt < before) {
+            this.endUpload(repo, id);
+            dropped++;
+          }
+        }
+      }
+    }
+    return dropped;
+  }
+
   reset(): void {
+    this.heldBytes = 0;
     this.registries.clear();
     this.byDigest.clear();
     this.orphans.clear();
