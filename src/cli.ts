@@ -12,10 +12,13 @@ import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant, mutantOptions } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
 import { addSecretsFromEnv, redactConsole } from './cli/secrets.ts';
+import { versions } from './run/versions.ts';
 
 const program = new Command('ecr-conformance')
   .description('Conformance suite for Amazon ECR BatchCheckLayerAvailability: generates requests, sends them to an endpoint and judges every answer against the documented contract.')
-  .showHelpAfterError('(run with --help for usage)')
+  .version(versions().suite, '--version', 'print the version of ecr-conformance')
+  // One line for every usage error, in the same words as ours: what is wrong, and where help is.
+  .configureOutput({ outputError: (text, write) => write(`ecr-conformance: ${text.trim().replace(/^error: /, '')} (--help for usage)\n`) })
   .exitOverride();
 
 function behaviourOptions(cmd: Command): Command {
@@ -137,6 +140,13 @@ program
 export async function main(argv: string[]): Promise<number> {
   addSecretsFromEnv(process.env);
   redactConsole();
+  // Output piped into a command that stops reading (check | head): stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
+      throw e;
+    });
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? EXIT.conformant);

@@ -108,6 +108,13 @@ describe('HTML', () => {
       expect(await page.textContent('#verdict')).toBe('NOT CONFORMANT');
       expect(await page.textContent('#score')).toMatch(/^\d+\/\d+$/);
       expect(await page.isVisible('text=Where it does not conform')).toBe(true);
+      // The pictures: coverage, input classes, outcomes and the fingerprint, each drawn with visible bars.
+      const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => ({
+        id: svg.id,
+        drawn: [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().width > 0 && r.getBoundingClientRect().height > 0).length,
+      })));
+      expect(charts.map((c) => c.id).sort()).toEqual(['coverage-chart', 'fingerprint-chart', 'input-class-chart', 'outcome-chart']);
+      for (const c of charts) expect(c.drawn, c.id).toBeGreaterThan(3);
       expect(errors).toEqual([]);
       expect(requests).toEqual([`file://${file}`]);
       mkdirSync(join(REPORTS, 'screenshots'), { recursive: true });
@@ -169,8 +176,8 @@ describe('merge', () => {
     const merged = mergeResults(shards);
     const essence = (r: RunResult) => ({
       summary: r.summary, fingerprint: r.fingerprint, coverage: r.coverage,
-      // firstDetection counts the requests one process had sent: a shard's count is its own.
-      rules: r.rules.map(({ firstDetection: _, ...x }) => ({ ...x, counterexample: x.counterexample && { ...x.counterexample, exchanges: x.counterexample.exchanges.map((e) => e.request.body) } })),
+      // firstDetection counts the requests one process had sent, ms the time its exchanges took: a shard's are its own.
+      rules: r.rules.map(({ firstDetection: _, ms: __, ...x }) => ({ ...x, counterexample: x.counterexample && { ...x.counterexample, exchanges: x.counterexample.exchanges.map((e) => e.request.body) } })),
     });
     expect(essence(merged)).toEqual(essence(whole));
     expect(merged.summary.verdict).toBe('NOT_CONFORMANT');

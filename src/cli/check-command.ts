@@ -50,7 +50,7 @@ function readInput(value: string, kind: 'json' | 'yaml'): Record<string, unknown
 
 export function registerCheck(program: Command): void {
   addTargetFlags(program.command('check')
-    .description('Send one BatchCheckLayerAvailability request, with the AWS CLI\'s options, print the answer as the CLI does and judge it. With no endpoint it asks the embedded registry, preloaded with the CLI page\'s example.'))
+    .description('Send one BatchCheckLayerAvailability request, with the AWS CLI\'s options, print the answer as the CLI does and judge it. With no endpoint it asks the embedded registry, preloaded with the CLI page\'s example.'), { single: true })
     .option('--repository-name <name>', 'the repository to check')
     .option('--layer-digests <digest...>', 'the digests to check')
     .option('--registry-id <id>', 'the registry (account id); default: the caller\'s')

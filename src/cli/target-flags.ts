@@ -26,16 +26,21 @@ export const positiveInt = (name: string, min = 1) => (value: string) => {
   return n;
 };
 
-export function addTargetFlags(cmd: Command): Command {
-  return cmd
+/** The target flags; a command that sends one request (check) takes no budget or concurrency flags, and rejects them. */
+export function addTargetFlags(cmd: Command, o: { single?: boolean } = {}): Command {
+  cmd
     .option('--endpoint <url>', 'the ECR endpoint to test (also AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL); none: the embedded reference registry')
     .option('--aws', 'test real Amazon ECR through the default credential chain (rate-limited, with a request budget)')
     .option('--region <region>', 'AWS region (also AWS_REGION, AWS_DEFAULT_REGION)')
-    .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
-    .option('--rps <n>', 'requests per second across the run (default: none for an endpoint, 10 for --aws; the ECR quota is 1,000/s)', positiveInt('--rps'))
-    .option('--max-requests <n>', 'hard budget of HTTP requests, setup included; cleanup may pass it (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
-    .option('--max-time <seconds>', 'wall-time budget: no new case starts after it (default: none for an endpoint, 900 for --aws)', positiveInt('--max-time'))
-    .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'))
+    .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000);
+  if (!o.single) {
+    cmd
+      .option('--rps <n>', 'requests per second across the run (default: none for an endpoint, 10 for --aws; the ECR quota is 1,000/s)', positiveInt('--rps'))
+      .option('--max-requests <n>', 'hard budget of HTTP requests, setup included; cleanup may pass it (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
+      .option('--max-time <seconds>', 'wall-time budget: no new case starts after it, waits are cut (default: none for an endpoint, 900 for --aws)', positiveInt('--max-time'))
+      .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'));
+  }
+  return cmd
     .addOption(new Option('--transport <kind>', 'sdk: send through @aws-sdk/client-ecr (raw HTTP only for what it cannot send); raw: signed HTTP for everything').choices(['sdk', 'raw']).default('sdk'))
     .option('--mutant <id>', 'with the embedded registry: run against one of its mutants instead (ecr-conformance mutants lists them)');
 }

@@ -2,7 +2,7 @@
 import { secrets } from './secrets.ts';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { exitCodeFor, TargetError, UsageError } from '../errors.ts';
+import { exitCodeFor, readUserFile, TargetError, UsageError } from '../errors.ts';
 import { type ContentTypeProxy, startContentTypeProxy } from '../pact/content-type-proxy.ts';
 import { probeOperation } from '../run/setup.ts';
 import { brokerFromEnv, publishPacts, versionFromEnv } from '../pact/broker.ts';
@@ -44,6 +44,7 @@ export function registerVerify(program: Command): void {
       } catch (e) {
         throw new UsageError(`--format: ${(e as Error).message}`);
       }
+      for (const file of flags.pact) readUserFile(file, 'BAD_PACT', '--pact: ');
       const resolved = resolveTarget({ ...flags, transport: 'sdk' }, process.env);
       await resolveCredentials(resolved);
       ensureWritable(flags.reportDir, '--report-dir');

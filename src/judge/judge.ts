@@ -10,19 +10,20 @@ import type { Outcome } from './rule.ts';
 import type { Tally } from './fingerprint.ts';
 import { view, type View } from './view.ts';
 
-/** A finding, with the coverage buckets of what it checked (only those its rule asks for). */
-export type JudgedFinding = Finding & { buckets?: string[] };
+/** A finding, with the coverage buckets of what it checked (only those its rule asks for) and the time its exchanges took. */
+export type JudgedFinding = Finding & { buckets?: string[]; ms?: number };
 
-function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined, buckets: string[] | undefined): JudgedFinding {
+function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined, buckets: string[] | undefined, ms: number | undefined): JudgedFinding {
   const finding: JudgedFinding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
   if (caseId !== undefined) finding.caseId = caseId;
   if (buckets && buckets.length > 0) finding.buckets = buckets;
+  if (ms !== undefined) finding.ms = ms;
   return finding;
 }
 
-function safely(entry: CatalogueEntry, caseId: string | undefined, buckets: string[] | undefined, run: () => (Outcome & { caseId?: string })[]): JudgedFinding[] {
+function safely(entry: CatalogueEntry, caseId: string | undefined, buckets: string[] | undefined, run: () => (Outcome & { caseId?: string })[], ms?: number): JudgedFinding[] {
   try {
-    return run().map((o) => toFinding(entry, o, o.caseId ?? caseId, buckets));
+    return run().map((o) => toFinding(entry, o, o.caseId ?? caseId, buckets, ms));
   } catch (e) {
     const f: JudgedFinding = { ruleId: entry.id, verdict: 'ERROR', message: `the rule itself failed (a bug in ecr-conformance): ${(e as Error).message}` };
     if (caseId !== undefined) f.caseId = caseId;
@@ -43,10 +44,10 @@ export function judgeViews(caseId: string, views: View[], k: Knowledge, entries:
   for (const entry of entries) {
     const rule = entry.rule;
     if (rule.scope === 'exchange') {
-      for (const v of requests) out.push(...safely(entry, caseId, wanted(entry, bucketsOf(v, k)), () => rule.check(v, k)));
+      for (const v of requests) out.push(...safely(entry, caseId, wanted(entry, bucketsOf(v, k)), () => rule.check(v, k), v.exchange.durationMs));
     } else if (rule.scope === 'case') {
       const buckets = entry.buckets ? [...new Set(requests.flatMap((v) => wanted(entry, bucketsOf(v, k))!))] : undefined;
-      out.push(...safely(entry, caseId, buckets, () => rule.check(views, k)));
+      out.push(...safely(entry, caseId, buckets, () => rule.check(views, k), views.reduce((n, v) => n + v.exchange.durationMs, 0)));
     }
   }
   return out;
@@ -77,6 +78,8 @@ export interface RuleTally {
   examples: { caseId: string; index: number }[];
   /** The fewest requests the run had sent when a breaking finding was judged. */
   firstDetectionRequests?: number;
+  /** How long the exchanges this rule checked took, together (an exchange counts for every rule that checked it). */
+  ms?: number;
 }
 
 const emptyTally = (): RuleTally => ({ passed: 0, broken: 0, buckets: {}, examples: [] });
@@ -103,6 +106,7 @@ export class FindingTally {
       if (!t) { this.rules.set(id, structuredClone(o)); continue; }
       t.passed += o.passed;
       t.broken += o.broken;
+      if (o.ms !== undefined) t.ms = (t.ms ?? 0) + o.ms;
       for (const [b, n] of Object.entries(o.buckets)) t.buckets[b] = (t.buckets[b] ?? 0) + n;
       if (o.firstPass && (!t.firstPass || o.firstPass.index < t.firstPass.index)) t.firstPass = o.firstPass;
       if (o.firstError && (!t.firstError || o.firstError.index < t.firstError.index)) t.firstError = o.firstError;
@@ -129,6 +133,7 @@ export class FindingTally {
         continue;
       }
       for (const b of f.buckets ?? []) t.buckets[b] = (t.buckets[b] ?? 0) + 1;
+      if (f.ms !== undefined) t.ms = Math.round(((t.ms ?? 0) + f.ms) * 1000) / 1000;
       if (f.verdict === 'PASS') {
         t.passed++;
         if (!t.firstPass || index < t.firstPass.index) t.firstPass = { message: f.message, index };
@@ -150,7 +155,7 @@ export class FindingTally {
 }
 
 const strip = (f: JudgedFinding): Finding => {
-  const { buckets: _, ...rest } = f;
+  const { buckets: _, ms: __, ...rest } = f;
   return rest;
 };
 

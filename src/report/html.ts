@@ -1,6 +1,7 @@
 // One self-contained HTML file: no script, no external resource (a CSP forbids any request), so it
 // opens offline and can be attached to a CI run or published as it is.
 import type { RunResult } from '../run/result.ts';
+import { barChart, stackedChart } from './charts.ts';
 import { countsLine, exchangeText, generated, html, score, selection, VERDICT_WORDS } from './text.ts';
 
 const COLOR: Record<string, string> = {
@@ -25,7 +26,7 @@ th{font-weight:600;background:#f6f8fa}code{font:12px ui-monospace,Menlo,monospac
 .pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:600;white-space:nowrap}
 .ev{border:1px solid #d0d7de;border-radius:10px;padding:0 6px;font-size:11px;white-space:nowrap}
 pre{background:#f6f8fa;border:1px solid #eaeef2;padding:8px;overflow:auto;max-height:420px;font-size:12px;white-space:pre-wrap;word-break:break-all}
-td:nth-child(2) code{word-break:normal;white-space:nowrap}details{margin:4px 0}summary{cursor:pointer;color:#0969da}.muted{color:#656d76}.cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+td:nth-child(2) code{word-break:normal;white-space:nowrap}figure{margin:8px 0;overflow-x:auto}svg.chart{max-width:100%;height:auto}details{margin:4px 0}summary{cursor:pointer;color:#0969da}.muted{color:#656d76}.cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 `;
 
 export function renderHtml(r: RunResult): string {
@@ -51,6 +52,23 @@ ${cx.exchanges.map((e) => `<pre>${html(exchangeText(e))}</pre>`).join('')}</deta
     [html(f.point), html(f.question), seenText(f.observed), `${html(f.reference)} <span class="ev">${html(f.evidence)}, ${html(f.confidence)}</span>`, stateOf(f.observed, f.reference)],
     ...(f.classes ?? []).filter((c) => Object.keys(c.observed).length > 0).map((c) => [`<span class="muted">${html(f.point)} /</span> ${html(c.cls)}`, '', seenText(c.observed), '', stateOf(c.observed, f.reference)]),
   ]);
+  // Pictures: what was sent, bucket by bucket (the unseen ones outlined in red), and how the target's
+  // choices split, point by point, beside the AWS reference.
+  const coverageChart = barChart('coverage-chart', 'Answered requests per coverage bucket (log scale)', (r.coverage.dimensions ?? []).flatMap((d) => d.buckets.map((b) => ({
+    label: `${d.name}:${b.bucket}`, value: b.answered, color: '#0969da',
+    missing: b.answered === 0 && b.notApplicable === undefined,
+    title: b.notApplicable !== undefined ? `${d.name}:${b.bucket}: not applicable (${b.notApplicable})` : `${d.name}:${b.bucket}: sent ${b.sent}, answered ${b.answered}`,
+  }))));
+  const classChart = barChart('input-class-chart', 'Cases per input class (log scale)', Object.entries(r.coverage.inputClasses).sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value, color: '#8250df' })));
+  const outcomeChart = barChart('outcome-chart', 'Exchanges per observed answer (log scale)', Object.entries(r.coverage.observedOutcomes).sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value, color: label === 'success' ? '#1a7f37' : label.startsWith('fault') ? '#9a6700' : '#cf222e' })));
+  const palette = ['#1a7f37', '#9a6700', '#cf222e', '#8250df', '#0969da', '#6e7781'];
+  const fingerprintChart = stackedChart('fingerprint-chart', 'The target\'s choices where the documentation is silent (green: as the AWS reference)', r.fingerprint.flatMap((f) => {
+    const stack = (label: string, observed: Record<string, number>) => ({
+      label, note: `AWS: ${f.reference}`,
+      parts: Object.entries(observed).map(([choice, value], i) => ({ label: choice, value, color: choice === f.reference ? palette[0]! : palette[1 + (i % (palette.length - 1))]! })),
+    });
+    return [stack(f.point, f.observed), ...(f.classes ?? []).filter((c) => Object.keys(c.observed).length > 0).map((c) => stack(`${f.point} / ${c.cls}`, c.observed))];
+  }));
   const dimensionRows = (r.coverage.dimensions ?? []).flatMap((d) => d.buckets.map((b) => [
     `<code>${html(d.name)}:${html(b.bucket)}</code>`, String(b.sent), String(b.answered),
     b.notApplicable !== undefined ? `<span class="muted">not applicable: ${html(b.notApplicable)}</span>` : b.answered === 0 ? pill('SKIPPED') + ' never answered' : '',
@@ -82,12 +100,16 @@ ${broken.length > 0 ? `<section><h2>Where it does not conform</h2>${table(['verd
 ${notes.length > 0 ? `<section><h2>Notes</h2><ul>${notes.map((n) => `<li>${html(n)}</li>`).join('')}</ul></section>` : ''}
 <section><h2>Rules</h2>${families.map((f) => `<h3>${html(f)}</h3>${table(['verdict', 'rule', 'evidence', 'statement and finding'], ruleRows(f))}`).join('')}</section>
 <section><h2>Behaviour fingerprint beside the AWS reference</h2><p class="muted">Where the documentation is silent the suite records the target's choice; a difference from what real ECR is believed to do is DIVERGENT, not a failure.</p>
+${r.fingerprint.length > 0 ? `<figure>${fingerprintChart}</figure>` : ''}
 ${table(['point', 'question', 'this target', 'AWS reference', ''], fingerprintRows)}</section>
 <section><h2>Coverage of the input space</h2><p class="muted">Read by the judge from the requests actually sent. A bucket never answered leaves the rules that need it without evidence.</p>
-${table(['bucket', 'sent', 'answered', ''], dimensionRows)}</section>
-<section><h2>Coverage of input classes and outcomes</h2><div class="cols"><div><h3>Input classes</h3>${table(['class', 'cases'], counted(r.coverage.inputClasses))}</div>
+${dimensionRows.length > 0 ? `<figure>${coverageChart}</figure>` : ''}
+<details><summary>the numbers</summary>${table(['bucket', 'sent', 'answered', ''], dimensionRows)}</details></section>
+<section><h2>Coverage of input classes and outcomes</h2>
+${Object.keys(r.coverage.inputClasses).length > 0 ? `<figure>${classChart}</figure><figure>${outcomeChart}</figure>` : ''}
+<details><summary>the numbers</summary><div class="cols"><div><h3>Input classes</h3>${table(['class', 'cases'], counted(r.coverage.inputClasses))}</div>
 <div><h3>Expected outcomes</h3>${table(['outcome', 'cases'], counted(r.coverage.expectedOutcomes))}<h3>Observed answers</h3>${table(['answer', 'exchanges'], counted(r.coverage.observedOutcomes))}
-<h3>Properties</h3>${table(['property', 'cases', ''], r.coverage.properties.map((x) => [`<code>${html(x.name)}</code>`, String(x.cases), html(x.about)]))}</div></div></section>
+<h3>Properties</h3>${table(['property', 'cases', ''], r.coverage.properties.map((x) => [`<code>${html(x.name)}</code>`, String(x.cases), html(x.about)]))}</div></div></details></section>
 ${r.faults.length > 0 ? `<section><h2>Faults</h2>${table(['case', 'what happened'], r.faults.map((f) => [`<code>${html(f.caseId)}</code>`, html(f.summary)]))}</section>` : ''}
 <section><h2>Provenance</h2>${table(['', ''], provenance.map(([k, v]) => [html(k), html(v)]))}</section>
 </main></body></html>

@@ -19,7 +19,7 @@ export function renderJunit(r: RunResult): string {
     const rules = r.rules.filter((x) => x.family === family);
     const n = (pred: (v: string) => boolean) => rules.filter((x) => pred(x.verdict)).length;
     const cases = rules.map((x) => {
-      const open = `    <testcase classname="ecr-conformance.${xml(family)}" name="${xml(x.id)}" time="0">`;
+      const open = `    <testcase classname="ecr-conformance.${xml(family)}" name="${xml(x.id)}" time="${((x.ms ?? 0) / 1000).toFixed(3)}">`;
       const cx = x.counterexample;
       const detail = cx ? `${x.message}\n\nreplay: ${cx.replay}\ncase: ${cx.caseId} (${cx.inputClasses.join(', ')})\n\n${cx.exchanges.map(exchangeText).join('\n\n')}`
         : x.examples?.length ? `${x.message}\n\ncases: ${x.examples.join(', ')}` : x.message;

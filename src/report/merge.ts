@@ -27,6 +27,9 @@ export function mergeResults(results: RunResult[]): RunResult {
   if (counts.size !== 1 || shards.some((s) => !s || !('index' in s))) throw new UsageError('every report must come from run --shard I/N with the same N', 'NOT_SHARDS');
   const indexes = shards.map((s) => (s as { index: number }).index);
   if (new Set(indexes).size !== indexes.length) throw new UsageError(`shard ${indexes.find((x, i) => indexes.indexOf(x) !== i)} is given twice`, 'NOT_SHARDS');
+  const of = (shards[0] as { count: number }).count;
+  const missing = Array.from({ length: of }, (_, i) => i + 1).filter((i) => !indexes.includes(i));
+  if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${of} missing: merge needs the report of every shard`, 'NOT_SHARDS');
 
   const findings = new FindingTally();
   const fingerprint = new FingerprintTally();

@@ -65,6 +65,8 @@ export function assembleResult(i: AssembleInput): RunResult {
       if (cx.message) r.message = cx.message;
     }
     if (v.examples.length > 0 && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) r.examples = v.examples;
+    const ms = findings.get(e.id).ms;
+    if (ms !== undefined) r.ms = Math.round(ms);
     const first = findings.get(e.id).firstDetectionRequests;
     if (first !== undefined && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) r.firstDetection = { requests: first };
     return r;

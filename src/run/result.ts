@@ -45,6 +45,8 @@ export interface RuleResult {
   examples?: string[];
   /** How many requests the run had sent when it first saw the rule broken. */
   firstDetection?: { requests: number };
+  /** How long the exchanges this rule checked took, in ms (an exchange counts for every rule that checked it). */
+  ms?: number;
 }
 
 export interface RunReplayOptions {

@@ -405,7 +405,11 @@ async function replayCase(props: Property[], id: string): Promise<Case> {
   if (!p) throw new UsageError(`case ${id}: this target has no property '${property}' (it may need a capability the target lacks, or --rules leaves it out)`, 'BAD_CASE_ID');
   if (path === undefined) return { id, property, ...fc.sample(p.arbitrary, { seed, numRuns: 1 })[0]! };
   let captured: CaseBody | undefined;
-  await fc.check(fc.asyncProperty(p.arbitrary, async (v) => { captured = v; return false; }), { seed, path, endOnFailure: true });
+  try {
+    await fc.check(fc.asyncProperty(p.arbitrary, async (v) => { captured = v; return false; }), { seed, path, endOnFailure: true });
+  } catch (e) {
+    throw new UsageError(`case ${id}: the path does not lead to a case (${(e as Error).message.split('\n')[0]})`, 'BAD_CASE_ID');
+  }
   if (!captured) throw new UsageError(`case ${id}: the path does not lead to a case`, 'BAD_CASE_ID');
   return { id, property, ...captured };
 }

@@ -19,7 +19,7 @@ export interface InstalledSdk {
 
 export class SdkInstallError extends UserError {
   constructor(message: string) {
-    super('SDK_INSTALL', message, 3);
+    super('SDK_INSTALL', message, 2);
   }
 }
 
@@ -30,6 +30,12 @@ function installedVersion(dir: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The line of npm's error output that says what went wrong (not where its log is). */
+export function npmReason(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim()).filter((l) => l && !/complete log|^code E|^A complete/.test(l));
+  return lines.find((l) => /No matching version|not found|notarget|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|E404|403|401/i.test(l)) ?? lines[0] ?? 'npm failed';
 }
 
 export async function ensureSdk(label: string, cacheDir: string, progress: (line: string) => void): Promise<InstalledSdk> {
@@ -53,7 +59,7 @@ export async function ensureSdk(label: string, cacheDir: string, progress: (line
   try {
     await new Promise<void>((ok, fail) => {
       execFile('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', '--loglevel=error', `@aws-sdk/client-ecr@${label}`], { cwd: dir, timeout: 600_000 }, (err, _out, stderr) => {
-        if (err) fail(new SdkInstallError(`cannot install @aws-sdk/client-ecr@${label}: ${(stderr || err.message).trim().split('\n').slice(-1)[0]}`));
+        if (err) fail(new SdkInstallError(`cannot install @aws-sdk/client-ecr@${label}: ${npmReason(stderr || err.message)}`));
         else ok();
       });
     });
