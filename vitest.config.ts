@@ -14,8 +14,9 @@ export default defineConfig({
       // The CLI's periodic progress lines (stderr, every 5 s without a terminal) are tested on their own.
       ECR_CONFORMANCE_PROGRESS: 'off',
     },
-    // In CI the JSON reporter also writes the counts that .ci/run prints as its last line.
-    reporters: process.env['CI'] ? ['default', 'json'] : ['default'],
+    // Quiet when tests pass (a dot each); a failure is printed in full. In CI the JSON reporter also
+    // writes the counts that .ci/run prints as its last line.
+    reporters: process.env['CI'] ? ['dot', 'json'] : ['dot'],
     outputFile: { json: 'reports/vitest-results.json' },
     testTimeout: 30_000,
     hookTimeout: 30_000,

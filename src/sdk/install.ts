@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -21,6 +21,25 @@ export class SdkInstallError extends UserError {
   constructor(message: string) {
     super('SDK_INSTALL', message, 2);
   }
+}
+
+/**
+ * The version of the SDK this package itself resolves (Node's resolution: hoisted or not, as installed
+ * from the npm package or in a clone), read from its package.json file.
+ */
+function projectVersion(): string | undefined {
+  try {
+    let dir = dirname(createRequire(join(PROJECT, 'package.json')).resolve('@aws-sdk/client-ecr'));
+    for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+      if (pkg.name === '@aws-sdk/client-ecr') return pkg.version;
+    }
+  } catch {
+    // Not resolvable: the cache serves.
+  }
+  return undefined;
 }
 
 /** Read from the file: some versions do not export their package.json. */
@@ -45,7 +64,7 @@ export async function ensureSdk(label: string, cacheDir: string, progress: (line
     return { label, dir, kind: 'path' };
   }
   if (!SEMVER.test(label)) throw new SdkInstallError(`'${label}' is not a version (x.y.z) nor a path`);
-  if (installedVersion(PROJECT) === label) return { label, dir: PROJECT, kind: 'project' };
+  if (projectVersion() === label) return { label, dir: PROJECT, kind: 'project' };
   const dir = resolve(cacheDir, label);
   if (installedVersion(dir) === label) {
     progress(`@aws-sdk/client-ecr@${label}: cached in ${dir}`);
@@ -85,7 +104,7 @@ export function loadSdk(sdk: InstalledSdk): SdkModule {
   const mod = (sdk.kind === 'path' ? req(sdk.dir) : req('@aws-sdk/client-ecr')) as Omit<SdkModule, 'label' | 'version'>;
   const version = sdk.kind === 'path'
     ? String((JSON.parse(readFileSync(join(sdk.dir, 'package.json'), 'utf8')) as { version?: string }).version ?? sdk.label)
-    : installedVersion(sdk.dir) ?? sdk.label;
+    : (sdk.kind === 'project' ? projectVersion() : installedVersion(sdk.dir)) ?? sdk.label;
   if (typeof mod.ECRClient !== 'function' || typeof mod.BatchCheckLayerAvailabilityCommand !== 'function') {
     throw new SdkInstallError(`${sdk.label} does not export ECRClient and BatchCheckLayerAvailabilityCommand`);
   }
