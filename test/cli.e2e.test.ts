@@ -1,6 +1,6 @@
 // The real binary: argv, environment, exit codes, the report on disk, and what never reaches it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,6 +188,66 @@ describe.concurrent('ecr-conformance check', () => {
     const bad = await cli(['check', '--cli-input-json', 'file:///nonexistent/input.json']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/cannot read \/nonexistent\/input.json: ENOENT/);
+  });
+});
+
+describe.concurrent('environment errors: one line, a documented exit code, found before the run', () => {
+  it('--version prints the version', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+  });
+
+  it('a flag that does not apply to the command is refused', async () => {
+    const r = await cli(['check', '--rps', '3', '--repository-name', 'ab', '--layer-digests', 'x']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(["ecr-conformance: unknown option '--rps' (--help for usage)"]);
+  });
+
+  it('a --report-dir or a GITHUB_STEP_SUMMARY that cannot be written: exit 2 before anything is sent', async () => {
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, '');
+    const dir = await cli(['run', '--report-dir', join(file, 'reports')]);
+    expect(dir.code).toBe(2);
+    expect(oneLine(dir.stderr)).toEqual([`ecr-conformance: --report-dir ${join(file, 'reports')} cannot be written: ENOTDIR`]);
+    const summary = await cli(['run', '--report-dir', tmp()], { GITHUB_STEP_SUMMARY: join(file, 'summary.md') });
+    expect(summary.code).toBe(2);
+    expect(summary.stderr).toMatch(/^ecr-conformance: GITHUB_STEP_SUMMARY .* cannot be appended to: ENOTDIR\n$/);
+  });
+
+  it('no AWS credentials for --aws: the chain\'s reason in one line, exit 2', async () => {
+    const home = tmp();
+    const r = await cli(['run', '--aws', '--region', 'eu-west-1', '--report-dir', tmp()], { HOME: home, AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_CONFIG_FILE: join(home, 'none') });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ecr-conformance: no AWS credentials: the default chain .* says: /);
+  });
+
+  it('a case path fast-check cannot follow is a usage error', async () => {
+    const r = await cli(['run', '--seed', '1', '--replay', 'batch-short@5:0:99999', '--report-dir', tmp()]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/case batch-short@5:0:99999: the path does not lead to a case/);
+  });
+
+  it('output piped into a command that stops reading ends quietly', async () => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'rules'], { env: { ...CLEAN_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stdout!.once('data', () => child.stdout!.destroy());
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|at /);
+    expect(r.code).toBe(0);
+  });
+
+  it('merge refuses an incomplete set of shards and names the missing ones', async () => {
+    const dirs = [tmp(), tmp()];
+    await Promise.all([1, 3].map((i, n) => cli(['run', '--runs', '1', '--seed', '2', '--shard', `${i}/3`, '--rules', 'framing.*', '--report-dir', dirs[n]!])));
+    const r = await cli(['merge', join(dirs[0]!, 'conformance.json'), join(dirs[1]!, 'conformance.json'), '--report-dir', tmp()]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(['ecr-conformance: shard 2 of 3 missing: merge needs the report of every shard']);
   });
 });
 

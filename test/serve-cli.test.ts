@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
+import { startRegistry } from '../src/registry/server.ts';
 import { describe, expect, it } from 'vitest';
 import { operationSpec } from '../src/spec/index.ts';
 import { makeEcrClient } from '../src/target/client.ts';
@@ -42,5 +43,19 @@ describe('ecr-conformance serve', () => {
     expect(await proc.exited).toBe(2);
     expect(proc.err().trim().split('\n')[0]).toMatch(/--port must be an integer/);
     expect(proc.err()).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('a port in use and a host that does not resolve: one line each, exit 2', async () => {
+    const taken = await startRegistry();
+    try {
+      const inUse = run(['serve', '--port', new URL(taken.endpoint).port]);
+      expect(await inUse.exited).toBe(2);
+      expect(inUse.err().trim()).toBe(`ecr-conformance: cannot listen on 127.0.0.1:${new URL(taken.endpoint).port}: EADDRINUSE`);
+      const nowhere = run(['serve', '--host', 'no-such-host.invalid']);
+      expect(await nowhere.exited).toBe(2);
+      expect(nowhere.err().trim()).toMatch(/^ecr-conformance: cannot listen on no-such-host\.invalid:0: (ENOTFOUND|EAI_AGAIN)$/);
+    } finally {
+      await taken.close();
+    }
   });
 });

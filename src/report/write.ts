@@ -84,6 +84,12 @@ export function writeReports(dir: string, r: RunResult, formats: readonly Format
     written.push(file);
   }
   const md = rendered.find(([name]) => name === 'summary.md');
-  if (stepSummary && md) appendFileSync(stepSummary, `${md[1]}\n`);
+  if (stepSummary && md) {
+    try {
+      appendFileSync(stepSummary, `${md[1]}\n`);
+    } catch (e) {
+      throw new UsageError(`GITHUB_STEP_SUMMARY ${stepSummary} cannot be appended to: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'UNWRITABLE');
+    }
+  }
   return written;
 }
