@@ -11,7 +11,7 @@ import { readAnswer } from '../judge/view.ts';
 import type { Knowledge } from '../model.ts';
 import { operationSpec } from '../spec/index.ts';
 import { Target, type TargetOptions } from '../target/target.ts';
-import { addTargetFlags, resolveCredentials, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, prepareTarget, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 
 interface CheckFlags extends TargetFlags {
   repositoryName?: string;
@@ -72,7 +72,7 @@ export function registerCheck(program: Command): void {
       if (missing.length > 0) throw new UsageError(`the following arguments are required: ${missing.map((m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
 
       const resolved = resolveTarget(flags, process.env);
-      await resolveCredentials(resolved);
+      await prepareTarget(resolved);
       const knowledge: Knowledge = { otherAccountId: '000000000000', repositories: {}, missingRepositories: [] };
       const registry = await startEmbeddedIfNeeded(resolved, flags.mutant, { preloadExample: true });
       if (registry) {
@@ -97,7 +97,7 @@ export function registerCheck(program: Command): void {
         const findings = implemented ? judgeCase('check', [exchange], knowledge, catalogue()) : [];
         const counts = emptyCounts();
         for (const f of findings) counts[f.verdict]++;
-        const verdict = decideVerdict({ implemented, counts, untestable: answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled', causes: [] });
+        const verdict = decideVerdict({ implemented, counts, untestable: answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled' || answer.kind === 'denied', causes: [] });
         if (implemented) {
           process.stdout.write('\nrules that apply:\n');
           for (const f of findings) process.stdout.write(`  ${f.verdict.padEnd(9)} ${f.ruleId}  ${inert(f.message)}\n`);

@@ -14,7 +14,7 @@ import { toInteraction } from '../sdk/record.ts';
 import { runMatrix } from '../sdk/run-matrix.ts';
 import { redactText } from '../target/redact.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveCredentials, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, prepareTarget, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
 import { ensureWritable } from '../report/write.ts';
 
 const CASSETTES = fileURLToPath(new URL('../../contracts/cassettes/', import.meta.url));
@@ -39,7 +39,7 @@ export function registerSdkCommands(program: Command): void {
     .action(async (flags: RecordFlags) => {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new UsageError(`--name '${flags.name}': use lower-case letters, digits and -`);
       const target = resolveTarget(flags, process.env);
-      await resolveCredentials(target);
+      await prepareTarget(target);
       ensureWritable(flags.out, '--out');
       const registry = await startEmbeddedIfNeeded(target, flags.mutant);
       const interactions: CassetteInteraction[] = [];

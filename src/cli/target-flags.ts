@@ -5,6 +5,7 @@ import { MUTANTS, mutant, mutantOptions } from '../registry/mutants.ts';
 import { startRegistry, type RegistryOptions, type RunningRegistry } from '../registry/server.ts';
 import type { TargetOptions } from '../target/target.ts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { resolveAwsEndpoint } from '../target/aws-endpoint.ts';
 import { addSecrets } from './secrets.ts';
 
 export interface TargetFlags {
@@ -50,11 +51,13 @@ export interface ResolvedTarget {
   options: Omit<TargetOptions, 'endpoint'> & { endpoint?: string };
   /** Wall-time budget of a run in ms; 0 for none. */
   maxTimeMs: number;
+  /** The region named by flag or environment; with --aws, the profile's region applies without it. */
+  explicitRegion?: string;
 }
 
 export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedTarget {
   const endpoint = f.endpoint ?? env['AWS_ENDPOINT_URL_ECR'] ?? env['AWS_ENDPOINT_URL'];
-  if (f.aws && f.endpoint) throw new UsageError('--aws and --endpoint exclude each other');
+  if (f.aws && f.endpoint) throw new UsageError('--aws and --endpoint exclude each other (to send --aws to another endpoint, set AWS_ENDPOINT_URL_ECR)');
   if (f.mutant && (endpoint || f.aws)) throw new UsageError('--mutant applies to the embedded registry only; drop --endpoint/--aws (and AWS_ENDPOINT_URL*)');
   if (endpoint !== undefined && !f.aws) {
     let url: URL;
@@ -66,7 +69,8 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`endpoint ${endpoint}: only http and https are supported`);
   }
   const kind = f.aws ? 'aws' : endpoint !== undefined ? 'endpoint' : 'embedded';
-  const region = f.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
+  const explicitRegion = f.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  const region = explicitRegion ?? 'us-east-1';
   const realCredentials = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE'] || env['AWS_WEB_IDENTITY_TOKEN_FILE'] || env['AWS_CONTAINER_CREDENTIALS_FULL_URI']);
   const options: ResolvedTarget['options'] = {
     region,
@@ -79,7 +83,27 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
     ...(kind === 'endpoint' ? { endpoint: endpoint! } : {}),
     ...(kind !== 'embedded' && realCredentials ? { credentials: 'chain' as const } : {}),
   };
-  return { kind, options, maxTimeMs: (f.maxTime ?? (kind === 'aws' ? 900 : 0)) * 1000 };
+  return { kind, options, maxTimeMs: (f.maxTime ?? (kind === 'aws' ? 900 : 0)) * 1000, ...(explicitRegion !== undefined ? { explicitRegion } : {}) };
+}
+
+/**
+ * Everything about a target that needs I/O, before anything is sent: for --aws, the region and the
+ * endpoint as any AWS client would resolve them (the profile's region, AWS_ENDPOINT_URL_ECR, FIPS and
+ * dual-stack settings); then the credentials.
+ */
+export async function prepareTarget(target: ResolvedTarget, o: { credentials?: boolean } = {}): Promise<void> {
+  if (target.kind === 'aws') {
+    let where: Awaited<ReturnType<typeof resolveAwsEndpoint>>;
+    try {
+      where = await resolveAwsEndpoint(target.explicitRegion);
+    } catch (e) {
+      throw new UsageError(`cannot resolve the ECR endpoint: ${(e as Error).message.split('\n')[0]}`);
+    }
+    target.options.region = where.region;
+    target.options.endpoint = where.endpoint;
+    target.options.description = `AWS ECR ${where.region} (${where.endpoint})`;
+  }
+  if (o.credentials !== false) await resolveCredentials(target);
 }
 
 /**
@@ -87,7 +111,7 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
  * the secrets masked everywhere, and a chain that cannot find any is one line, exit 2 — not an ERROR
  * on every rule.
  */
-export async function resolveCredentials(target: ResolvedTarget): Promise<void> {
+async function resolveCredentials(target: ResolvedTarget): Promise<void> {
   const o = target.options;
   if (o.credentials !== 'chain' && !(o.aws && o.credentials === undefined)) return;
   try {

@@ -13,7 +13,7 @@ import { ensureWritable, FORMATS, parseFormats, writeReports } from '../report/w
 import { versions } from '../run/versions.ts';
 import { Target } from '../target/target.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { positiveInt, resolveCredentials, resolveTarget, startEmbeddedIfNeeded } from './target-flags.ts';
+import { positiveInt, prepareTarget, resolveTarget, startEmbeddedIfNeeded } from './target-flags.ts';
 import { inert } from '../report/text.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
@@ -46,7 +46,7 @@ export function registerVerify(program: Command): void {
       }
       for (const file of flags.pact) readUserFile(file, 'BAD_PACT', '--pact: ');
       const resolved = resolveTarget({ ...flags, transport: 'sdk' }, process.env);
-      await resolveCredentials(resolved);
+      await prepareTarget(resolved);
       ensureWritable(flags.reportDir, '--report-dir');
       const registry = await startEmbeddedIfNeeded(resolved, undefined, { preloadExample: true });
       const files = flags.pact.length > 0 ? flags.pact : [`${CONTRACTS}${PACT_FILE}`, ...(registry ? [`${CONTRACTS}${EXAMPLE_PACT_FILE}`] : [])];

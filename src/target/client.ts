@@ -22,6 +22,15 @@ export interface ClientOptions {
 /** An answer of this operation is at most 100 failures of 1000-character digests with their reasons: far below this. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+/**
+ * A client's endpoint settings: a given endpoint is used as it is, so the environment's or profile's
+ * FIPS and dual-stack settings (which the SDK refuses to combine with a custom endpoint) are off —
+ * with --aws they were applied already when the endpoint was resolved.
+ */
+export function endpointConfig(endpoint: string | undefined): { endpoint?: string; useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean } {
+  return endpoint !== undefined ? { endpoint, useFipsEndpoint: false, useDualstackEndpoint: false } : {};
+}
+
 /** Credentials for endpoints that do not check signatures. They are fake and safe to print. */
 export const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAECRCONFORMANCE00', secretAccessKey: 'ecr-conformance-dummy-secret' };
 
@@ -30,7 +39,7 @@ export function makeEcrClient(options: ClientOptions = {}): ECRClient {
   return new ECRClient({
     region: options.region ?? 'us-east-1',
     maxAttempts: options.maxAttempts ?? 1,
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...endpointConfig(options.endpoint),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
     // Every call bounded: a deadline for the whole answer, a size cap, Ctrl-C, faults named.
     requestHandler: new BoundedHandler({

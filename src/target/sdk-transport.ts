@@ -1,6 +1,7 @@
 // Sends BatchCheckLayerAvailability through @aws-sdk/client-ecr exactly as an application would,
 // while recording the bytes the SDK put on the wire and the raw answer it parsed.
 import { BatchCheckLayerAvailabilityCommand, type BatchCheckLayerAvailabilityCommandInput, ECRClient } from '@aws-sdk/client-ecr';
+import { endpointConfig } from './client.ts';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { BoundedHandler, TransportFault } from './bounded-handler.ts';
@@ -30,7 +31,7 @@ export class SdkTransport {
       region: o.region,
       maxAttempts: 1,
       credentials: o.credentials,
-      ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
+      ...endpointConfig(o.endpoint),
       requestHandler: this.handler as unknown as NodeHttpHandler,
     });
   }
