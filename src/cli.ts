@@ -1,17 +1,21 @@
 // The command line: the only place that reads argv and env and sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { behaviourChoices, type PointOption, type RegistryBehaviour } from './registry/behaviour.ts';
-import { DEFAULT_LIMITS, startRegistry } from './registry/server.ts';
-import { UsageError, UserError, EXIT } from './errors.ts';
+import { DEFAULT_LIMITS, startRegistry, type RegistryOptions } from './registry/server.ts';
+import { OPERATIONS } from './registry/operations.ts';
+import { positiveInt } from './cli/target-flags.ts';
+import { readUserFile, UsageError, UserError, EXIT } from './errors.ts';
+import { parsePolicy } from './registry/iam.ts';
 import { registerCheck } from './cli/check-command.ts';
 import { registerRun } from './cli/run-command.ts';
 import { registerReportCommands } from './cli/report-commands.ts';
 import { registerVerify } from './cli/verify-command.ts';
 import { registerSdkCommands } from './cli/sdk-commands.ts';
+import { registerAwsCommands } from './cli/aws-commands.ts';
 import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant, mutantOptions } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
-import { addSecretsFromEnv, redactConsole } from './cli/secrets.ts';
+import { addSecrets, addSecretsFromEnv, redactConsole } from './cli/secrets.ts';
 import { versions } from './run/versions.ts';
 
 const program = new Command('ecr-conformance')
@@ -69,6 +73,45 @@ function port(value: string): number {
   return n;
 }
 
+/** serve's stand-in-for-AWS options: signatures, denied operations, a quota. */
+function strictness(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): Pick<RegistryOptions, 'requireSigV4' | 'deny' | 'quota' | 'policy'> {
+  const out: Pick<RegistryOptions, 'requireSigV4' | 'deny' | 'quota' | 'policy'> = {};
+  if (typeof opts['policy'] === 'string') {
+    const text = readUserFile(opts['policy'], 'POLICY', '--policy: ');
+    try {
+      out.policy = parsePolicy(JSON.parse(text));
+    } catch (e) {
+      throw new UsageError(`--policy ${opts['policy']}: ${(e as Error).message}`, 'POLICY');
+    }
+  }
+  const given = (opts['credential'] as string[] | undefined) ?? [];
+  if (given.length > 0 && !opts['requireSigv4']) throw new UsageError('--credential applies with --require-sigv4');
+  if (opts['requireSigv4']) {
+    const credentials: Record<string, string> = {};
+    for (const c of given) {
+      const at = c.indexOf(':');
+      if (at < 1 || at === c.length - 1) throw new UsageError('--credential takes ACCESS_KEY_ID:SECRET_ACCESS_KEY');
+      credentials[c.slice(0, at)] = c.slice(at + 1);
+      addSecrets(c.slice(at + 1));
+    }
+    if (given.length === 0) {
+      const id = env['AWS_ACCESS_KEY_ID'];
+      const secret = env['AWS_SECRET_ACCESS_KEY'];
+      if (!id || !secret) throw new UsageError('--require-sigv4 needs the credentials to accept: --credential KEY:SECRET, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+      credentials[id] = secret;
+    }
+    out.requireSigV4 = { credentials };
+  }
+  if (typeof opts['deny'] === 'string') {
+    const ops = opts['deny'].split(',').map((x) => x.trim()).filter(Boolean);
+    const unknown = ops.filter((x) => !(x in OPERATIONS));
+    if (unknown.length > 0 || ops.length === 0) throw new UsageError(`--deny: unknown operation ${unknown.join(', ') || "''"}; one of ${Object.keys(OPERATIONS).join(', ')}`);
+    out.deny = ops;
+  }
+  if (opts['quota'] !== undefined) out.quota = opts['quota'] as number;
+  return out;
+}
+
 behaviourOptions(
   program
     .command('serve')
@@ -81,11 +124,17 @@ behaviourOptions(
     .option('--max-layer-size <size>', `bytes one layer upload may have (LimitExceededException beyond; default ${DEFAULT_LIMITS.maxLayerBytes / 2 ** 20}m)`, size('--max-layer-size'))
     .option('--max-store-size <size>', `bytes all uploads in progress may hold together (default ${DEFAULT_LIMITS.maxStoreBytes / 2 ** 30}g); completed layers keep only their size`, size('--max-store-size'))
     .option('--upload-ttl <seconds>', `an upload untouched this long is dropped (default ${DEFAULT_LIMITS.uploadTtlMs / 1000})`, seconds('--upload-ttl'))
-    .option('--request-timeout <seconds>', `a request (headers and body) taking longer is cut off (default ${DEFAULT_LIMITS.requestTimeoutMs / 1000})`, seconds('--request-timeout')),
+    .option('--request-timeout <seconds>', `a request (headers and body) taking longer is cut off (default ${DEFAULT_LIMITS.requestTimeoutMs / 1000})`, seconds('--request-timeout'))
+    .option('--require-sigv4', 'verify every request\'s SigV4 signature as AWS does (bad, unknown, missing or expired: AWS\'s error types and messages)')
+    .option('--credential <key:secret>', 'an access key the registry accepts with --require-sigv4; repeatable (default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)', (v: string, all: string[] = []) => [...all, v])
+    .option('--deny <operations>', `answer these operations with AccessDeniedException, as a missing IAM permission would (comma-separated; of ${Object.keys(OPERATIONS).join(', ')})`)
+    .option('--policy <file>', 'authorize every request against this identity-based IAM policy (JSON; Allow/Deny, Action, Resource with wildcards), as IAM would: e.g. the output of ecr-conformance policy')
+    .option('--quota <n>', 'requests per second answered; beyond, ThrottlingException (ECR\'s quota for BatchCheckLayerAvailability is 1,000/s)', positiveInt('--quota')),
 ).action(async (opts: Record<string, unknown>) => {
   const m = typeof opts['mutant'] === 'string' ? mutant(opts['mutant']) : undefined;
   if (opts['mutant'] !== undefined && !m) throw new UsageError(`unknown mutant '${String(opts['mutant'])}' (ecr-conformance mutants lists them)`);
   const registry = await startRegistry({
+    ...strictness(opts, process.env),
     ...mutantOptions(m),
     host: opts['host'] as string,
     port: opts['port'] as number,
@@ -120,6 +169,7 @@ registerCheck(program);
 registerReportCommands(program);
 registerVerify(program);
 registerSdkCommands(program);
+registerAwsCommands(program);
 
 program
   .command('rules')

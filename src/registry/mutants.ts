@@ -42,7 +42,7 @@ const rewriteErrors = (f: (body: Item, a: Answer) => Answer) => (a: Answer): Ans
   return f(JSON.parse(a.body.toString()) as Item, a);
 };
 const isCanonical = (d: string) => /^sha256:[a-f0-9]{64}$/.test(d);
-const emptyRepository = (name: string, registryId: string): Repository => ({ name, registryId, createdAt: new Date(0), layers: new Map(), uploads: new Map(), images: new Map() });
+const emptyRepository = (name: string, registryId: string): Repository => ({ name, registryId, createdAt: new Date(0), layers: new Map(), uploads: new Map(), images: new Map(), tags: {} });
 
 export const MUTANTS: readonly Mutant[] = [
   { id: 'content-type-json', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['framing.content-type'] }, description: 'answers with Content-Type application/json', hooks: { answer: (a) => ({ ...a, headers: { ...a.headers, 'content-type': 'application/json' } }) } },

@@ -179,14 +179,38 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   return output;
 };
 
+/** Resource tags as the model sends them: [{ Key, Value }]. */
+function tagsOf(body: Body): Record<string, string> {
+  const v = body['tags'];
+  if (v === undefined || v === null) return {};
+  if (!Array.isArray(v)) throw serialization('Member \'tags\' must be a list');
+  const out: Record<string, string> = {};
+  for (const t of v as Record<string, unknown>[]) {
+    if (!t || typeof t !== 'object' || typeof t['Key'] !== 'string' || t['Key'] === '' || (t['Value'] !== undefined && typeof t['Value'] !== 'string')) throw constraint('tags', 'Member must have a non-empty Key and a string Value');
+    out[t['Key'] as string] = (t['Value'] as string | undefined) ?? '';
+  }
+  return out;
+}
+
 const createRepository: Handler = (body, ctx) => {
   const { id } = registryIdOf(body, ctx);
   const name = repositoryNameOf(body, ctx);
+  const tags = tagsOf(body);
   const repo = ctx.store.create(id, name);
   if (!repo) {
     throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${id}'`);
   }
+  repo.tags = tags;
   return { repository: describe(repo, ctx.region) };
+};
+
+const listTagsForResource: Handler = (body, ctx) => {
+  const arn = stringMember(body, 'resourceArn', true);
+  const m = /^arn:aws[a-z-]*:ecr:[^:]*:(\d{12}):repository\/(.+)$/.exec(arn);
+  if (!m) throw constraint('resourceArn', 'must be the ARN of a repository');
+  const repo = ctx.store.find(m[1]!, m[2]!);
+  if (!repo) throw notFound(m[2]!, m[1]!);
+  return { tags: Object.entries(repo.tags).map(([Key, Value]) => ({ Key, Value })) };
 };
 
 const deleteRepository: Handler = (body, ctx) => {
@@ -202,7 +226,18 @@ const deleteRepository: Handler = (body, ctx) => {
 const describeRepositories: Handler = (body, ctx) => {
   const { id } = registryIdOf(body, ctx);
   const names = body['repositoryNames'] === undefined ? undefined : stringListMember(body, 'repositoryNames');
-  if (!names) return { repositories: ctx.store.list(id).map((r) => describe(r, ctx.region)) };
+  if (!names) {
+    // Pages as ECR does: maxResults 1 to 1000 (default 100), an opaque nextToken for the rest.
+    const max = body['maxResults'] ?? 100;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000) throw constraint('maxResults', 'Member must have value between 1 and 1000');
+    const token = body['nextToken'];
+    const from = token === undefined ? 0 : /^p(\d+)$/.exec(Buffer.from(String(token), 'base64url').toString())?.[1];
+    if (from === undefined) throw new AwsError('InvalidParameterException', 'Invalid parameter at \'nextToken\' failed to satisfy constraint: \'the token is invalid or has expired\'');
+    const all = ctx.store.list(id);
+    const page = all.slice(Number(from), Number(from) + max);
+    const next = Number(from) + max < all.length ? { nextToken: Buffer.from(`p${Number(from) + max}`).toString('base64url') } : {};
+    return { repositories: page.map((r) => describe(r, ctx.region)), ...next };
+  }
   return {
     repositories: names.map((n) => {
       const repo = ctx.store.find(id, n);
@@ -316,4 +351,5 @@ export const OPERATIONS: Record<string, Handler> = {
   UploadLayerPart: uploadLayerPart,
   CompleteLayerUpload: completeLayerUpload,
   PutImage: putImage,
+  ListTagsForResource: listTagsForResource,
 };

@@ -9,6 +9,8 @@ import { AwsError } from './errors.ts';
 import type { Answer, RegistryHooks } from './hooks.ts';
 import { OPERATIONS, type OperationContext } from './operations.ts';
 import type { Quirks } from './quirks.ts';
+import { checkSignature, type SigV4Options } from './sigv4.ts';
+import { authorizationsFor, evaluate, repositoryArn, type Authorization, type IamPolicy } from './iam.ts';
 import { RegistryStore } from './store.ts';
 
 export interface RegistryOptions {
@@ -30,6 +32,18 @@ export interface RegistryOptions {
   limits?: Partial<ResourceLimits>;
   /** The clock (for expiry). */
   now?: () => number;
+  /** Check every request's SigV4 signature against these credentials, as AWS does. */
+  requireSigV4?: SigV4Options;
+  /** Operations answered with AccessDeniedException, as a missing IAM permission would be. */
+  deny?: string[];
+  /** An identity-based policy every request is authorized against, as IAM would (see iam.ts). */
+  policy?: IamPolicy;
+  /** Told of every request, by operation, with its body (for plans and recordings). */
+  onRequest?: (operation: string, body: string) => void;
+  /** Told of every authorization the policy decides. */
+  onAuthorize?: (a: Authorization & { operation: string; allowed: boolean }) => void;
+  /** Requests per second the registry answers; beyond, ThrottlingException (ECR's quota: 1,000/s for BatchCheckLayerAvailability). */
+  quota?: number;
 }
 
 export interface ResourceLimits {
@@ -115,6 +129,39 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   if (options.preloadExample) preloadExample(store);
   let calls = 0;
   const recentlyRefused = new Set<string>();
+  // The quota as a one-second window, as AWS's per-second request quotas behave.
+  let windowStart = 0;
+  let inWindow = 0;
+  const withinQuota = () => {
+    const t = now();
+    if (t - windowStart >= 1000) {
+      windowStart = t;
+      inWindow = 0;
+    }
+    return ++inWindow <= options.quota!;
+  };
+  /** AccessDeniedException in AWS's words, naming the action and the resource. */
+  const region = options.region ?? 'us-east-1';
+  const deniedAs = (a: Authorization, explicit: boolean) => new AwsError('AccessDeniedException',
+    `User: arn:aws:iam::${store.accountId}:user/ecr-conformance is not authorized to perform: ${a.action} on resource: ${a.resource} ${explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${a.action} action`}`, 400);
+  /** The first authorization this request lacks, under --deny and --policy; every one is reported to onAuthorize. */
+  const refusal = (operation: string, text: string): AwsError | undefined => {
+    if (!options.deny && !options.policy) return undefined;
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(text || '{}');
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch { /* malformed: refused as such later, not authorized here */ }
+    const needed = authorizationsFor(operation, body, { region, account: store.accountId });
+    if (options.deny?.includes(operation)) return deniedAs(needed[0] ?? { action: `ecr:${operation}`, resource: repositoryArn({ region, account: store.accountId, name: '*' }) }, false);
+    if (!options.policy) return undefined;
+    for (const a of needed) {
+      const { allowed, by } = evaluate(options.policy, a);
+      options.onAuthorize?.({ operation, ...a, allowed });
+      if (!allowed) return deniedAs(a, by !== undefined);
+    }
+    return undefined;
+  };
 
   const write = (res: ServerResponse, answer: Answer, operation: string) => {
     const final = hooks.answer ? hooks.answer(answer, operation) : answer;
@@ -193,9 +240,19 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
+    req.on('end', () => void (async () => {
       release();
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString('utf8');
+      options.onRequest?.(operation, text);
+      // As AWS: who is calling (the signature), how fast (the quota), and may they (IAM), before anything else.
+      if (options.requireSigV4) {
+        const refused = await checkSignature(options.requireSigV4, { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers }, raw, now());
+        if (refused) return write(res, error(refused), operation);
+      }
+      if (options.quota !== undefined && !withinQuota()) return write(res, error(new AwsError('ThrottlingException', 'Rate exceeded', 400)), operation);
+      const refused = refusal(operation, text);
+      if (refused) return write(res, error(refused), operation);
       // A load balancer in front of several backends: every n-th call lands on a busy one, and the
       // retry of the same request lands elsewhere and succeeds.
       const transient = q.transientEvery !== undefined && call % q.transientEvery === 0;
@@ -225,7 +282,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
         if (e instanceof AwsError) return write(res, error(e), operation);
         write(res, error(new AwsError('ServerException', `Internal error: ${(e as Error).message}`, 500)), operation);
       }
-    });
+    })());
   };
 
   const server: Server = createServer({

@@ -23,6 +23,8 @@ export interface Repository {
   layers: Map<string, StoredLayer>;
   uploads: Map<string, Upload>;
   images: Map<string, { manifest: string; mediaType: string; tags: Set<string> }>;
+  /** The resource tags given at CreateRepository. */
+  tags: Record<string, string>;
 }
 
 export class RegistryStore {
@@ -52,7 +54,7 @@ export class RegistryStore {
     const registry = this.registry(registryId);
     if (registry.has(name)) return undefined;
     const key = this.quirks.nameColumnLength !== undefined ? name.slice(0, this.quirks.nameColumnLength) : name;
-    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers: new Map(), uploads: new Map(), images: new Map() };
+    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers: new Map(), uploads: new Map(), images: new Map(), tags: {} };
     const orphaned = this.orphans.get(`${registryId}/${key}`);
     if (orphaned) for (const [d, l] of orphaned) repo.layers.set(d, l);
     registry.set(key, repo);

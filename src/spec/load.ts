@@ -74,6 +74,7 @@ const operationSchema = z.object({
     common: fact(z.array(z.string())),
     throttling: fact(z.array(z.string())),
     transient: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
+    authorization: fact(z.object({ permission: z.array(z.string()), credentials: z.array(z.string()) })),
     foreignRegistry: fact(z.array(z.string()).min(1)),
     notImplemented: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
     violation: fact(z.string()),
@@ -102,6 +103,15 @@ const seedingSchema = z.object({
   operations: z.record(z.string(), z.object({ evidence, source: z.string(), input: z.array(z.string()), errors: z.array(z.string()) })),
   layerPartSize: z.object({ minimum: fact(z.number().int()), maximum: fact(z.number().int()) }),
   defaultLayerMediaType: fact(z.string()),
+  /** How AWS authorizes the operations the suite calls: read by the policy generator and by serve --policy. */
+  iam: z.object({
+    actionPrefix: fact(z.string()),
+    repositoryArn: fact(z.string().includes('{name}')),
+    tagOnCreate: fact(z.string()),
+    listing: fact(z.string()),
+    byArn: fact(z.array(z.string())),
+    malformedFirst: fact(z.boolean()),
+  }),
 });
 export type SeedingSpec = z.infer<typeof seedingSchema>;
 

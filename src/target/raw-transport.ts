@@ -1,7 +1,6 @@
 // Sends exact bytes over HTTP(S), signed with SigV4 by @smithy/signature-v4, with a deadline and
 // a bound on the answer's size. Used for what the SDK cannot send, and for speed.
 import { isUtf8 } from 'node:buffer';
-import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -9,22 +8,10 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { amzTarget, operationSpec } from '../spec/index.ts';
 import type { Exchange, TransportFault, WireResponse } from '../model.ts';
 import { BodyTooLarge, readLimited } from './read-limited.ts';
-import { redactHeaders } from './redact.ts';
+import { Sha256 } from '../sha256.ts';
 
-/** The SHA-256 that SignatureV4 wants: a hash, or an HMAC when given a secret. */
-export class Sha256 {
-  private readonly h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as ArrayBuffer));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.h.update(typeof data === 'string' ? data : Buffer.from(ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
+export { Sha256 };
+import { redactHeaders } from './redact.ts';
 
 export interface RawTransportOptions {
   endpoint: URL;
