@@ -91,6 +91,8 @@ export interface Knowledge {
   lifecycle?: string;
   /** Names known not to exist. */
   missingRepositories: string[];
+  /** Against real ECR: every name the run invents lives under this prefix (the least-privilege policy's). */
+  namePrefix?: string;
 }
 
 export interface KnownRepository {

@@ -1,33 +1,15 @@
 // The real binary: argv, environment, exit codes, the report on disk, and what never reaches it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTANTS } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
-import { RESULT_SCHEMA, type RunResult } from '../src/run/result.ts';
+import { RESULT_SCHEMA } from '../src/run/result.ts';
 import { catalogue } from '../src/judge/catalogue.ts';
+import { BIN, CLEAN_ENV, cli, report, tmp } from './fixtures/cli.ts';
 import { operationSpec, specChecksum } from '../src/spec/index.ts';
 
-const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-
-interface Ran { code: number | null; stdout: string; stderr: string }
-function cli(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLEAN_ENV, AWS_EC2_METADATA_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    onStart?.(child);
-  });
-}
-const tmp = () => mkdtempSync(join(tmpdir(), 'ecr-conformance-'));
-const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as RunResult;
 const oneLine = (s: string) => s.trim().split('\n');
 
 let registry: RunningRegistry;

@@ -94,3 +94,12 @@ describe('canary credentials from a profile, a target that echoes them', () => {
     }
   });
 });
+
+describe('what counts as a secret', () => {
+  it('masks real-length credentials everywhere, but not an emulator\'s "test" that would garble ordinary words', async () => {
+    const { addSecrets, redact, MIN_SECRET_LENGTH } = await import('../src/cli/secrets.ts');
+    addSecrets('test', 'wrong', 'a-forty-character-secret-access-key-0001');
+    expect(redact('validate.wrong-type passed the test; key a-forty-character-secret-access-key-0001')).toBe('validate.wrong-type passed the test; key <redacted>');
+    expect(MIN_SECRET_LENGTH).toBeLessThanOrEqual(20);
+  });
+});

@@ -34,13 +34,19 @@ export function wrap(text: string, width: number, indent: string): string {
   return out.join(`\n${indent}`);
 }
 
+/** A skip for a missing capability names the capability; why it is missing is said once, below. */
+function briefly(message: string, r: RunResult): string {
+  const m = /^needs ([\w-]+): /.exec(message);
+  return m && (r.capabilities.missing as Record<string, string | undefined>)[m[1]!] !== undefined ? `needs ${m[1]} (why: below)` : message;
+}
+
 export function renderTable(r: RunResult, o: RenderOptions = { width: 120, color: false }): string {
   const paint = (code: string | undefined, s: string) => (o.color && code ? `\x1b[${code}m${s}\x1b[0m` : s);
   const idWidth = Math.max(...r.rules.map((x) => x.id.length), 10);
   const indent = ' '.repeat(16 + idWidth + 2);
   const lines = r.rules.map((x) => {
     const head = `${paint(CODES[x.verdict], x.verdict.padEnd(15))} ${x.id.padEnd(idWidth)}  `;
-    const text = x.verdict === 'PASS' ? `${x.checks?.had ?? x.passed} checks` : inert(x.message);
+    const text = x.verdict === 'PASS' ? `${x.checks?.had ?? x.passed} checks` : inert(briefly(x.message, r));
     return head + wrap(text, o.width, indent);
   });
   const c = r.summary.counts;

@@ -3,11 +3,12 @@ import { secrets } from './secrets.ts';
 import type { Command } from 'commander';
 import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
-import { run } from '../run/runner.ts';
+import { planRun } from '../run/plan.ts';
+import { run, type RunOptions } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, resolveCredentials, resolveTarget, startEmbeddedIfNeeded, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, prepareTarget, resolveTarget, startEmbeddedIfNeeded, type ResolvedTarget, type TargetFlags } from './target-flags.ts';
 import { appendStepSummary, ensureAppendable, ensureWritable } from '../report/write.ts';
 import { progressReporter } from './progress.ts';
 import type { Ledger } from '../run/runner.ts';
@@ -27,6 +28,7 @@ export interface RunFlags extends TargetFlags {
   shard?: { index: number; count: number };
   /** --no-color */
   color?: boolean;
+  dryRun?: boolean;
 }
 
 function parseShard(value: string): { index: number; count: number } {
@@ -65,6 +67,53 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
   };
 }
 
+/** The options of the run these flags ask for: what `run` does, and what `run --dry-run` plans. */
+function runOptions(flags: RunFlags, target: ResolvedTarget, seed: number): RunOptions {
+  return {
+    target: target.options as RunOptions['target'], kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, maxTimeMs: target.maxTimeMs,
+    present: parsePresent(flags.present),
+    replayCommand: replayCommand({ kind: target.kind, flags, seed }),
+    ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
+    ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
+    ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
+    ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
+    ...(flags.shard !== undefined ? { shard: flags.shard } : {}),
+    replayOptions: {
+      ...(target.kind === 'endpoint' ? { endpoint: target.options.endpoint! } : {}),
+      ...(flags.mutant !== undefined ? { mutant: flags.mutant } : {}),
+      ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
+      ...(flags.present.length > 0 ? { present: parsePresent(flags.present) } : {}),
+      ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
+    },
+  };
+}
+
+/** `run --dry-run`: the plan, printed; nothing sent to the target, nothing written. */
+async function executePlan(flags: RunFlags): Promise<void> {
+  if (flags.mutant !== undefined) throw new UsageError('--dry-run plans a run against a target; --mutant runs the embedded registry, which costs nothing to try');
+  const seed = flags.seed ?? randomSeed();
+  const target = resolveTarget(flags, process.env);
+  await prepareTarget(target, { credentials: false });
+  const plan = await planRun(runOptions(flags, target, seed));
+  const o = target.options;
+  const where = o.description ?? o.endpoint ?? 'the embedded reference registry';
+  const lines = [`plan: a run against ${where}, seed ${seed}${flags.seed === undefined ? ` (pass --seed ${seed} to run exactly this plan)` : ''}. Nothing was sent.`];
+  lines.push(`  ${plan.cases} cases; requests by operation (if the target answers as AWS does):`);
+  const width = Math.max(...Object.keys(plan.requests).map((k) => k.length));
+  for (const [op, n] of Object.entries(plan.requests)) lines.push(`    ${op.padEnd(width)}  ${String(n).padStart(6)}`);
+  lines.push(`    ${'total'.padEnd(width)}  ${String(plan.total).padStart(6)}${o.maxRequests > 0 ? `   (budget --max-requests ${o.maxRequests})` : ''}`);
+  if (plan.repositories.length > 0) {
+    lines.push(`  repositories it creates, tagged ecr-conformance:creator and deleted at the end (<run> is the run's own id):`);
+    for (const r of plan.repositories) lines.push(`    ${r.length > 72 ? `${r.slice(0, 60)}… (${r.length} characters)` : r}`);
+  } else lines.push('  repositories it creates: none');
+  lines.push(`  bytes it uploads: ${plan.bytesUploaded} (kept at most for the length of the run)`);
+  lines.push(plan.seconds !== undefined
+    ? `  duration: about ${Math.ceil(plan.seconds)} s at --rps ${o.rps}${target.maxTimeMs > 0 ? ` (budget --max-time ${target.maxTimeMs / 1000} s)` : ''}`
+    : '  duration: as fast as the target answers (no --rps)');
+  for (const c of plan.cut) lines.push(`  note: ${c}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 export function registerRun(program: Command): void {
   addTargetFlags(program.command('run')
     .description('Generate cases, send them to the target, judge every answer, write the reports (JSON, JUnit, Markdown, HTML, badge). Exit 0 conformant, 1 not conformant or not implemented, 2 bad usage, 3 the target could not be tested, 4 incomplete (no rule broken, but some rule lacks its evidence: the report says why), 130 interrupted.'))
@@ -81,7 +130,8 @@ export function registerRun(program: Command): void {
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
     .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
-    .action(async (flags: RunFlags) => { await executeRun(flags); });
+    .option('--dry-run', 'print the plan — requests by operation, repositories created, bytes uploaded, duration at --rps — and send nothing')
+    .action(async (flags: RunFlags) => { if (flags.dryRun) await executePlan(flags); else await executeRun(flags); });
 }
 
 export async function executeRun(flags: RunFlags): Promise<RunResult> {
@@ -94,14 +144,14 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   if (flags.present.length > 0 && flags.repository === undefined) throw new UsageError('--present names digests stored in an existing repository: give it with --repository');
   const seed = flags.seed ?? randomSeed();
   const target = resolveTarget(flags, process.env);
-  await resolveCredentials(target);
+  await prepareTarget(target);
   ensureWritable(flags.reportDir, '--report-dir');
   const summary = process.env['GITHUB_STEP_SUMMARY'];
   if (summary) ensureAppendable(summary, 'GITHUB_STEP_SUMMARY');
   const registry = await startEmbeddedIfNeeded(target, flags.mutant);
   const controller = new AbortController();
   const ledger: Ledger = { created: [], deleted: new Set() };
-  const deleteCommand = (name: string) => `aws ecr delete-repository --force --repository-name ${name}${target.options.endpoint && target.kind !== 'embedded' ? ` --endpoint-url ${target.options.endpoint}` : ''} --region ${target.options.region}`;
+  const deleteCommand = (name: string) => `aws ecr delete-repository --force --repository-name ${name}${target.kind === 'endpoint' ? ` --endpoint-url ${target.options.endpoint}` : ''} --region ${target.options.region}`;
   const onSignal = () => {
     if (controller.signal.aborted) {
       const left = ledger.created.filter((n) => !ledger.deleted.has(n));
@@ -117,21 +167,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   const write = (result: RunResult) => writeReports(flags.reportDir, result, formats, secrets(), undefined);
   try {
     const result = await run({
-      target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, signal: controller.signal, maxTimeMs: target.maxTimeMs,
-      present: parsePresent(flags.present), ledger,
-      replayCommand: replayCommand({ kind: target.kind, flags, seed }),
-      ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
-      ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
-      ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
-      ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
-      ...(flags.shard !== undefined ? { shard: flags.shard } : {}),
-      replayOptions: {
-        ...(target.kind === 'endpoint' ? { endpoint: target.options.endpoint! } : {}),
-        ...(flags.mutant !== undefined ? { mutant: flags.mutant } : {}),
-        ...(flags.repository !== undefined ? { repository: flags.repository } : {}),
-        ...(flags.present.length > 0 ? { present: parsePresent(flags.present) } : {}),
-        ...(flags.accountId !== undefined ? { accountId: flags.accountId } : {}),
-      },
+      ...runOptions(flags, target, seed), signal: controller.signal, ledger,
       // Reports exist before cleanup starts: a cleanup that hangs, or a kill -9, still leaves them.
       beforeCleanup: (r) => { write(r); },
       onProgress: progress.update,
@@ -141,7 +177,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
     if (summary) appendStepSummary(summary, result, secrets());
     process.stdout.write(`${renderTable(result, renderOptions(process.stdout, process.env, flags.color === false))}\nreports: ${files.join(', ')}\n`);
     if (result.leftovers.length > 0) {
-      process.stderr.write(`ecr-conformance: ${result.leftovers.length} repositor${result.leftovers.length === 1 ? 'y' : 'ies'} the run created could not be removed; delete with:\n${result.leftovers.map((l) => `  ${deleteCommand(l.split(' ')[0]!)}`).join('\n')}\n`);
+      process.stderr.write(`ecr-conformance: ${result.leftovers.length} repositor${result.leftovers.length === 1 ? 'y' : 'ies'} the run created could not be removed; delete with:\n${result.leftovers.map((l) => `  ${deleteCommand(l.split(' ')[0]!)}`).join('\n')}\n  or, for every run's leftovers at once: ecr-conformance cleanup --older-than 0 --yes (with this run's target flags)\n`);
     }
     const v = result.summary.verdict;
     process.exitCode = controller.signal.aborted ? EXIT.interrupted : exitCodeFor(v, { failOnDivergent: Boolean(flags.failOnDivergent), divergent: result.summary.counts.DIVERGENT });

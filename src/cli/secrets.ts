@@ -7,9 +7,16 @@ import { redactText } from '../target/redact.ts';
 const known = new Set<string>();
 let installed = false;
 
-/** Adds secrets to mask from now on (short values are ignored: they would mask ordinary text). */
+/**
+ * Shorter values are not masked: no real AWS credential is this short (access key ids have 20
+ * characters, secret keys 40), while emulators' conventional 'test' or 'dummy' would garble every
+ * word containing them ("validate.wrong-type" with a secret of "wrong").
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/** Adds secrets to mask from now on. */
 export function addSecrets(...values: (string | undefined)[]): void {
-  for (const v of values) if (v && v.length >= 4) known.add(v);
+  for (const v of values) if (v && v.length >= MIN_SECRET_LENGTH) known.add(v);
 }
 
 /** The credentials the environment holds. */

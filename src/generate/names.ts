@@ -6,8 +6,15 @@ import type { Labeled } from './digests.ts';
 const lower = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const word = (min: number, max: number) => fc.string({ unit: lower, minLength: min, maxLength: max });
 
+/**
+ * Against real ECR every name the suite sends lives under its own prefix (`ecr-conformance-<run>/…`),
+ * so that a least-privilege policy on ecr-conformance-* covers it; only names too short to carry a
+ * prefix escape it. `under(prefix)` puts a name there, keeping whatever makes it valid or not.
+ */
+const under = (prefix: string | undefined) => (name: string) => (prefix ? `${prefix}/${name}` : name);
+
 /** Names no model's pattern accepts, though their length is valid. */
-export function badPatternName(): fc.Arbitrary<Labeled<string>> {
+export function badPatternName(prefix?: string): fc.Arbitrary<Labeled<string>> {
   return fc.tuple(word(2, 12), word(1, 12), fc.constantFrom('upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep'))
     .map(([a, b, how]) => {
       const value = {
@@ -19,29 +26,33 @@ export function badPatternName(): fc.Arbitrary<Labeled<string>> {
         space: `${a} ${b}`,
         'mixed-sep': `${a}_.${b}`,
       }[how];
-      return { cls: 'repository.name-bad-pattern', value };
+      return { cls: 'repository.name-bad-pattern', value: under(prefix)(value) };
     });
 }
 
-export function badLengthName(which: 'short' | 'long'): fc.Arbitrary<Labeled<string>> {
+/** A word of exactly the length that makes `prefix/word` `total` characters long. */
+const fill = (prefix: string | undefined, total: number, extra = 0) => {
+  const room = prefix ? total - prefix.length - 1 : total;
+  return word(room, room + extra).map(under(prefix));
+};
+
+export function badLengthName(which: 'short' | 'long', prefix?: string): fc.Arbitrary<Labeled<string>> {
   const { minLength, maxLength } = operationSpec().input.repositoryName;
   return which === 'short'
     ? word(0, minLength.value - 1).map((value) => ({ cls: 'repository.name-too-short', value }))
-    : word(maxLength.value + 1, maxLength.value + 40).map((value) => ({ cls: 'repository.name-too-long', value }));
+    : fill(prefix, maxLength.value + 1, 39).map((value) => ({ cls: 'repository.name-too-long', value }));
 }
 
-/** Valid names at the length limits; unlikely to exist, so answered 200 or RepositoryNotFoundException. */
-export function boundaryName(): fc.Arbitrary<Labeled<string>> {
+/** Valid names at the length limits; unlikely to exist, so answered 200 or RepositoryNotFoundException. Under a prefix, only the longest. */
+export function boundaryName(prefix?: string): fc.Arbitrary<Labeled<string>> {
   const { minLength, maxLength } = operationSpec().input.repositoryName;
-  return fc.oneof(
-    word(minLength.value, minLength.value).map((value) => ({ cls: 'repository.name-min-length', value })),
-    word(maxLength.value, maxLength.value).map((value) => ({ cls: 'repository.name-max-length', value })),
-  );
+  const longest = fill(prefix, maxLength.value).map((value) => ({ cls: 'repository.name-max-length', value }));
+  return prefix ? longest : fc.oneof(word(minLength.value, minLength.value).map((value) => ({ cls: 'repository.name-min-length', value })), longest);
 }
 
 /** Names valid under the 2026-02-25 model only: a__b, a--b. */
-export function newModelOnlyName(): fc.Arbitrary<Labeled<string>> {
-  return fc.tuple(word(1, 10), fc.constantFrom('__', '--', '---'), word(1, 10)).map(([a, sep, b]) => ({ cls: 'repository.name-new-model-only', value: `${a}${sep}${b}` }));
+export function newModelOnlyName(prefix?: string): fc.Arbitrary<Labeled<string>> {
+  return fc.tuple(word(1, 10), fc.constantFrom('__', '--', '---'), word(1, 10)).map(([a, sep, b]) => ({ cls: 'repository.name-new-model-only', value: under(prefix)(`${a}${sep}${b}`) }));
 }
 
 /**
@@ -49,9 +60,9 @@ export function newModelOnlyName(): fc.Arbitrary<Labeled<string>> {
  * accepts: a target that rejects the second but not the first applies the newest model; one that
  * accepts both applies none.
  */
-export function modelPair(): fc.Arbitrary<{ candidate: string; control: string }> {
+export function modelPair(prefix?: string): fc.Arbitrary<{ candidate: string; control: string }> {
   return fc.tuple(word(1, 10), fc.constantFrom('__', '--', '---'), fc.constantFrom('._', '..', '_.', '-.'), word(1, 10))
-    .map(([a, sep, bad, b]) => ({ candidate: `${a}${sep}${b}`, control: `${a}${bad}${b}` }));
+    .map(([a, sep, bad, b]) => ({ candidate: under(prefix)(`${a}${sep}${b}`), control: under(prefix)(`${a}${bad}${b}`) }));
 }
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });

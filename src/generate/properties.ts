@@ -114,12 +114,13 @@ export function properties(k: Knowledge): Property[] {
       all.splice(at % (all.length + 1), 0, long);
       return single(only(body(existing, all)), [long.cls, ...classesOf(items)], 'InvalidParameterException');
     }));
-  for (const [suffix, names] of [['short', badLengthName('short')], ['long', badLengthName('long')]] as const) {
+  const prefix = k.namePrefix;
+  for (const [suffix, names] of [['short', badLengthName('short')], ['long', badLengthName('long', prefix)]] as const) {
     invalid(`name-too-${suffix}`, `repository names too ${suffix}`, 'validate.repository-name-length',
       fc.tuple(names, okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));
   }
   invalid('bad-name-pattern', 'repository names no model accepts', 'validate.repository-name-pattern',
-    fc.tuple(badPatternName(), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));
+    fc.tuple(badPatternName(prefix), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));
   invalid('bad-registry-id', 'registry ids that are not 12 digits', 'validate.registry-id',
     fc.tuple(badRegistryId(), okList).map(([reg, items]) => single(only(body(existing, items, reg.value)), [reg.cls, ...classesOf(items)], 'InvalidParameterException')));
   invalid('empty-registry-id', 'the empty string as registryId, which a Go server may take for none', 'validate.registry-id',
@@ -153,13 +154,13 @@ export function properties(k: Knowledge): Property[] {
   out.push({
     name: 'boundaries', weight: 0.2, min: 6, feeds: ['validate.accepts-valid', ...ALL_PASSIVE],
     about: 'valid names at the length limits and under the newest model only, which must not be rejected',
-    arbitrary: fc.tuple(fc.oneof(boundaryName(), newModelOnlyName()), okList).map(([name, items]) =>
+    arbitrary: fc.tuple(fc.oneof(boundaryName(prefix), newModelOnlyName(prefix)), okList).map(([name, items]) =>
       single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'RepositoryNotFoundException')),
   });
   out.push({
     name: 'name-model', weight: 0.1, min: 4, feeds: ['fingerprint.repository-name-model', 'validate.repository-name-pattern', ...ALL_PASSIVE],
     about: 'a name only the newest model accepts, beside one no model accepts',
-    arbitrary: fc.tuple(modelPair(), okList).map(([pair, items]) => single(
+    arbitrary: fc.tuple(modelPair(prefix), okList).map(([pair, items]) => single(
       [{ label: 'new-model-name', body: body(pair.candidate, items) }, { label: 'bad-name', body: body(pair.control, items) }],
       ['scenario.name-model', 'repository.name-new-model-only', 'repository.name-bad-pattern'], 'client-error')),
   });

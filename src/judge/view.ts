@@ -18,9 +18,10 @@ export interface Sent {
  * success: 2xx with a JSON body. error: an HTTP error answer. not-implemented: the target says it does
  * not implement the operation. throttled: a rate limit that outlasted the retries. fault: no readable
  * answer (transport fault, or JSON nested past the depth bound). garbage: 2xx that is not JSON.
- * action: a scenario's change to the target, not an answer of the operation.
+ * action: a scenario's change to the target, not an answer of the operation. denied: an answer about
+ * the caller (no permission, bad credentials), not about the request: never judged, never a FAIL.
  */
-export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'garbage' | 'action';
+export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'garbage' | 'action' | 'denied';
 
 export interface Answer {
   kind: AnswerKind;
@@ -124,6 +125,8 @@ export function readAnswer(exchange: Exchange): Answer {
     if (!parsed.ok) answer.summary = `HTTP ${res.status} with a non-JSON body`;
   } else if (res.status === 429 || (answer.errorType !== undefined && errors.throttling.value.includes(answer.errorType))) {
     answer.kind = 'throttled';
+  } else if (answer.errorType !== undefined && [...errors.authorization.value.permission, ...errors.authorization.value.credentials].includes(answer.errorType)) {
+    answer.kind = 'denied';
   } else if (res.status >= 200 && res.status < 300) {
     answer.kind = parsed.ok ? 'success' : 'garbage';
     answer.summary = parsed.ok ? `HTTP ${res.status}` : `HTTP ${res.status} with a body that is not JSON`;

@@ -88,13 +88,14 @@ export function assembleResult(i: AssembleInput): RunResult {
     return [...byReason].map(([why, caps]) => `${what} ${caps.join(', ')}: ${why}`);
   };
   const setup = [...grouped('setup could not verify', ctx.unverified), ...grouped('the target lacks', ctx.missing)];
-  if (t.faultCount > 0) causes.push(`${plural(t.faultCount, 'exchange')} could not be judged (${faultKinds}): a fault is never a FAIL, but it is not evidence either`);
+  if (t.faultCount > 0) causes.push(`${plural(t.faultCount, 'exchange')} could not be judged (${faultKinds}): a fault is never a FAIL, but it is not evidence either${/denied/.test(faultKinds) ? '; the credentials lack a permission the run needs (ecr-conformance policy prints the policy)' : ''}`);
   if (short.length > 0) {
     if (p.shard && 'index' in p.shard) causes.push(`this report is shard ${p.shard.index} of ${p.shard.count}: merge the shards (ecr-conformance merge) for the run's verdict`);
     if (cut) causes.push(cut);
     causes.push(...[...new Set(setup)]);
     causes.push(`${short.length} of ${rules.length} selected rules lack their evidence: ${short.map((r) => r.id).join(', ')}`);
   } else if (cut) notes.push(`${cut}; every rule had its evidence by then`);
+  if (p.requests.slowestRps !== undefined) notes.push(`throttled: the run slowed down to ${p.requests.slowestRps} requests/s at the lowest${p.requests.rps > 0 ? ` (from --rps ${p.requests.rps})` : ''}`);
   if ((p.requests.recovered ?? 0) > 0) notes.push(`${plural(p.requests.recovered!, 'answer')} recovered on a retry after a throttle or a transient error (${p.requests.throttled} throttled, ${p.requests.transientErrors ?? 0} transient)`);
   if (t.refusedActions?.length) notes.push(`the target refused ${plural(t.refusedActions.length, 'scenario action')} (first: ${t.refusedActions[0]!.summary})`);
   const judgedAny = counts.PASS + counts.DIVERGENT + counts.FAIL > 0;

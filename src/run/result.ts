@@ -92,8 +92,8 @@ export interface RunResult {
     rules: string;
     startedAt: string;
     durationMs: number;
-    /** Throttled and transient answers were retried; `recovered` exchanges got a lasting answer from a retry. */
-    requests: { used: number; budget: number; throttled: number; rps: number; transientErrors?: number; recovered?: number };
+    /** Throttled and transient answers were retried; `recovered` exchanges got a lasting answer from a retry; throttles lowered the rate to `slowestRps`. */
+    requests: { used: number; budget: number; throttled: number; rps: number; transientErrors?: number; recovered?: number; slowestRps?: number };
     interrupted: boolean;
     /** The request budget (--max-requests) or the time budget (--max-time) stopped exploration. */
     budgetExhausted: boolean;

@@ -149,7 +149,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer): P
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
     } else {
-      await createRepository(target.client, { repositoryName: a.repositoryName });
+      await createRepository(target.client, { repositoryName: a.repositoryName }, target.creationTags);
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'CreateRepository accepted it' };
     }
   } catch (e) {
@@ -233,9 +233,11 @@ class Accumulator {
         c.sent++;
         if (answered) c.answered++;
       }
-      if (v.answer.kind === 'fault' || v.answer.kind === 'garbage' || v.answer.kind === 'throttled') {
+      // An answer about another account's registry is the expected one there: not a fault.
+      const expectedDenial = v.answer.kind === 'denied' && v.sent.registryId !== undefined && v.sent.registryId !== k.accountId;
+      if (v.answer.kind === 'fault' || v.answer.kind === 'garbage' || v.answer.kind === 'throttled' || (v.answer.kind === 'denied' && !expectedDenial)) {
         this.faultCount++;
-        count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind);
+        count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind === 'denied' ? `denied (${v.answer.errorType})` : v.answer.kind);
         this.faults.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });
         this.faults.sort((a, b) => a.index - b.index).splice(20);
       }
@@ -343,7 +345,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
         target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
         seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
         startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
-        requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered },
+        requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered, ...(target.slowestRate !== undefined ? { slowestRps: Math.round(target.slowestRate * 10) / 10 } : {}) },
         interrupted: Boolean(o.signal?.aborted), budgetExhausted, timeExhausted, planned,
         ...(o.replay ? { replayOf: o.replay } : {}),
         options: o.replayOptions ?? {},

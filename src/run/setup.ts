@@ -61,6 +61,17 @@ const describeError = (e: unknown) => {
   return `${errorName(e)}: ${(e as Error).message}`.slice(0, 300);
 };
 
+/** Every repository a run creates is named `ecr-conformance-<8 hex digits of its run id>` or below it. */
+export const REPOSITORY_PREFIX = 'ecr-conformance-';
+export const OWN_REPOSITORY = new RegExp(`^${REPOSITORY_PREFIX}[0-9a-f]{8}(?:/|$)`);
+
+/** The tag keys every repository the suite creates carries. */
+export const TAG = { creator: 'ecr-conformance:creator', run: 'ecr-conformance:run', created: 'ecr-conformance:created' } as const;
+
+export function creationTags(run: string, at: Date): { Key: string; Value: string }[] {
+  return [{ Key: TAG.creator, Value: 'ecr-conformance' }, { Key: TAG.run, Value: run }, { Key: TAG.created, Value: at.toISOString() }];
+}
+
 /** What a run knows when its setup ended in a transport fault: nothing, and why. */
 export function faultedSetup(fault: TransportFault, created: string[]): Prepared {
   const capabilities: Capabilities = {
@@ -89,6 +100,9 @@ export async function probeOperation(target: Target, repositoryName: string) {
   const exchange = await target.send('probe', { label: 'probe', body: { repositoryName, layerDigests: [`sha256:${'0'.repeat(64)}`] } });
   const answer = readAnswer(exchange);
   if (answer.kind === 'fault' && exchange.fault?.kind === 'refused') throw new TargetError(`cannot reach ${target.description}: ${exchange.fault.message}`);
+  if (answer.kind === 'denied' && answer.errorType !== undefined && operationSpec().errors.authorization.value.credentials.includes(answer.errorType)) {
+    throw new TargetError(`${target.description} refused the credentials: ${answer.errorType}: ${answer.message ?? ''}`.trim(), 'CREDENTIALS_REFUSED');
+  }
   return {
     exchange, answer,
     notImplemented: answer.kind === 'not-implemented' ? `${answer.summary}: ${(exchange.response?.body ?? '').slice(0, 200)}` : undefined,
@@ -101,13 +115,13 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   const limits = operationSpec().input.repositoryName;
   const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
   const run = nonce(o.seed, o.uniqueNames);
-  const prefix = `ecr-conformance-${run}`;
+  const prefix = `${REPOSITORY_PREFIX}${run}`;
   const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`, padTo(`${prefix}-missing/c`, maxName)];
   const capabilities: Capabilities = {
     implemented: true, createRepositories: false, storeLayers: false, putManifests: false,
     have: [], missing: {}, unverified: {}, notApplicable: {}, setupFindings: [], notes: [],
   };
-  const knowledge: Knowledge = { otherAccountId: other(o.accountId), repositories: {}, missingRepositories: missing };
+  const knowledge: Knowledge = { otherAccountId: other(o.accountId), repositories: {}, missingRepositories: missing, ...(o.prefixOnly ? { namePrefix: prefix } : {}) };
   const done = (created: string[]): Prepared => {
     if (knowledge.accountId) capabilities.have.push('account-id');
     else capabilities.missing['account-id'] ??= 'the caller\'s account id is unknown: CreateRepository did not say it; pass --account-id';
@@ -141,8 +155,19 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
 
   const primary = `${prefix}/primary`;
   const secondary = `${prefix}/secondary`;
+  // Tagged so that `cleanup` finds what a killed run left, and never touches anything else.
+  target.creationTags = creationTags(run, new Date());
   const make = async (name: string) => {
-    const r = await createRepository(target.client, { repositoryName: name });
+    let r;
+    try {
+      r = await createRepository(target.client, { repositoryName: name }, target.creationTags);
+    } catch (e) {
+      if (!target.creationTags || e instanceof TransportFault || errorName(e) === 'RepositoryAlreadyExistsException') throw e;
+      // A target that does not take tags on CreateRepository: untagged, found by name.
+      r = await createRepository(target.client, { repositoryName: name });
+      capabilities.notes.push(`the target refused tags on CreateRepository (${describeError(e)}): repositories are created untagged, and cleanup finds them by name`);
+      delete target.creationTags;
+    }
     created.push(name);
     capabilities.setupFindings.push(...r.disagreements);
     knowledge.repositories[name] = { layers: {}, complete: true };
@@ -151,9 +176,14 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   try {
     await make(primary);
   } catch (e) {
-    const why = `cannot create repositories (${describeError(e)})`;
+    // Said once, as the cause of every skip that follows: the capabilities it takes away are listed with it.
+    const why = operationSpec().errors.authorization.value.permission.includes(errorName(e))
+      ? `no permission to create repositories (${errorName(e)} on CreateRepository; \`ecr-conformance policy\` prints what a full run needs): only what needs no repository is judged`
+      : `cannot create repositories (${describeError(e)}): only what needs no repository is judged`;
     for (const c of ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
-    capabilities.notes.push(`${why}: the rules that need a known repository are skipped`);
+    // AWS's denial names the caller's ARN, and with it the account.
+    const account = /arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec((e as Error).message ?? '')?.[1];
+    if (account && !knowledge.accountId) knowledge.accountId = account;
     return done(created);
   }
   capabilities.createRepositories = true;
@@ -298,12 +328,11 @@ async function readOnly(target: Target, o: SetupOptions, knowledge: Knowledge, c
   const why = `read-only mode (--repository ${name}): the suite creates and uploads nothing`;
   for (const c of ['complete-repository', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
   capabilities.notes.push(`read-only: using existing repository ${name}; nothing is created`);
-  const back = await existingRepositories(target.client, [name]);
-  let exists = back?.has(name);
-  if (exists === undefined) {
-    const check = readAnswer(await target.send('probe-repository', { label: 'probe', body: { repositoryName: name, layerDigests: [`sha256:${'0'.repeat(64)}`] } }));
-    exists = check.kind === 'success' ? true : check.errorType === operationSpec().errors.missingRepository.value ? false : undefined;
-  }
+  // Asked of the operation itself, so that read-only mode needs no permission but BatchCheckLayerAvailability;
+  // DescribeRepositories only where that answer says neither yes nor no (and never against real ECR).
+  const check = readAnswer(await target.send('probe-repository', { label: 'probe', body: { repositoryName: name, layerDigests: [`sha256:${'0'.repeat(64)}`] } }));
+  let exists = check.kind === 'success' ? true : check.errorType === operationSpec().errors.missingRepository.value ? false : undefined;
+  if (exists === undefined && !o.prefixOnly) exists = (await existingRepositories(target.client, [name]))?.has(name);
   if (exists === false) {
     capabilities.missing['repository'] = `repository ${JSON.stringify(name)} (--repository) does not exist on the target`;
     capabilities.missing['stored-layers'] = capabilities.missing['repository'];

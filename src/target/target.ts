@@ -101,6 +101,8 @@ export class Target {
   /** The URL requests go to. */
   readonly endpoint: string;
   requestsUsed = 0;
+  /** Tags for every repository the run creates (undefined once the target refused them). */
+  creationTags?: { Key: string; Value: string }[];
   /** Answers that were throttles, and transient errors, each retried. */
   throttled = 0;
   transientErrors = 0;
@@ -116,6 +118,7 @@ export class Target {
   constructor(private readonly o: TargetOptions, readonly signal?: AbortSignal) {
     // Every call in flight listens for Ctrl-C, and removes its listener when it ends: many at once is no leak.
     if (signal) setMaxListeners(Math.max(64, o.concurrency * 4), signal);
+    this.rate = o.rps > 0 ? o.rps : Infinity;
     const explicit = o.credentials;
     const credentials: AwsCredentialIdentityProvider = explicit === 'chain' || (o.aws && !explicit)
       ? defaultProvider()
@@ -123,7 +126,7 @@ export class Target {
     const endpoint = o.endpoint ?? `https://${operationSpec().framing.endpointPrefix.value}.${o.region}.amazonaws.com`;
     this.credentials = credentials;
     this.endpoint = endpoint;
-    this.description = o.description ?? (o.aws && !o.endpoint ? `AWS ECR ${o.region}` : endpoint);
+    this.description = o.description ?? (o.aws && !o.endpoint ? `AWS ECR ${o.region} (${endpoint})` : endpoint);
     const common = { region: o.region, credentials, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, maxSockets: Math.max(1, o.concurrency), ...(signal ? { signal } : {}) };
     this.raw = new RawTransport({ ...common, endpoint: new URL(endpoint) });
     this.sdk = new SdkTransport({ ...common, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
@@ -157,13 +160,45 @@ export class Target {
   async gate(): Promise<void> {
     if (this.o.maxRequests > 0 && !this.budgetLifted && this.requestsUsed >= this.o.maxRequests) throw new BudgetExhausted(this.o.maxRequests);
     this.requestsUsed++;
-    if (this.o.rps > 0) {
+    if (Number.isFinite(this.rate)) {
       const now = Date.now();
       const slot = Math.max(now, this.nextSlot);
-      this.nextSlot = slot + 1000 / this.o.rps;
+      this.nextSlot = slot + 1000 / this.rate;
       if (slot > now) await sleep(slot - now, this.signal);
     }
   }
+
+  /**
+   * With --rps, the request rate adapts as the SDK's adaptive retry mode does, in a simpler form: a
+   * throttle halves it, at most once a second, and every second without one wins back a quarter of
+   * it, up to --rps. A quota is met by slowing down, not by spending retries.
+   */
+  private rate: number;
+  /** The lowest rate throttles brought the run down to, if any. */
+  slowestRate: number | undefined;
+
+  private lastCut = 0;
+
+  private throttledNow(): void {
+    // Without --rps (a local emulator) there is no rate to adapt: throttles are retried, nothing more.
+    if (this.o.rps <= 0) return;
+    // Requests already in flight when the first throttle came back say nothing new: one cut a second.
+    const now = Date.now();
+    if (now - this.lastCut < 1000) return;
+    this.lastCut = now;
+    this.rate = Math.max(1, this.rate / 2);
+    this.slowestRate = Math.min(this.slowestRate ?? Infinity, this.rate);
+  }
+
+  private answeredNow(): void {
+    if (!Number.isFinite(this.rate)) return;
+    const now = Date.now();
+    if (now - this.lastCut < 1000 || now - this.lastRaise < 1000) return;
+    this.lastRaise = now;
+    this.rate = Math.min(this.o.rps, this.rate * 1.25);
+  }
+
+  private lastRaise = 0;
 
   /**
    * Sends one step of a case. A throttle or a transient server error is retried as the SDK's standard
@@ -190,6 +225,8 @@ export class Target {
       if (result.sdk) exchange.sdk = result.sdk;
       if (attempt > 0) exchange.retries = attempt;
       const kind = transientKind(exchange.response);
+      if (kind === 'throttle') this.throttledNow();
+      else this.answeredNow();
       if (!kind) {
         if (attempt > 0) this.recovered++;
         else this.retryTokens = Math.min(policy.initialTokens, this.retryTokens + policy.noRetryIncrement);
