@@ -19,20 +19,22 @@ export interface VerificationMeta {
 }
 
 export function verificationResult(v: Verification, meta: VerificationMeta): RunResult {
+  // A target without the operation breaks no contract interaction: it has none (as run says NOT_IMPLEMENTED).
+  const absent = meta.notImplemented;
   const rules: RuleResult[] = v.interactions.map((i) => ({
     id: `pact.${slug(i.description)}`,
     family: 'pact',
     statement: `${i.description} (${i.pact})`,
     evidence: 'documented',
     source: i.pact,
-    verdict: i.passed ? 'PASS' : 'FAIL',
+    verdict: absent ? 'NOT_IMPLEMENTED' : i.passed ? 'PASS' : 'FAIL',
     passed: i.passed ? 1 : 0,
-    broken: i.passed ? 0 : 1,
-    message: i.passed ? 'the answer matched the contract' : i.mismatches.join('; ') || 'the verifier reported a failure',
+    broken: i.passed || absent ? 0 : 1,
+    message: absent ? `the target does not implement BatchCheckLayerAvailability (${absent}); the verifier saw: ${i.mismatches.join('; ') || 'a failure'}` : i.passed ? 'the answer matched the contract' : i.mismatches.join('; ') || 'the verifier reported a failure',
     checks: { had: 1, needs: 1 },
   }));
   const ct = meta.contentTypes;
-  if (ct && ct.answers > 0) {
+  if (ct && ct.answers > 0 && !absent) {
     const kinds = [...new Set(ct.relabelled.map((r) => r.contentType))];
     rules.push({
       id: 'pact.content-type', family: 'pact', statement: 'Every answer has Content-Type application/x-amz-json-1.1 (judged apart, so that a wrong one hides no body mismatch)', evidence: 'documented', source: 'SMITHY',

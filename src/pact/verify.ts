@@ -58,7 +58,9 @@ const CHILD = new URL(`./verify-child${import.meta.url.endsWith('.ts') ? '.ts' :
  */
 export function verifyPacts(o: VerifyOptions): Promise<Verification> {
   const { onOutput, ...options } = o;
-  const loader = CHILD.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // From the sources, the child needs tsx: resolved from here, not from the working directory, so
+  // that verify works wherever it is run.
+  const loader = CHILD.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...loader, fileURLToPath(CHILD)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, PACT_DO_NOT_TRACK: 'true' } });
     let output = '';
