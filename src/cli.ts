@@ -12,6 +12,7 @@ import { registerReportCommands } from './cli/report-commands.ts';
 import { registerVerify } from './cli/verify-command.ts';
 import { registerSdkCommands } from './cli/sdk-commands.ts';
 import { registerAwsCommands } from './cli/aws-commands.ts';
+import { registerCompare } from './cli/compare-command.ts';
 import { catalogue } from './judge/catalogue.ts';
 import { MUTANTS, mutant, mutantOptions } from './registry/mutants.ts';
 import { rulesMarkdown } from './report/rules-doc.ts';
@@ -170,6 +171,7 @@ registerReportCommands(program);
 registerVerify(program);
 registerSdkCommands(program);
 registerAwsCommands(program);
+registerCompare(program);
 
 program
   .command('rules')

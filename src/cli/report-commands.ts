@@ -1,14 +1,16 @@
 // report, replay, diff and merge: everything that starts from a saved JSON result.
 import { secrets } from './secrets.ts';
 import { Option, type Command } from 'commander';
-import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
+import { EXIT, exitCodeFor, readUserFile, UsageError } from '../errors.ts';
 import { diffResults, renderDiff } from '../report/diff.ts';
 import { loadResult } from '../report/load.ts';
 import { mergeResults } from '../report/merge.ts';
 import { currentReference, refreshReference } from '../report/refresh.ts';
 import { SPEC_DIR } from '../spec/index.ts';
 import { writeFileSync } from 'node:fs';
-import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
+import { FORMATS, parseFormats, writeFiles, writeReports } from '../report/write.ts';
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type Matrix, type MatrixNotes } from '../report/matrix.ts';
+import { inert } from '../report/text.ts';
 import { renderOptions, renderTable } from './render.ts';
 import { executeRun } from './run-command.ts';
 
@@ -109,5 +111,35 @@ export function registerReportCommands(program: Command): void {
       process.stdout.write(`${renderTable(merged, renderOptions(process.stdout, process.env))}\nreports: ${written.join(', ')}\n`);
       const v = merged.summary.verdict;
       process.exitCode = exitCodeFor(v);
+    });
+
+  program
+    .command('matrix')
+    .description('Put the reports of many targets on one page (HTML, Markdown, JSON): rules as rows, targets as columns, run verdicts and coverage, fingerprint choices beside the AWS reference, provenance. Reports with the same --name (a run and a verify of one target) share a column.')
+    .argument('<reports...>', 'conformance.json files written by run or verify')
+    .option('--report-dir <dir>', 'where matrix.html, matrix.md and matrix.json go', 'reports/matrix')
+    .option('--notes <file>', 'JSON: per target name, per rule id (or fingerprint:<point>, or * for the target), a one-line explanation shown in the cell')
+    .option('--strict', 'exit 1 when a FAIL, DIVERGENT or ERROR has no explanation in --notes')
+    .action((files: string[], opts: { reportDir: string; notes?: string; strict?: boolean }) => {
+      let notes: MatrixNotes = {};
+      if (opts.notes !== undefined) {
+        try {
+          notes = JSON.parse(readUserFile(opts.notes, 'NOTES', '--notes: ')) as MatrixNotes;
+        } catch (e) {
+          if (e instanceof UsageError) throw e;
+          throw new UsageError(`--notes ${opts.notes}: ${(e as Error).message}`, 'NOTES');
+        }
+      }
+      let m: Matrix;
+      try {
+        m = buildMatrix(files.map(loadResult), notes);
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError((e as Error).message, 'MATRIX');
+      }
+      const written = writeFiles(opts.reportDir, [['matrix.json', `${JSON.stringify(m, null, 2)}\n`], ['matrix.md', renderMatrixMarkdown(m)], ['matrix.html', renderMatrixHtml(m)]], secrets());
+      process.stdout.write(`${m.targets.length} targets, ${m.rules.length} rules: ${written.join(', ')}\n`);
+      for (const u of m.unexplained) process.stdout.write(`unexplained: ${inert(u.target)} ${u.rule} ${u.verdict}\n`);
+      if (opts.strict && m.unexplained.length > 0) process.exitCode = EXIT.notConformant;
     });
 }

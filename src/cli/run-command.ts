@@ -29,6 +29,7 @@ export interface RunFlags extends TargetFlags {
   /** --no-color */
   color?: boolean;
   dryRun?: boolean;
+  name?: string;
 }
 
 function parseShard(value: string): { index: number; count: number } {
@@ -70,7 +71,7 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
 /** The options of the run these flags ask for: what `run` does, and what `run --dry-run` plans. */
 function runOptions(flags: RunFlags, target: ResolvedTarget, seed: number): RunOptions {
   return {
-    target: target.options as RunOptions['target'], kind: target.kind, seed, runs: flags.runs, shrink: flags.shrink, maxTimeMs: target.maxTimeMs,
+    target: target.options as RunOptions['target'], kind: target.kind, ...(flags.name !== undefined ? { name: flags.name } : {}), seed, runs: flags.runs, shrink: flags.shrink, maxTimeMs: target.maxTimeMs,
     present: parsePresent(flags.present),
     replayCommand: replayCommand({ kind: target.kind, flags, seed }),
     ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
@@ -130,6 +131,7 @@ export function registerRun(program: Command): void {
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
     .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
+    .option('--name <name>', 'what reports, matrix and compare call the target (e.g. "moto 5.2.4.dev"); default: its endpoint')
     .option('--dry-run', 'print the plan — requests by operation, repositories created, bytes uploaded, duration at --rps — and send nothing')
     .action(async (flags: RunFlags) => { if (flags.dryRun) await executePlan(flags); else await executeRun(flags); });
 }

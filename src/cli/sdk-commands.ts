@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { run } from '../run/runner.ts';
-import { randomSeed } from '../run/seeds.ts';
+import { nonce, randomSeed } from '../run/seeds.ts';
 import { CASSETTE_VERSION, cassetteText, type CassetteInteraction } from '../sdk/cassette.ts';
 import { matrixResult, renderMatrixMarkdown } from '../sdk/matrix.ts';
 import { toInteraction } from '../sdk/record.ts';
@@ -46,14 +46,16 @@ export function registerSdkCommands(program: Command): void {
       const options = { maskAccountIds: Boolean(flags.maskAccountIds), keepRequestIds: Boolean(flags.keepRequestIds) };
       try {
         const seed = flags.seed ?? randomSeed();
+        // A run id of its own, stored with the seed: compare --recording sets another target up the same way.
+        const runId = nonce(seed, true);
         const result = await run({
-          target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: false,
+          target: target.options, kind: target.kind, seed, runs: flags.runs, shrink: false, runId,
           onExchange: (x) => {
             const i = toInteraction(x, `${x.caseId.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${x.label}`, `${x.caseId} (${x.label})`, options);
             if (i && !interactions.some((y) => y.id === i.id)) interactions.push(i);
           },
         });
-        const doc = { cassetteVersion: CASSETTE_VERSION, name: flags.name, description: `Recorded from ${result.provenance.target.description} (seed ${seed}, ${flags.runs} cases per property)`, source: { kind: target.kind, target: result.provenance.target.description, recordedWith: `ecr-conformance ${result.provenance.suite.version}, @aws-sdk/client-ecr ${result.provenance.sdk.version}` }, interactions };
+        const doc = { cassetteVersion: CASSETTE_VERSION, name: flags.name, description: `Recorded from ${result.provenance.target.description} (seed ${seed}, ${flags.runs} cases per property)`, source: { kind: target.kind, target: result.provenance.target.description, recordedWith: `ecr-conformance ${result.provenance.suite.version}, @aws-sdk/client-ecr ${result.provenance.sdk.version}`, seed, runId, ...(options.maskAccountIds ? { accountIdsMasked: true } : {}) }, interactions };
         mkdirSync(flags.out, { recursive: true });
         const file = join(flags.out, `${flags.name}.cassette.json`);
         atomicWrite(file, redactText(cassetteText(doc as Parameters<typeof cassetteText>[0]), secrets()));

@@ -18,7 +18,7 @@ import { inert } from '../report/text.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/pact/', import.meta.url));
 
-interface VerifyFlags { endpoint?: string; aws?: boolean; region?: string; pact: string[]; timeout: number; reportDir: string; format: string; verbose?: boolean; color?: boolean }
+interface VerifyFlags { endpoint?: string; aws?: boolean; region?: string; pact: string[]; timeout: number; reportDir: string; format: string; verbose?: boolean; color?: boolean; name?: string }
 
 /** Pact colours its own output; what we show of it is plain text. */
 // eslint-disable-next-line no-control-regex
@@ -35,6 +35,7 @@ export function registerVerify(program: Command): void {
     .option('--timeout <ms>', 'deadline for each request', positiveInt('--timeout'), 10_000)
     .option('--report-dir <dir>', 'where the verification report goes', 'reports/pact')
     .option('--format <list>', `report formats: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .option('--name <name>', 'what reports and matrix call the target (the same --name as its run puts both in one column)')
     .option('--verbose', 'show Pact\'s own output (on stderr, secrets masked)')
     .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
     .action(async (flags: VerifyFlags) => {
@@ -77,7 +78,7 @@ export function registerVerify(program: Command): void {
           holdsExample: registry !== undefined, timeoutMs: flags.timeout, ...(brokerOptions ? { broker: brokerOptions } : {}),
         });
         const result = verificationResult(verification, {
-          target: { kind: resolved.kind, description: target.description, region: resolved.options.region, transport: 'sdk' },
+          target: { kind: resolved.kind, description: target.description, region: resolved.options.region, transport: 'sdk', ...(flags.name !== undefined ? { name: flags.name } : {}) },
           startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
           requests: { used: target.requestsUsed, budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
           ...(probe.notImplemented ? { notImplemented: probe.notImplemented } : {}),

@@ -4,16 +4,16 @@ import type { RunResult } from '../run/result.ts';
 import { barChart, stackedChart } from './charts.ts';
 import { countsLine, exchangeText, generated, html, score, selection, VERDICT_WORDS } from './text.ts';
 
-const COLOR: Record<string, string> = {
+export const COLOR: Record<string, string> = {
   CONFORMANT: '#1a7f37', INCOMPLETE: '#b08800', NOT_CONFORMANT: '#cf222e', NOT_IMPLEMENTED: '#6e7781', UNTESTABLE: '#9a6700',
   PASS: '#1a7f37', FAIL: '#cf222e', DIVERGENT: '#9a6700', NOT_IMPLEMENTED_: '#6e7781', SKIPPED: '#6e7781', ERROR: '#8250df',
 };
-const pill = (v: string) => `<span class="pill" style="background:${COLOR[v] ?? COLOR[`${v}_`] ?? '#6e7781'}">${html(v)}</span>`;
-const table = (head: string[], rows: string[][]) =>
+export const pill = (v: string) => `<span class="pill" style="background:${COLOR[v] ?? COLOR[`${v}_`] ?? '#6e7781'}">${html(v)}</span>`;
+export const table = (head: string[], rows: string[][]) =>
   `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 const counted = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, n]) => [`<code>${html(k)}</code>`, String(n)]);
 
-const CSS = `
+export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
 main{max-width:1100px;margin:0 auto;padding:0 16px 48px}
 header{color:#fff;padding:20px 16px;margin-bottom:16px}

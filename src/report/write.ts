@@ -71,22 +71,26 @@ export function appendStepSummary(file: string, r: RunResult, secrets: string[] 
   appendFileSync(file, `${redactText(renderMarkdown(r), secrets)}\n`);
 }
 
-/** Renders everything first, then writes: a renderer that fails leaves no half-written folder. */
-export function writeReports(dir: string, r: RunResult, formats: readonly Format[] = FORMATS, secrets: string[] = [], stepSummary?: string): string[] {
-  const rendered = formats.flatMap((f) => FILES[f].map(([name, render]) => [name, redactText(render(r), secrets)] as const));
+/** Writes rendered files into dir, each whole or not at all (a temporary file renamed), secrets masked. */
+export function writeFiles(dir: string, files: readonly (readonly [string, string])[], secrets: string[] = []): string[] {
   makeDirectory(dir);
-  const written: string[] = [];
-  for (const [name, text] of rendered) {
+  return files.map(([name, text]) => {
     const file = join(dir, name);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, redactText(text, secrets));
     renameSync(tmp, file);
-    written.push(file);
-  }
+    return file;
+  });
+}
+
+/** Renders everything first, then writes: a renderer that fails leaves no half-written folder. */
+export function writeReports(dir: string, r: RunResult, formats: readonly Format[] = FORMATS, secrets: string[] = [], stepSummary?: string): string[] {
+  const rendered = formats.flatMap((f) => FILES[f].map(([name, render]) => [name, render(r)] as const));
+  const written = writeFiles(dir, rendered, secrets);
   const md = rendered.find(([name]) => name === 'summary.md');
   if (stepSummary && md) {
     try {
-      appendFileSync(stepSummary, `${md[1]}\n`);
+      appendFileSync(stepSummary, `${redactText(md[1], secrets)}\n`);
     } catch (e) {
       throw new UsageError(`GITHUB_STEP_SUMMARY ${stepSummary} cannot be appended to: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'UNWRITABLE');
     }

@@ -86,7 +86,8 @@ export interface RunResult {
     sdk: { package: string; version: string };
     node: string;
     spec: { checksum: string };
-    target: { kind: 'embedded' | 'endpoint' | 'aws'; description: string; region: string; transport: 'sdk' | 'raw' };
+    /** `name`: what the user calls the target (run --name), for matrices and comparisons. */
+    target: { kind: 'embedded' | 'endpoint' | 'aws'; description: string; region: string; transport: 'sdk' | 'raw'; name?: string };
     seed: number;
     runs: number;
     rules: string;

@@ -19,6 +19,10 @@ import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
 
 export interface RunOptions {
   target: TargetOptions;
+  /** The run id in repository names (default: drawn); `record` stores it so that `compare` can set another target up the same way. */
+  runId?: string;
+  /** What the reports call the target (e.g. "moto 5.2.4.dev"); default: its description. */
+  name?: string;
   kind: 'embedded' | 'endpoint' | 'aws';
   seed: number;
   /** Cases per property, scaled by each property's weight. */
@@ -121,7 +125,7 @@ class Mutex {
  * The content is a function of the case and how often it ran in this run, so a run is reproducible
  * and every execution (a shrink replays a case many times) uploads a layer new to the repository.
  */
-function freshLayers(): (caseId: string) => Buffer {
+export function freshLayers(): (caseId: string) => Buffer {
   const runs = new Map<string, number>();
   return (caseId) => {
     const n = (runs.get(caseId) ?? 0) + 1;
@@ -161,7 +165,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer): P
   return exchange;
 }
 
-async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer): Promise<Exchange[]> {
+export async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer): Promise<Exchange[]> {
   const out: Exchange[] = [];
   const fresh = body.steps.some((s) => s.action?.kind === 'upload') ? freshLayer(id) : undefined;
   const digest = fresh ? sha256Digest(fresh) : undefined;
@@ -294,6 +298,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
         seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [],
         ...(o.repository !== undefined ? { repository: o.repository } : {}),
         ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
+        ...(o.runId !== undefined ? { runId: o.runId } : {}),
       }, ledger.created);
     } catch (e) {
       if (!(e instanceof TransportFault)) throw e;
@@ -342,7 +347,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
     }
     return assembleResult({
       provenance: {
-        target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport },
+        target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport, ...(o.name !== undefined ? { name: o.name } : {}) },
         seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
         startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
         requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered, ...(target.slowestRate !== undefined ? { slowestRps: Math.round(target.slowestRate * 10) / 10 } : {}) },
@@ -401,7 +406,7 @@ export function* planCases(props: Property[], seed: number, runs: number, includ
 
 export const plan = (props: Property[], seed: number, runs: number): Case[] => [...planCases(props, seed, runs)].map((c) => c.kase);
 
-async function replayCase(props: Property[], id: string): Promise<Case> {
+export async function replayCase(props: Property[], id: string): Promise<Case> {
   const { property, seed, path } = parseCaseId(id);
   const p = props.find((x) => x.name === property);
   if (!p) throw new UsageError(`case ${id}: this target has no property '${property}' (it may need a capability the target lacks, or --rules leaves it out)`, 'BAD_CASE_ID');

@@ -46,6 +46,8 @@ export interface SetupOptions {
   /** Digests known to be stored in `repository`, with their sizes when known. */
   present: { digest: string; size?: number }[];
   accountId?: string;
+  /** The run id in repository names (ecr-conformance-<run id>); default: drawn from the seed (and a random nonce with uniqueNames). Two targets compared share one. */
+  runId?: string;
 }
 
 export interface Prepared {
@@ -114,7 +116,7 @@ export async function probeOperation(target: Target, repositoryName: string) {
 export async function prepare(target: Target, o: SetupOptions, created: string[] = []): Promise<Prepared> {
   const limits = operationSpec().input.repositoryName;
   const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
-  const run = nonce(o.seed, o.uniqueNames);
+  const run = o.runId ?? nonce(o.seed, o.uniqueNames);
   const prefix = `${REPOSITORY_PREFIX}${run}`;
   const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`, padTo(`${prefix}-missing/c`, maxName)];
   const capabilities: Capabilities = {

@@ -25,7 +25,11 @@ const cassette = z.object({
   cassetteVersion: z.literal(CASSETTE_VERSION),
   name: z.string(),
   description: z.string(),
-  source: z.object({ kind: z.enum(['embedded', 'endpoint', 'aws', 'hand-made', 'example']), target: z.string().optional(), recordedWith: z.string().optional() }),
+  source: z.object({
+    kind: z.enum(['embedded', 'endpoint', 'aws', 'hand-made', 'example']), target: z.string().optional(), recordedWith: z.string().optional(),
+    /** For `compare --recording`: the run's seed and run id, to set another target up the same way. */
+    seed: z.number().int().optional(), runId: z.string().regex(/^[0-9a-f]{8}$/).optional(), accountIdsMasked: z.boolean().optional(),
+  }),
   interactions: z.array(interaction),
 });
 export type Cassette = z.infer<typeof cassette>;
