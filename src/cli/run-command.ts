@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { planRun } from '../run/plan.ts';
+import { parseDuration } from '../run/cleanup.ts';
 import { run, type RunOptions } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
@@ -30,6 +31,7 @@ export interface RunFlags extends TargetFlags {
   color?: boolean;
   dryRun?: boolean;
   name?: string;
+  duration?: string;
 }
 
 function parseShard(value: string): { index: number; count: number } {
@@ -68,9 +70,22 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
   };
 }
 
+function soakDuration(flags: RunFlags): number {
+  if (flags.replay !== undefined) throw new UsageError('--duration keeps exploring; --replay sends one case: use one of them');
+  let ms: number;
+  try {
+    ms = parseDuration(flags.duration!);
+  } catch (e) {
+    throw new UsageError(`--duration: ${(e as Error).message}`);
+  }
+  if (ms <= 0) throw new UsageError('--duration must be more than 0');
+  return ms;
+}
+
 /** The options of the run these flags ask for: what `run` does, and what `run --dry-run` plans. */
 function runOptions(flags: RunFlags, target: ResolvedTarget, seed: number): RunOptions {
   return {
+    ...(flags.duration !== undefined ? { durationMs: soakDuration(flags) } : {}),
     target: target.options as RunOptions['target'], kind: target.kind, ...(flags.name !== undefined ? { name: flags.name } : {}), seed, runs: flags.runs, shrink: flags.shrink, maxTimeMs: target.maxTimeMs,
     present: parsePresent(flags.present),
     replayCommand: replayCommand({ kind: target.kind, flags, seed }),
@@ -131,6 +146,7 @@ export function registerRun(program: Command): void {
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
     .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
+    .option('--duration <time>', 'soak: after the first round, keep sending fresh cases (new seeds per round) until this much time has passed (90s, 30m, 8h); reaching it is not INCOMPLETE')
     .option('--name <name>', 'what reports, matrix and compare call the target (e.g. "moto 5.2.4.dev"); default: its endpoint')
     .option('--dry-run', 'print the plan — requests by operation, repositories created, bytes uploaded, duration at --rps — and send nothing')
     .action(async (flags: RunFlags) => { if (flags.dryRun) await executePlan(flags); else await executeRun(flags); });

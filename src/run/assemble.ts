@@ -95,6 +95,11 @@ export function assembleResult(i: AssembleInput): RunResult {
     causes.push(...[...new Set(setup)]);
     causes.push(`${short.length} of ${rules.length} selected rules lack their evidence: ${short.map((r) => r.id).join(', ')}`);
   } else if (cut) notes.push(`${cut}; every rule had its evidence by then`);
+  if (p.soak) {
+    const r = p.soak.rounds;
+    const seeds = r.length > 6 ? `${r.slice(0, 5).map((x) => x.seed).join(', ')}, … ${r[r.length - 1]!.seed}` : r.map((x) => x.seed).join(', ');
+    notes.push(`soak (--duration ${Math.round(p.soak.durationMs / 1000)} s): ${plural(r.length, 'round')} of fresh cases, seeds ${seeds}; the last round ends where the time did (replay any case by its id: it carries its own seed)`);
+  }
   if (p.requests.slowestRps !== undefined) notes.push(`throttled: the run slowed down to ${p.requests.slowestRps} requests/s at the lowest${p.requests.rps > 0 ? ` (from --rps ${p.requests.rps})` : ''}`);
   if ((p.requests.recovered ?? 0) > 0) notes.push(`${plural(p.requests.recovered!, 'answer')} recovered on a retry after a throttle or a transient error (${p.requests.throttled} throttled, ${p.requests.transientErrors ?? 0} transient)`);
   if (t.refusedActions?.length) notes.push(`the target refused ${plural(t.refusedActions.length, 'scenario action')} (first: ${t.refusedActions[0]!.summary})`);

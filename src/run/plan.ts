@@ -47,12 +47,13 @@ export async function planRun(o: RunOptions): Promise<Plan> {
       const repo = registry.store.create(registry.store.accountId, o.repository)!;
       for (const p of o.present ?? []) registry.store.putLayer(repo, p.digest, { size: p.size ?? 1, mediaType: null }, 0);
     }
-    const { signal: _s, ledger: _l, beforeCleanup: _b, onProgress: _p, onExchange: _e, ...rest } = o;
+    const { signal: _s, ledger: _l, beforeCleanup: _b, onProgress: _p, onExchange: _e, durationMs: _soak, ...rest } = o;
     const { deadline: _d, ...target } = o.target;
     const result = await run({ ...rest, target: { ...target, endpoint: registry.endpoint, credentials: DUMMY_CREDENTIALS, rps: 0, maxRequests: 0 }, maxTimeMs: 0 });
     const total = Object.values(requests).reduce((a, b) => a + b, 0);
     const cut: string[] = [];
     const seconds = o.target.rps > 0 ? total / o.target.rps : undefined;
+    if (o.durationMs) cut.push(`soak (--duration): this is one round; more rounds of about ${total} requests each follow until ${Math.round(o.durationMs / 1000)} s have passed`);
     if (o.target.maxRequests > 0 && total > o.target.maxRequests) cut.push(`the request budget (--max-requests ${o.target.maxRequests}) ends the run after ${o.target.maxRequests} of about ${total} requests: expect INCOMPLETE`);
     if (o.maxTimeMs && seconds !== undefined && seconds * 1000 > o.maxTimeMs) cut.push(`the time budget (--max-time ${o.maxTimeMs / 1000}) ends the run after ${o.maxTimeMs / 1000} of about ${Math.ceil(seconds)} s: expect INCOMPLETE`);
     return { requests, total, repositories, bytesUploaded, cases: result.summary.cases, seed: o.seed, ...(seconds !== undefined ? { seconds } : {}), cut };

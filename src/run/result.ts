@@ -100,6 +100,8 @@ export interface RunResult {
     budgetExhausted: boolean;
     timeExhausted?: boolean;
     maxTimeMs?: number;
+    /** Soak mode (run --duration): rounds of fresh cases after the first, each with its seed and how many cases it sent. */
+    soak?: { durationMs: number; rounds: { seed: number; cases: number }[] };
     /** Cases the run planned (this shard's share). */
     planned?: number;
     /** The case this run replayed (--replay): its rules are judged on that case alone. */

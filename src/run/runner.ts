@@ -14,7 +14,7 @@ import { createRepository, deleteRepository, sha256Digest, uploadLayer } from '.
 import { UsageError } from '../errors.ts';
 import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
-import { caseSeed } from './seeds.ts';
+import { caseSeed, soakSeed } from './seeds.ts';
 import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
 
 export interface RunOptions {
@@ -40,6 +40,12 @@ export interface RunOptions {
   shrink?: boolean;
   /** Wall-time budget for the whole run, in ms (0 or absent: none). Past it no new case starts. */
   maxTimeMs?: number;
+  /**
+   * Soak: after the first round (the seed's plan, always whole), keep exploring fresh rounds — each
+   * with a seed of its own, derived from the run's — until this many ms have passed since exploration
+   * began. Reaching it is the plan, not a cut: it never makes a run INCOMPLETE.
+   */
+  durationMs?: number;
   /** Wall-time bound for shrinking one rule's counterexample. */
   shrinkTimeMs?: number;
   signal?: AbortSignal;
@@ -285,6 +291,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
   let budgetExhausted = false;
   let timeExhausted = false;
   let planned = 0;
+  const rounds: { seed: number; cases: number }[] = [];
   let leftovers: string[] = [];
   let props: Property[] = [];
   const lifecycle = new Mutex();
@@ -309,28 +316,40 @@ export async function run(o: RunOptions): Promise<RunResult> {
       props = propertiesFor(properties(k), entries.map((e) => e.id));
       const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
       const shard = o.shard;
-      planned = replayed ? 1 : Math.ceil(props.reduce((n, p) => n + casesOf(p, o.runs), 0) / (shard?.count ?? 1));
-      // A shard plans only its own cases; every case keeps its index in the whole run's plan.
-      const cases = replayed
-        ? replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
-        : planCases(props, o.seed, o.runs, shard ? (i) => i % shard.count === shard.index - 1 : undefined);
+      const wholePlan = props.reduce((n, p) => n + casesOf(p, o.runs), 0);
+      const perRound = replayed ? 1 : Math.ceil(wholePlan / (shard?.count ?? 1));
       const stop = () => {
         if (!timeExhausted && o.maxTimeMs && clock() - started > o.maxTimeMs) timeExhausted = true;
         return budgetExhausted || timeExhausted || Boolean(o.signal?.aborted);
       };
-      await inParallel(cases, o.target.concurrency, stop, async ({ index: mine, kase, exclusive }) => {
-        try {
-          const exchanges = exclusive ? await lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
-          if (o.signal?.aborted) return;
-          if (o.onExchange) for (const x of exchanges) o.onExchange(x);
-          const views = exchanges.map(view);
-          acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
-        } catch (e) {
-          if (e instanceof BudgetExhausted) budgetExhausted = true;
-          else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;
-        }
-        report({ phase: 'explore', done: acc.cases, total: planned, failing: acc.failing });
-      });
+      const exploring = clock();
+      const soakOver = () => !o.durationMs || clock() - exploring >= o.durationMs;
+      for (let round = 0; ; round++) {
+        const seed = round === 0 ? o.seed : soakSeed(o.seed, round);
+        // A shard plans only its own cases; every case keeps its index in the whole run's plan (rounds follow one another).
+        const offset = round * wholePlan;
+        const cases = replayed
+          ? replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
+          : planCases(props, seed, o.runs, shard ? (i) => i % shard.count === shard.index - 1 : undefined);
+        planned += perRound;
+        const before = acc.cases;
+        await inParallel(cases, o.target.concurrency, () => stop() || (round > 0 && soakOver()), async ({ index, kase, exclusive }) => {
+          const mine = offset + index;
+          try {
+            const exchanges = exclusive ? await lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
+            if (o.signal?.aborted) return;
+            if (o.onExchange) for (const x of exchanges) o.onExchange(x);
+            const views = exchanges.map(view);
+            acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
+          } catch (e) {
+            if (e instanceof BudgetExhausted) budgetExhausted = true;
+            else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;
+          }
+          report({ phase: 'explore', done: acc.cases, total: planned, failing: acc.failing });
+        });
+        rounds.push({ seed, cases: acc.cases - before });
+        if (replayed || !o.durationMs || stop() || soakOver()) break;
+      }
       if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted && !o.signal?.aborted) {
         await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, lifecycle, fresh, (done, all) => report({ phase: 'shrink', done, total: all, failing: acc.failing }));
       }
@@ -356,6 +375,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
         options: o.replayOptions ?? {},
         ...(o.shard ? { shard: o.shard } : {}),
         ...(o.maxTimeMs ? { maxTimeMs: o.maxTimeMs } : {}),
+        ...(o.durationMs ? { soak: { durationMs: o.durationMs, rounds } } : {}),
       },
       capabilities: prepared!.capabilities,
       properties: props.map((p) => ({ name: p.name, about: p.about })),

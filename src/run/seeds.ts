@@ -7,6 +7,11 @@ export function caseSeed(runSeed: number, property: string, index: number): numb
   return h.readUInt32BE(0) & 0x7fffffff;
 }
 
+/** The seed of soak round `round` (the first round uses the run's own seed). */
+export function soakSeed(runSeed: number, round: number): number {
+  return caseSeed(runSeed, 'soak-round', round);
+}
+
 /** Deterministic bytes for layer `index` of the pool: sizes from 1 to 4096. */
 export function poolLayer(runSeed: number, index: number): Buffer {
   const head = createHash('sha256').update(`pool/${runSeed}/${index}`).digest();

@@ -1,0 +1,50 @@
+// Soak mode: after the first round, fresh rounds (each with its own seed) until the time is up. A bug
+// that shows only after many calls — here, a registry that starts dropping failures after its 600th
+// check, as a leak or a full cache would — escapes a normal run and is caught by a soak; reaching the
+// duration never makes a run INCOMPLETE; any case found in a later round replays by its id alone.
+import { describe, expect, it } from 'vitest';
+import { startRegistry } from '../src/registry/server.ts';
+import { run } from '../src/run/runner.ts';
+import { caseSeed } from '../src/run/seeds.ts';
+
+const target = (endpoint: string) => ({ endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 8, transport: 'raw' as const });
+
+describe('run with durationMs (soak)', () => {
+  it('keeps sending fresh rounds until the time is up, and says CONFORMANT, not INCOMPLETE', async () => {
+    const registry = await startRegistry();
+    try {
+      const r = await run({ kind: 'endpoint', seed: 9, runs: 5, durationMs: 1_500, target: target(registry.endpoint) });
+      expect(r.summary.verdict).toBe('CONFORMANT');
+      const rounds = r.provenance.soak!.rounds;
+      expect(rounds.length).toBeGreaterThanOrEqual(2);
+      expect(rounds[0]!.seed).toBe(9);
+      expect(new Set(rounds.map((x) => x.seed)).size).toBe(rounds.length);
+      expect(r.summary.cases).toBe(rounds.reduce((n, x) => n + x.cases, 0));
+      expect(r.summary.notes.join('\n')).toMatch(/soak \(--duration 2 s\): \d+ rounds of fresh cases, seeds 9, /);
+      expect(r.leftovers).toEqual([]);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('finds a bug that only shows after many calls, which one round misses; the case replays alone', async () => {
+    const leaky = await startRegistry({ hooks: { batchCheck: (o, c) => (c.callIndex >= 600 ? { ...o, failures: [] } : o) } });
+    try {
+      const once = await run({ kind: 'endpoint', seed: 9, runs: 5, target: target(leaky.endpoint) });
+      expect(once.summary.verdict).toBe('CONFORMANT');
+      const soak = await run({ kind: 'endpoint', seed: 9, runs: 5, durationMs: 3_000, shrink: false, target: target(leaky.endpoint) });
+      expect(soak.summary.verdict).toBe('NOT_CONFORMANT');
+      const broken = soak.rules.find((x) => x.id === 'partition.complete')!;
+      expect(broken.verdict).toBe('FAIL');
+      // Found in a later round: its case seed is none the first round (seed 9) draws for its property.
+      const caseId = broken.counterexample!.caseId;
+      const [property, seed] = caseId.split(/[@:]/);
+      const firstRound = new Set(Array.from({ length: 1000 }, (_, i) => caseSeed(9, property!, i)));
+      expect(firstRound.has(Number(seed))).toBe(false);
+      const replayed = await run({ kind: 'endpoint', seed: 9, runs: 5, replay: caseId, rules: 'partition.complete', target: target(leaky.endpoint) });
+      expect(replayed.rules.find((x) => x.id === 'partition.complete')!.verdict).toBe('FAIL');
+    } finally {
+      await leaky.close();
+    }
+  });
+});
