@@ -2,7 +2,8 @@
 // measured in this one run against the same embedded registry, printed as ratios; then the peak
 // memory of a large run. Usage: npm run bench [-- --big-cases 100000]
 import { request as httpRequest, Agent } from 'node:http';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { startRegistryThread } from '../src/registry/thread.ts';
 import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
 import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry } from '../src/registry/server.ts';
@@ -18,6 +19,7 @@ const arg = (name: string, fallback: number) => {
 };
 const CONCURRENCY = 16;
 const BIG = arg('--big-cases', 100_000);
+const BIG_WORKERS = arg('--big-workers', 1);
 
 async function pool(n: number, width: number, fn: (i: number) => Promise<unknown>) {
   let next = 0;
@@ -74,6 +76,35 @@ for (const [name, s] of [['sdk', viaSdk], ['raw', viaRaw]] as const) {
 console.log(`the same requests as bare SDK calls: ${requests} in ${sdkSeconds.toFixed(2)} s → ${sdkRate.toFixed(0)} requests/s`);
 console.log(`the same bodies as raw keep-alive HTTP: ${requests} in ${rawSeconds.toFixed(2)} s → ${rawRate.toFixed(0)} requests/s`);
 
+// 3b. The same default run against the registry in a thread of its own (as run starts it), on one
+// thread and split across as many worker threads as cores (--workers), beside raw keep-alive HTTP
+// against that same threaded registry.
+{
+  const threaded = await startRegistryThread({ options: {} });
+  const tu = new URL(threaded.endpoint);
+  const tagent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const rawOnce = (b: string) => new Promise<void>((resolve, reject) => {
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': amzTarget('BatchCheckLayerAvailability'), 'content-length': String(Buffer.byteLength(b)) };
+    const req = httpRequest({ host: tu.hostname, port: tu.port, method: 'POST', path: '/', headers, agent: tagent }, (res) => { res.resume(); res.on('end', () => resolve()); });
+    req.on('error', reject);
+    req.end(b);
+  });
+  await createRepository(makeEcrClient({ endpoint: threaded.endpoint }), { repositoryName: 'bench' });
+  started = performance.now();
+  await pool(bodies.length, CONCURRENCY, (i) => rawOnce(bodies[i]!));
+  const ceiling = rate(bodies.length, (performance.now() - started) / 1000);
+  for (const [transport, workers] of [['sdk', 1], ['raw', 1], ['sdk', availableParallelism()], ['raw', availableParallelism()]] as const) {
+    const runOnce = () => run({ kind: 'embedded', seed: 1, runs: 150, workers, target: { endpoint: threaded.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport } });
+    await runOnce();
+    const t = performance.now();
+    const r = await runOnce();
+    const s = (performance.now() - t) / 1000;
+    console.log(`default run, ${transport} transport, ${workers} worker${workers === 1 ? '' : 's'}, registry in its own thread: ${r.summary.cases} cases, ${r.summary.exchanges} exchanges in ${s.toFixed(2)} s → ${rate(r.summary.cases, s).toFixed(0)} cases/s; ${(rate(r.summary.exchanges, s) / sdkRate).toFixed(2)} × bare SDK, ${(rate(r.summary.exchanges, s) / ceiling).toFixed(2)} × raw HTTP to the threaded registry (${ceiling.toFixed(0)} requests/s) (${r.summary.verdict})`);
+  }
+  tagent.destroy();
+  await threaded.close();
+}
+
 // 4. How soon the suite catches the bugs it was built to catch: each bug-shaped mutant that must be
 // NOT_CONFORMANT, at the default settings, and the requests the run had sent when a rule first broke.
 const detections: { id: string; requests: number }[] = [];
@@ -97,8 +128,8 @@ if (BIG > 0) {
   // Cases per unit of --runs, as the default run showed, sets --runs for about BIG cases.
   const runs = Math.ceil(BIG / (viaSdk.result.summary.cases / 150));
   started = performance.now();
-  const big = await run({ kind: 'embedded', seed: 2, runs, shrink: false, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
+  const big = await run({ kind: 'embedded', seed: 2, runs, shrink: false, workers: BIG_WORKERS, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
   clearInterval(sampler);
-  console.log(`large run: ${big.summary.cases} cases in ${((performance.now() - started) / 1000).toFixed(0)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${big.summary.verdict})`);
+  console.log(`large run (${BIG_WORKERS} worker${BIG_WORKERS === 1 ? '' : 's'}): ${big.summary.cases} cases in ${((performance.now() - started) / 1000).toFixed(0)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${big.summary.verdict})`);
 }
 await registry.close();

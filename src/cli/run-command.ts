@@ -1,6 +1,7 @@
 // `ecr-conformance run`: the whole suite against one target.
 import { secrets } from './secrets.ts';
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { planRun } from '../run/plan.ts';
@@ -9,7 +10,7 @@ import { run, type RunOptions } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { renderOptions, renderTable } from './render.ts';
-import { addTargetFlags, positiveInt, prepareTarget, resolveTarget, startEmbeddedIfNeeded, type ResolvedTarget, type TargetFlags } from './target-flags.ts';
+import { addTargetFlags, positiveInt, prepareTarget, resolveTarget, startEmbeddedThreadIfNeeded, type ResolvedTarget, type TargetFlags } from './target-flags.ts';
 import { appendStepSummary, ensureAppendable, ensureWritable } from '../report/write.ts';
 import { progressReporter } from './progress.ts';
 import type { Ledger } from '../run/runner.ts';
@@ -32,6 +33,7 @@ export interface RunFlags extends TargetFlags {
   dryRun?: boolean;
   name?: string;
   duration?: string;
+  workers?: number;
 }
 
 function parseShard(value: string): { index: number; count: number } {
@@ -70,6 +72,17 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
   };
 }
 
+/**
+ * Every core for a large run by default (the embedded registry's own thread is mostly idle: a profile
+ * shows the explorers are the work); one where a budget or rate limit applies (a worker cannot share
+ * them) — asking for more there is an error.
+ */
+function workersFor(flags: RunFlags, target: ResolvedTarget): number | 'auto' {
+  const limited = target.options.rps > 0 || target.options.maxRequests > 0;
+  if (flags.workers !== undefined && flags.workers > 1 && limited) throw new UsageError(`--workers ${flags.workers} cannot share a rate limit or a request budget (--rps, --max-requests, and --aws's defaults): use --workers 1, or drop them`);
+  return flags.workers ?? (limited ? 1 : 'auto');
+}
+
 function soakDuration(flags: RunFlags): number {
   if (flags.replay !== undefined) throw new UsageError('--duration keeps exploring; --replay sends one case: use one of them');
   let ms: number;
@@ -86,6 +99,7 @@ function soakDuration(flags: RunFlags): number {
 function runOptions(flags: RunFlags, target: ResolvedTarget, seed: number): RunOptions {
   return {
     ...(flags.duration !== undefined ? { durationMs: soakDuration(flags) } : {}),
+    workers: workersFor(flags, target),
     target: target.options as RunOptions['target'], kind: target.kind, ...(flags.name !== undefined ? { name: flags.name } : {}), seed, runs: flags.runs, shrink: flags.shrink, maxTimeMs: target.maxTimeMs,
     present: parsePresent(flags.present),
     replayCommand: replayCommand({ kind: target.kind, flags, seed }),
@@ -146,6 +160,7 @@ export function registerRun(program: Command): void {
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
     .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
+    .option('--workers <n>', `threads exploring together (default: the number of cores, ${availableParallelism()} here, for runs large enough to repay starting them — a soak, or 2,500 cases per core — else 1; always 1 with --rps or --max-requests, which are one thread's); the result is the same whatever the number`, positiveInt('--workers'))
     .option('--duration <time>', 'soak: after the first round, keep sending fresh cases (new seeds per round) until this much time has passed (90s, 30m, 8h); reaching it is not INCOMPLETE')
     .option('--name <name>', 'what reports, matrix and compare call the target (e.g. "moto 5.2.4.dev"); default: its endpoint')
     .option('--dry-run', 'print the plan — requests by operation, repositories created, bytes uploaded, duration at --rps — and send nothing')
@@ -166,7 +181,7 @@ export async function executeRun(flags: RunFlags): Promise<RunResult> {
   ensureWritable(flags.reportDir, '--report-dir');
   const summary = process.env['GITHUB_STEP_SUMMARY'];
   if (summary) ensureAppendable(summary, 'GITHUB_STEP_SUMMARY');
-  const registry = await startEmbeddedIfNeeded(target, flags.mutant);
+  const registry = await startEmbeddedThreadIfNeeded(target, flags.mutant);
   const controller = new AbortController();
   const ledger: Ledger = { created: [], deleted: new Set() };
   const deleteCommand = (name: string) => `aws ecr delete-repository --force --repository-name ${name}${target.kind === 'endpoint' ? ` --endpoint-url ${target.options.endpoint}` : ''} --region ${target.options.region}`;

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { MUTANTS, mutant, mutantOptions } from '../registry/mutants.ts';
 import { startRegistry, type RegistryOptions, type RunningRegistry } from '../registry/server.ts';
+import { startRegistryThread, type RegistryThread } from '../registry/thread.ts';
 import type { TargetOptions } from '../target/target.ts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { resolveAwsEndpoint } from '../target/aws-endpoint.ts';
@@ -120,6 +121,16 @@ async function resolveCredentials(target: ResolvedTarget): Promise<void> {
   } catch (e) {
     throw new UsageError(`no AWS credentials: the default chain (environment, shared config and credentials files, SSO, process, container, instance metadata) says: ${(e as Error).message.split('\n')[0]}`, 'NO_CREDENTIALS');
   }
+}
+
+/** As startEmbeddedIfNeeded, with the registry in a thread of its own (for run: serving does not compete with exploring). */
+export async function startEmbeddedThreadIfNeeded(target: ResolvedTarget, mutantId: string | undefined): Promise<RegistryThread | undefined> {
+  if (target.kind !== 'embedded') return undefined;
+  if (mutantId && !mutant(mutantId)) throw new UsageError(`unknown mutant '${mutantId}'; one of: ${MUTANTS.map((x) => x.id).join(', ')}`);
+  const registry = await startRegistryThread({ ...(mutantId ? { mutant: mutantId } : {}), options: {} });
+  target.options.endpoint = registry.endpoint;
+  target.options.description = mutantId ? `embedded reference registry, mutant ${mutantId}` : 'embedded reference registry';
+  return registry;
 }
 
 /**

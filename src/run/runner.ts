@@ -1,6 +1,7 @@
 // The runner: prepares the target, explores every property in parallel, judges, shrinks each
 // broken rule's smallest counterexample in sequence, and returns the run result. It never exits.
 import fc from 'fast-check';
+import { availableParallelism } from 'node:os';
 import { selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
 import { bucketsOf } from '../judge/coverage.ts';
 import { FingerprintTally } from '../judge/fingerprint.ts';
@@ -15,6 +16,8 @@ import { UsageError } from '../errors.ts';
 import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
 import { caseSeed, soakSeed } from './seeds.ts';
+import { sibling, spawnWorker } from '../threads.ts';
+import type { WorkerInput } from './explore-worker.ts';
 import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
 
 export interface RunOptions {
@@ -46,6 +49,14 @@ export interface RunOptions {
    * began. Reaching it is the plan, not a cut: it never makes a run INCOMPLETE.
    */
   durationMs?: number;
+  /**
+   * Worker threads exploring the plan together (default 1): each sends its share of the cases, the
+   * lifecycle scenarios stay on this thread, and the shares are joined as merge joins shards, so the
+   * result is the same whatever the number. Not with a request budget or a rate limit (they are one
+   * process's), a replay, or onExchange (exchanges stay in their thread). 'auto': every core when the
+   * plan is large enough to repay starting the threads (a soak, or 2,500 cases per core), else one.
+   */
+  workers?: number | 'auto';
   /** Wall-time bound for shrinking one rule's counterexample. */
   shrinkTimeMs?: number;
   signal?: AbortSignal;
@@ -76,7 +87,13 @@ export interface Progress {
   elapsedMs: number;
 }
 
-interface CaseRun {
+export interface AccumulatorPart {
+  tallies: RunTallies;
+  smallest: [string, CaseRun][];
+  failing: number;
+}
+
+export interface CaseRun {
   index: number;
   kase: Case;
   exchanges: Exchange[];
@@ -111,7 +128,7 @@ export function parseCaseId(id: string): { property: string; seed: number; path?
 }
 
 /** One lock per target for the scenarios that change the lifecycle repository. */
-class Mutex {
+export class Mutex {
   private tail: Promise<void> = Promise.resolve();
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const before = this.tail;
@@ -199,7 +216,7 @@ async function inParallel<T>(items: Iterator<T>, width: number, stop: () => bool
 const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
 
 /** What a run keeps: tallies in constant memory, plus the smallest failing case of each rule. */
-class Accumulator {
+export class Accumulator {
   readonly findings = new FindingTally();
   readonly fingerprint = new FingerprintTally();
   readonly coverage = { inputClasses: {} as Record<string, number>, expectedOutcomes: {} as Record<string, number>, observedOutcomes: {} as Record<string, number> };
@@ -260,6 +277,41 @@ class Accumulator {
     }
   }
 
+  /** What a worker thread hands back: everything needed to join it into another accumulator. */
+  part(): AccumulatorPart {
+    return { tallies: this.tallies(), smallest: [...this.smallest].map(([id, r]) => [id, { ...r, views: [] }]), failing: this.failing };
+  }
+
+  /** Joins another explorer's share of the same run (as merge joins shards): the result does not depend on who sent which case. */
+  absorb(p: AccumulatorPart): void {
+    const t = p.tallies;
+    const sum = (into: Record<string, number>, from: Record<string, number>) => { for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n; };
+    this.findings.merge(FindingTally.from(t.findings));
+    this.fingerprint.merge(t.fingerprint);
+    sum(this.perProperty, t.perProperty);
+    sum(this.coverage.inputClasses, t.inputClasses);
+    sum(this.coverage.expectedOutcomes, t.expectedOutcomes);
+    sum(this.coverage.observedOutcomes, t.observedOutcomes);
+    sum(this.faultKinds, t.faultKinds);
+    for (const [b, c] of Object.entries(t.buckets)) {
+      const into = (this.buckets[b] ??= { sent: 0, answered: 0 });
+      into.sent += c.sent;
+      into.answered += c.answered;
+    }
+    this.faults.push(...t.faults);
+    this.faults.sort((a, b) => a.index - b.index).splice(20);
+    this.refusedActions.push(...t.refusedActions);
+    this.refusedActions.sort((a, b) => a.index - b.index).splice(10);
+    this.faultCount += t.faultCount;
+    this.cases += t.cases;
+    this.exchanges += t.exchanges;
+    this.failing += p.failing;
+    for (const [id, r] of p.smallest) {
+      const held = this.smallest.get(id);
+      if (!held || sizeOf(r) < sizeOf(held) || (sizeOf(r) === sizeOf(held) && r.index < held.index)) this.smallest.set(id, r);
+    }
+  }
+
   tallies(): RunTallies {
     return {
       findings: this.findings.toJSON(), fingerprint: this.fingerprint.tally, perProperty: this.perProperty,
@@ -285,7 +337,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
   const entries = selectRules(o.rules);
   const target = new Target({ ...o.target, ...(o.maxTimeMs ? { deadline: started + o.maxTimeMs } : {}) }, o.signal);
   const report = (p: Omit<Progress, 'requests' | 'budget' | 'elapsedMs'>) => o.onProgress?.({ ...p, requests: target.requestsUsed, budget: o.target.maxRequests, elapsedMs: clock() - started });
-  const acc = new Accumulator();
+  let acc = new Accumulator();
   let prepared: Prepared | undefined;
   const counterexamples = new Map<string, Counterexample>();
   let budgetExhausted = false;
@@ -316,40 +368,11 @@ export async function run(o: RunOptions): Promise<RunResult> {
       props = propertiesFor(properties(k), entries.map((e) => e.id));
       const replayed = o.replay ? [await replayCase(props, o.replay)] : undefined;
       const shard = o.shard;
-      const wholePlan = props.reduce((n, p) => n + casesOf(p, o.runs), 0);
-      const perRound = replayed ? 1 : Math.ceil(wholePlan / (shard?.count ?? 1));
-      const stop = () => {
-        if (!timeExhausted && o.maxTimeMs && clock() - started > o.maxTimeMs) timeExhausted = true;
-        return budgetExhausted || timeExhausted || Boolean(o.signal?.aborted);
-      };
-      const exploring = clock();
-      const soakOver = () => !o.durationMs || clock() - exploring >= o.durationMs;
-      for (let round = 0; ; round++) {
-        const seed = round === 0 ? o.seed : soakSeed(o.seed, round);
-        // A shard plans only its own cases; every case keeps its index in the whole run's plan (rounds follow one another).
-        const offset = round * wholePlan;
-        const cases = replayed
-          ? replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
-          : planCases(props, seed, o.runs, shard ? (i) => i % shard.count === shard.index - 1 : undefined);
-        planned += perRound;
-        const before = acc.cases;
-        await inParallel(cases, o.target.concurrency, () => stop() || (round > 0 && soakOver()), async ({ index, kase, exclusive }) => {
-          const mine = offset + index;
-          try {
-            const exchanges = exclusive ? await lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
-            if (o.signal?.aborted) return;
-            if (o.onExchange) for (const x of exchanges) o.onExchange(x);
-            const views = exchanges.map(view);
-            acc.add({ index: mine, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
-          } catch (e) {
-            if (e instanceof BudgetExhausted) budgetExhausted = true;
-            else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;
-          }
-          report({ phase: 'explore', done: acc.cases, total: planned, failing: acc.failing });
-        });
-        rounds.push({ seed, cases: acc.cases - before });
-        if (replayed || !o.durationMs || stop() || soakOver()) break;
-      }
+      const outcome = await exploreAll(o, { target, k, entries, props, lifecycle, fresh, started, clock, ...(replayed ? { replayed } : {}) },
+        (done, total, failing) => report({ phase: 'explore', done, total, failing }));
+      ({ budgetExhausted, timeExhausted, planned } = outcome);
+      rounds.push(...outcome.rounds);
+      acc = outcome.acc;
       if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted && !o.signal?.aborted) {
         await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, lifecycle, fresh, (done, all) => report({ phase: 'shrink', done, total: all, failing: acc.failing }));
       }
@@ -402,13 +425,145 @@ export async function run(o: RunOptions): Promise<RunResult> {
   return assemble();
 }
 
+/** A thread takes about half a second to start: below this many cases per core, one thread is faster. */
+const AUTO_CASES_PER_THREAD = 2_500;
+
+/** Explores on this thread, or splits the plan across worker threads and joins what they found. */
+async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: number, total: number, failing: number) => void): Promise<ExploreOutcome> {
+  const wholePlan = c.props.reduce((sum, p) => sum + casesOf(p, o.runs), 0);
+  const cores = availableParallelism();
+  const n = o.workers === 'auto' ? (o.durationMs || wholePlan >= AUTO_CASES_PER_THREAD * cores ? cores : 1) : o.workers ?? 1;
+  if (n <= 1 || c.replayed || o.onExchange || o.target.maxRequests > 0 || o.target.rps > 0) return explore(o, c, progress);
+  const { signal: _s, ledger: _l, onProgress: _p, onExchange: _e, beforeCleanup: _b, replayCommand: _r, clock: _c, target: _t, ...options } = o;
+  const workerTarget: TargetOptions = { ...o.target, concurrency: Math.max(1, Math.ceil(o.target.concurrency / n)), ...(o.maxTimeMs ? { deadline: c.started + o.maxTimeMs } : {}) };
+  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0 }));
+  let mine = { cases: 0, failing: 0, planned: 0 };
+  const tell = () => progress(mine.cases + seen.reduce((a, x) => a + x.cases, 0), mine.planned, mine.failing + seen.reduce((a, x) => a + x.failing, 0));
+  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started } satisfies WorkerInput));
+  const stop = () => { for (const w of workers) w.postMessage('stop'); };
+  o.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const shares = workers.map((w, i) => new Promise<WorkerDone>((resolve, reject) => {
+      w.on('message', (m: { progress?: { cases: number; failing: number }; done?: WorkerDone }) => {
+        if (m.progress) { seen[i] = m.progress; tell(); }
+        if (m.done) resolve(m.done);
+      });
+      w.on('error', reject);
+      w.on('exit', (code) => reject(new Error(`explorer thread ${i + 1} ended (exit ${code}) before handing back its share`)));
+    }));
+    // This thread sends the lifecycle scenarios, one at a time, meanwhile.
+    const own = await explore(o, { ...c, include: (_i, p) => p.exclusive === true }, (done, total, failing) => { mine = { cases: done, failing, planned: total }; tell(); });
+    const done = await Promise.all(shares);
+    const out: ExploreOutcome = { ...own, rounds: [...own.rounds] };
+    for (const d of done) {
+      out.acc.absorb(d.part);
+      d.rounds.forEach((r, i) => {
+        const into = out.rounds[i] ?? (out.rounds[i] = { seed: r.seed, cases: 0 });
+        into.cases += r.cases;
+      });
+      out.budgetExhausted ||= d.budgetExhausted;
+      out.timeExhausted ||= d.timeExhausted;
+      out.planned = Math.max(out.planned, d.planned);
+      c.target.absorbCounts(d.requests);
+    }
+    return out;
+  } finally {
+    o.signal?.removeEventListener('abort', stop);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+interface WorkerDone {
+  part: AccumulatorPart;
+  rounds: { seed: number; cases: number }[];
+  budgetExhausted: boolean;
+  timeExhausted: boolean;
+  planned: number;
+  requests: { used: number; throttled: number; transientErrors: number; recovered: number };
+}
+
+/** What one explorer (the run itself, or one of its worker threads) needs. */
+export interface ExploreContext {
+  target: Target;
+  k: Knowledge;
+  entries: CatalogueEntry[];
+  props: Property[];
+  lifecycle: Mutex;
+  fresh: (caseId: string) => Buffer;
+  started: number;
+  clock: () => number;
+  replayed?: Case[];
+  /** Which of the plan's cases this explorer sends (its share); default all (or the --shard's). */
+  include?: (index: number, p: Property) => boolean;
+  /** Told of progress after every case. */
+  onCase?: (acc: Accumulator) => void;
+}
+
+export interface ExploreOutcome {
+  acc: Accumulator;
+  rounds: { seed: number; cases: number }[];
+  budgetExhausted: boolean;
+  timeExhausted: boolean;
+  planned: number;
+}
+
+/**
+ * Sends the plan's cases (this explorer's share of them), judging each as it comes back; with a soak
+ * duration, round after round. Rounds follow one another in the plan's indexes, so a case's index is
+ * the same whoever sends it.
+ */
+export async function explore(o: RunOptions, c: ExploreContext, progress: (done: number, total: number, failing: number) => void = () => {}): Promise<ExploreOutcome> {
+  const { target, k, entries, props, clock } = c;
+  const acc = new Accumulator();
+  const rounds: { seed: number; cases: number }[] = [];
+  let budgetExhausted = false;
+  let timeExhausted = false;
+  let planned = 0;
+  const shard = o.shard;
+  const wholePlan = props.reduce((n, p) => n + casesOf(p, o.runs), 0);
+  const perRound = c.replayed ? 1 : Math.ceil(wholePlan / (shard?.count ?? 1));
+  const stop = () => {
+    if (!timeExhausted && o.maxTimeMs && clock() - c.started > o.maxTimeMs) timeExhausted = true;
+    return budgetExhausted || timeExhausted || Boolean(o.signal?.aborted);
+  };
+  const exploring = clock();
+  const soakOver = () => !o.durationMs || clock() - exploring >= o.durationMs;
+  const mine = (i: number, p: Property) => (!shard || i % shard.count === shard.index - 1) && (!c.include || c.include(i, p));
+  for (let round = 0; ; round++) {
+    const seed = round === 0 ? o.seed : soakSeed(o.seed, round);
+    const offset = round * wholePlan;
+    const cases = c.replayed
+      ? c.replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
+      : planCases(props, seed, o.runs, mine);
+    planned += perRound;
+    const before = acc.cases;
+    await inParallel(cases, o.target.concurrency, () => stop() || (round > 0 && soakOver()), async ({ index, kase, exclusive }) => {
+      try {
+        const exchanges = exclusive ? await c.lifecycle.run(() => sendCase(target, kase.id, kase, c.fresh)) : await sendCase(target, kase.id, kase, c.fresh);
+        if (o.signal?.aborted) return;
+        if (o.onExchange) for (const x of exchanges) o.onExchange(x);
+        const views = exchanges.map(view);
+        acc.add({ index: offset + index, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
+      } catch (e) {
+        if (e instanceof BudgetExhausted) budgetExhausted = true;
+        else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;
+      }
+      c.onCase?.(acc);
+      progress(acc.cases, planned, acc.failing);
+    });
+    rounds.push({ seed, cases: acc.cases - before });
+    if (c.replayed || !o.durationMs || stop() || soakOver()) break;
+  }
+  return { acc, rounds, budgetExhausted, timeExhausted, planned };
+}
+
 /**
  * The cases a run explores, made one at a time, each from its own derived seed, with its index in the
  * whole plan. Properties are interleaved in proportion to their case counts, the first case of each
  * at the very start, so a run cut short by a budget has sampled every property, evenly. Cases
  * `include` rejects are not even generated.
  */
-export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number) => boolean): Generator<{ index: number; kase: Case; exclusive: boolean }> {
+export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number, p: Property) => boolean): Generator<{ index: number; kase: Case; exclusive: boolean }> {
   const slots: { key: number; p: number; i: number }[] = [];
   props.forEach((p, pi) => {
     const n = casesOf(p, runs);
@@ -416,8 +571,8 @@ export function* planCases(props: Property[], seed: number, runs: number, includ
   });
   slots.sort((a, b) => a.key - b.key || a.p - b.p);
   for (const [index, slot] of slots.entries()) {
-    if (include && !include(index)) continue;
     const p = props[slot.p]!;
+    if (include && !include(index, p)) continue;
     const s = caseSeed(seed, p.name, slot.i);
     const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
     yield { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body }, exclusive: p.exclusive === true };

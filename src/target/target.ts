@@ -251,6 +251,14 @@ export class Target {
     }
   }
 
+  /** Counts requests other threads sent to the same target (--workers), for the report. */
+  absorbCounts(c: { used: number; throttled: number; transientErrors: number; recovered: number }): void {
+    this.requestsUsed += c.used;
+    this.throttled += c.throttled;
+    this.transientErrors += c.transientErrors;
+    this.recovered += c.recovered;
+  }
+
   /**
    * Cleanup must never be refused: deleting what the run created takes one request per repository,
    * counted but allowed past the budget (and still rate-limited).

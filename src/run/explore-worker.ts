@@ -1,0 +1,47 @@
+// One worker thread of a run (--workers): it explores its share of the plan — every case whose index
+// is its own modulo the number of workers, lifecycle scenarios excepted (the main thread sends those,
+// one at a time) — against the target, judges them, and hands back its tallies and its smallest
+// failing cases, which the main thread joins as merge joins shards.
+import { parentPort, workerData } from 'node:worker_threads';
+import { properties, propertiesFor } from '../generate/properties.ts';
+import { selectRules } from '../judge/catalogue.ts';
+import type { Knowledge } from '../model.ts';
+import { Target, type TargetOptions } from '../target/target.ts';
+import { explore, freshLayers, Mutex, type RunOptions } from './runner.ts';
+
+export interface WorkerInput {
+  options: Omit<RunOptions, 'target' | 'signal' | 'ledger' | 'onProgress' | 'onExchange' | 'beforeCleanup' | 'replayCommand' | 'clock'>;
+  target: TargetOptions;
+  k: Knowledge;
+  index: number;
+  of: number;
+  started: number;
+}
+
+const d = workerData as WorkerInput;
+const controller = new AbortController();
+parentPort!.on('message', (m) => { if (m === 'stop') controller.abort(); });
+const target = new Target(d.target, controller.signal);
+const entries = selectRules(d.options.rules);
+const props = propertiesFor(properties(d.k), entries.map((e) => e.id));
+let last = 0;
+try {
+  const out = await explore({ ...d.options, target: d.target, signal: controller.signal }, {
+    target, k: d.k, entries, props, lifecycle: new Mutex(), fresh: freshLayers(), started: d.started, clock: Date.now,
+    include: (i, p) => p.exclusive !== true && i % d.of === d.index,
+    onCase: (acc) => {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing } });
+    },
+  });
+  parentPort!.postMessage({
+    done: {
+      part: out.acc.part(), rounds: out.rounds, budgetExhausted: out.budgetExhausted, timeExhausted: out.timeExhausted, planned: out.planned,
+      requests: { used: target.requestsUsed, throttled: target.throttled, transientErrors: target.transientErrors, recovered: target.recovered },
+    },
+  });
+} finally {
+  target.close();
+}

@@ -1,0 +1,77 @@
+// --workers: the plan split across worker threads and joined as merge joins shards. The same seed gives
+// the same verdicts, counts, fingerprint, coverage and counterexamples whatever the number of threads,
+// against a faithful registry and a broken one; lifecycle scenarios stay on the main thread.
+import { describe, expect, it } from 'vitest';
+import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
+import { startRegistry } from '../src/registry/server.ts';
+import { startRegistryThread } from '../src/registry/thread.ts';
+import type { RunResult } from '../src/run/result.ts';
+import { run } from '../src/run/runner.ts';
+import { canonicalJson } from '../src/spec/index.ts';
+import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
+import { makeEcrClient } from '../src/target/client.ts';
+
+/** Everything a verdict rests on; the timing-dependent first-detection counts left out (kind 'embedded': the repository names are the seed's, so both runs make the same ones). */
+const essence = (r: RunResult) => canonicalJson({
+  summary: { ...r.summary, notes: undefined }, rules: r.rules.map((x) => ({ ...x, checks: x.checks, ms: undefined, firstDetection: undefined, counterexample: x.counterexample && { caseId: x.counterexample.caseId, message: x.counterexample.message } })),
+  fingerprint: r.fingerprint, coverage: r.coverage, requests: r.provenance.requests.used,
+  findings: Object.fromEntries(Object.entries(r.tallies.findings).map(([k, v]) => [k, { ...v, firstDetection: undefined, firstDetectionRequests: undefined, ms: undefined }])),
+}).replace(/ecr-conformance-[0-9a-f]{8}/g, 'ecr-conformance-RUN');
+
+/** Equal, or the first place where they differ, shown small. */
+function firstDifference(a: string, b: string) {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  expect(a.slice(Math.max(0, i - 300), i + 200)).toBe(b.slice(Math.max(0, i - 300), i + 200));
+}
+
+async function twice(mutantId?: string) {
+  const registry = await startRegistry(mutantId ? mutantOptions(MUTANTS.find((m) => m.id === mutantId)) : {});
+  try {
+    const go = (workers: number) => run({ kind: 'embedded', seed: 12, runs: 40, workers, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 8, transport: 'raw' } });
+    return { one: await go(1), three: await go(3) };
+  } finally {
+    await registry.close();
+  }
+}
+
+describe('run with workers', () => {
+  it('the same result from one thread and from three, against the reference', async () => {
+    const { one, three } = await twice();
+    expect(one.summary.verdict).toBe('CONFORMANT');
+    firstDifference(essence(three), essence(one));
+    expect(three.summary.cases).toBe(one.summary.cases);
+  }, 60_000);
+
+  it('the same broken rules and counterexamples from a broken registry, and the lifecycle scenarios ran', async () => {
+    const { one, three } = await twice('lowercase-echo');
+    expect(one.summary.verdict).toBe('NOT_CONFORMANT');
+    firstDifference(essence(three), essence(one));
+    expect(three.coverage.inputClasses['scenario.read-your-write']).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('the embedded registry in its own thread', () => {
+  it('answers as the in-thread one does, serves a mutant by id, and closes', async () => {
+    const registry = await startRegistryThread({ mutant: 'accept-empty-list', options: {} });
+    const client = makeEcrClient({ endpoint: registry.endpoint });
+    try {
+      const e = await client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: 'nope', layerDigests: [] })).catch((x: Error) => x);
+      // The mutant accepts an empty list: the lookup is what fails.
+      expect((e as Error).name).toBe('RepositoryNotFoundException');
+    } finally {
+      client.destroy();
+      await registry.close();
+    }
+    await expect(fetch(registry.endpoint)).rejects.toThrow();
+  });
+});
+
+describe('--workers on the command line', () => {
+  it('refuses to split a rate limit or a request budget, in one line', async () => {
+    const { cli } = await import('./fixtures/cli.ts');
+    const r = await cli(['run', '--workers', '2', '--rps', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^ecr-conformance: --workers 2 cannot share a rate limit or a request budget/);
+  });
+});
