@@ -47,16 +47,16 @@ check reference 'embedded reference registry'
 
 bash "$PEERS/stop-moto.sh" >/dev/null 2>&1 || true
 MOTO_COMMIT=$MOTO_MAIN MOTO_DIR="$PEERS_HOME/moto-head" bash "$PEERS/start-moto.sh"
-check moto-main 'moto main' http://127.0.0.1:5055
+check moto-main 'moto main (0af643a)' http://127.0.0.1:5055
 bash "$PEERS/stop-moto.sh"
 
 MOTO_COMMIT=$MOTO_PR MOTO_DIR="$PEERS_HOME/moto-pr10195" bash "$PEERS/start-moto.sh"
-check moto-pr10195 'moto PR #10195' http://127.0.0.1:5055
+check moto-pr10195 'moto PR #10195 (79de474)' http://127.0.0.1:5055
 bash "$PEERS/stop-moto.sh"
 
 bash "$PEERS/stop-ministack.sh" >/dev/null 2>&1 || true
 bash "$PEERS/start-ministack.sh"
-check ministack 'MiniStack 1.4.21' http://127.0.0.1:4566
+check ministack 'MiniStack 1.4.21 (f1bdbd8)' http://127.0.0.1:4566
 bash "$PEERS/stop-ministack.sh"
 
 "${BIN[@]}" matrix "$OUT"/{reference,moto-main,moto-pr10195,ministack}/{run,verify}/conformance.json \
@@ -71,9 +71,9 @@ $(node -p "require('./package.json').version"), Node $(node --version), seed $SE
 | column | source | commit | started with |
 |---|---|---|---|
 | embedded reference registry | this repository | $(git rev-parse --short HEAD) | (none: \`run\` and \`verify\` without \`--endpoint\`) |
-| moto main | github.com/getmoto/moto | \`$MOTO_MAIN\` | \`MOTO_COMMIT=$MOTO_MAIN start-moto.sh\` (http://127.0.0.1:5055) |
-| moto PR #10195 | github.com/getmoto/moto, \`refs/pull/10195/head\` | \`$MOTO_PR\` | \`MOTO_COMMIT=$MOTO_PR MOTO_DIR=…/moto-pr10195 start-moto.sh\` |
-| MiniStack 1.4.21 | github.com/ministackorg/ministack | \`$MINISTACK\` | \`start-ministack.sh\` (http://127.0.0.1:4566, ECR only) |
+| moto main (0af643a) | github.com/getmoto/moto | \`$MOTO_MAIN\` | \`MOTO_COMMIT=$MOTO_MAIN start-moto.sh\` (http://127.0.0.1:5055) |
+| moto PR #10195 (79de474) | github.com/getmoto/moto, \`refs/pull/10195/head\` | \`$MOTO_PR\` | \`MOTO_COMMIT=$MOTO_PR MOTO_DIR=…/moto-pr10195 start-moto.sh\` |
+| MiniStack 1.4.21 (f1bdbd8) | github.com/ministackorg/ministack | \`$MINISTACK\` | \`start-ministack.sh\` (http://127.0.0.1:4566, ECR only) |
 
 Each target: \`ecr-conformance run --endpoint URL --seed $SEED --runs $RUNS --name NAME\`,
 \`ecr-conformance verify --endpoint URL --name NAME\` and \`ecr-conformance compare --against URL --seed $SEED --runs 50\`
