@@ -8,7 +8,7 @@ import { probeOperation } from '../run/setup.ts';
 import { brokerFromEnv, publishPacts, versionFromEnv } from '../pact/broker.ts';
 import { EXAMPLE_PACT_FILE, PACT_FILE } from '../pact/interactions.ts';
 import { verificationResult } from '../pact/result.ts';
-import { verifyPacts } from '../pact/verify.ts';
+import type { verifyPacts } from '../pact/verify.ts';
 import { ensureWritable, FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { versions } from '../run/versions.ts';
 import { Target } from '../target/target.ts';
@@ -71,7 +71,9 @@ export function registerVerify(program: Command): void {
           brokerOptions = { ...broker, providerVersion: provider.version, ...(provider.branch ? { providerBranch: provider.branch } : {}), ...(consumer.branch ? { consumerBranch: consumer.branch } : {}) };
           notes.push(`verification result published as provider version ${provider.version}${provider.branch ? ` (${provider.branch})` : ''}`);
         }
-        const verification = await verifyPacts({
+        // Pact (and its native library) is loaded only by the command that needs it: every other command starts lighter.
+        const { verifyPacts: verify } = await import('../pact/verify.ts');
+        const verification = await verify({
           providerBaseUrl: proxy?.url ?? target.endpoint, pactFiles: files,
           seeding: { endpoint: target.endpoint, region: resolved.options.region, timeoutMs: flags.timeout, credentials: await target.credentials() },
           ...(flags.verbose ? { onOutput: (text: string) => process.stderr.write(inert(stripAnsi(text)).replace(/\\u000a/g, '\n')) } : {}),
