@@ -11,6 +11,7 @@ export interface ProgressReporter {
 }
 
 const SCHEDULE_MS = 5_000;
+const FRAME_MS = 100;
 
 export function progressReporter(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, o: { quiet?: boolean } = {}): ProgressReporter {
   if (o.quiet || env['ECR_CONFORMANCE_PROGRESS'] === 'off') return { update: () => {}, done: () => {} };
@@ -29,20 +30,31 @@ export function progressReporter(stream: NodeJS.WriteStream, env: NodeJS.Process
   });
   let phase = '';
   let started = false;
+  // A run reports every case, thousands a second; the bar shows ten frames a second at most. Drawing
+  // each report cost more than judging the case, so between frames only the latest report is kept.
+  let drawn = 0;
+  let latest: Progress | undefined;
+  const draw = (p: Progress) => {
+    latest = undefined;
+    drawn = Date.now();
+    const payload = { text: describe(p) };
+    if (!started) {
+      bar.start(Math.max(1, p.total), p.done, payload);
+      started = true;
+    }
+    if (p.phase !== phase) {
+      phase = p.phase;
+      bar.setTotal(Math.max(1, p.total));
+    }
+    bar.update(p.done, payload);
+  };
   return {
     update(p) {
-      const payload = { text: describe(p) };
-      if (!started) {
-        bar.start(Math.max(1, p.total), p.done, payload);
-        started = true;
-      }
-      if (p.phase !== phase) {
-        phase = p.phase;
-        bar.setTotal(Math.max(1, p.total));
-      }
-      bar.update(p.done, payload);
+      if (started && p.phase === phase && p.done < p.total && Date.now() - drawn < FRAME_MS) latest = p;
+      else draw(p);
     },
     done() {
+      if (latest) draw(latest);
       if (started) bar.stop();
       started = false;
     },
