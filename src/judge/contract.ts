@@ -34,8 +34,15 @@ const patterns = () => (compiled ??= {
 
 /** Smithy's length trait counts Unicode scalar values, not UTF-16 units or bytes. */
 export const length = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
+  // Each surrogate pair is one code point; a lone surrogate counts as one, as the string iterator counts it.
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+    }
+  }
   return n;
 };
 
@@ -86,11 +93,18 @@ function analyse(sent: Sent): RequestAnalysis {
 
 export type DigestKind = 'empty' | 'malformed' | 'grey' | 'canonical';
 
+/** Several rules and the coverage ask about the same digests of one case: the answers are remembered, a bounded number. */
+const kinds = new Map<string, DigestKind>();
+const KINDS_REMEMBERED = 4096;
+
 export function digestKind(digest: string): DigestKind {
-  if (digest === '') return 'empty';
-  if (!patterns().lenient.test(digest)) return 'malformed';
-  if (!patterns().canonical.test(digest)) return 'grey';
-  return 'canonical';
+  let kind = kinds.get(digest);
+  if (kind === undefined) {
+    kind = digest === '' ? 'empty' : !patterns().lenient.test(digest) ? 'malformed' : !patterns().canonical.test(digest) ? 'grey' : 'canonical';
+    if (kinds.size >= KINDS_REMEMBERED) kinds.clear();
+    kinds.set(digest, kind);
+  }
+  return kind;
 }
 
 /**

@@ -102,7 +102,8 @@ function compute(x: View, k: Knowledge): string[] {
       const kind = digestKind(d);
       if (kind === 'canonical') kinds.add(repo?.layers[d] ? 'stored' : 'never-stored');
       else kinds.add(kind);
-      const len = length(d);
+      // A string has no more code points than UTF-16 units: a shorter one cannot reach the maximum.
+      const len = d.length < max ? d.length : length(d);
       if (len === max) kinds.add('max-length');
       if (len > max) kinds.add('over-max-length');
     }

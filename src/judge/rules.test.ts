@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange, Knowledge } from '../model.ts';
 import { catalogue } from './catalogue.ts';
+import { length } from './contract.ts';
 import { FingerprintTally } from './fingerprint.ts';
 import { judgeCase, judgeRun } from './judge.ts';
 import { view } from './view.ts';
@@ -216,5 +217,17 @@ describe('laws', () => {
     const faulted: Exchange = { ...ex({}), fault: { kind: 'reset', message: 'ECONNRESET' } };
     delete faulted.response;
     expect(judgeCase('c', [faulted], K, catalogue()).filter((f) => f.ruleId !== 'fingerprint.consistent')).toEqual([]);
+  });
+});
+
+describe('length counts what the model counts', () => {
+  it('is the number of Unicode scalar values, as the string iterator counts them, whatever the string', () => {
+    expect(length('sha256:ab')).toBe(9);
+    expect(length('a\u{1F600}b')).toBe(3); // one astral character: two UTF-16 units, one code point
+    expect(length('\uD83D')).toBe(1); // a lone high surrogate
+    expect(length('\uDE00x\uD83D')).toBe(3); // lone low, then lone high at the end
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }), (a, b, c) => {
+      for (const s of [a, b, c, a + c + b]) expect(length(s)).toBe([...s].length);
+    }));
   });
 });

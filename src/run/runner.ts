@@ -215,6 +215,14 @@ async function inParallel<T>(items: Iterator<T>, width: number, stop: () => bool
 
 const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
 
+const byIdOf = new WeakMap<CatalogueEntry[], Map<string, CatalogueEntry>>();
+/** The run's rules by id (made once per list of rules). */
+function entryById(entries: CatalogueEntry[]): Map<string, CatalogueEntry> {
+  let m = byIdOf.get(entries);
+  if (!m) byIdOf.set(entries, (m = new Map(entries.map((e) => [e.id, e]))));
+  return m;
+}
+
 /** What a run keeps: tallies in constant memory, plus the smallest failing case of each rule. */
 export class Accumulator {
   readonly findings = new FindingTally();
@@ -269,7 +277,12 @@ export class Accumulator {
         this.faults.sort((a, b) => a.index - b.index).splice(20);
       }
     }
-    const breaks = new Set(entries.filter((e) => e.scope !== 'run' && r.findings.some((f) => f.ruleId === e.id && f.verdict === e.breaks)).map((e) => e.id));
+    const breaks = new Set<string>();
+    for (const f of r.findings) {
+      if (f.verdict === 'PASS' || breaks.has(f.ruleId)) continue;
+      const e = entryById(entries).get(f.ruleId);
+      if (e && e.scope !== 'run' && f.verdict === e.breaks) breaks.add(e.id);
+    }
     if (r.findings.some((f) => f.verdict === 'FAIL')) this.failing++;
     for (const id of breaks) {
       const held = this.smallest.get(id);
