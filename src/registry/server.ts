@@ -95,6 +95,8 @@ const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}
 
 /** Writes a JSON value the way this registry's serializer does: exactly as JSON.stringify, unless a quirk says otherwise. */
 export function encodeJson(value: unknown, q: Quirks, key?: string): string {
+  // Without a quirk of the serializer, the members-by-hand walk below writes exactly what JSON.stringify does.
+  if (!q.prettyJson && !q.sizeAsFloat && !q.asciiEscapes && !q.duplicateAvailability) return JSON.stringify(value) ?? 'null';
   if (q.prettyJson && key === undefined) return JSON.stringify(value, null, 2).replace(/\n/g, '\r\n');
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && key === 'layerSize' && q.sizeAsFloat && Number.isInteger(value)) return `${value}.0`;

@@ -75,6 +75,8 @@ type Transient = 'throttle' | 'transient' | undefined;
 /** An answer worth retrying: a throttle, or a transient server error (as the SDKs classify them). */
 function transientKind(res: { status: number; body: string; headers: Record<string, string> } | undefined): Transient {
   if (!res) return undefined;
+  // Most answers are successes that name no error type anywhere (an escaped key has a backslash): nothing to parse.
+  if (res.status >= 200 && res.status < 300 && res.headers['x-amzn-errortype'] === undefined && !/__type|"code"|\\/.test(res.body)) return undefined;
   const errors = operationSpec().errors;
   let type: string | undefined;
   try {
