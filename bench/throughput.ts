@@ -1,16 +1,21 @@
-// Benchmark (not a test): the suite's speed beside the bare cost of the same HTTP calls, all
-// measured in this one run against the same embedded registry, printed as ratios; then the peak
-// memory of a large run. Usage: npm run bench [-- --big-cases 100000]
-import { request as httpRequest, Agent } from 'node:http';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+// Benchmark (not a test): the suite's speed beside the bare cost of the same HTTP calls, all measured
+// in this one run against the same embedded registry (in a thread of its own, as `run` starts it),
+// with one thread and with as many threads as cores, printed as ratios; how soon the suite catches
+// its bug-shaped mutants; then the time and peak memory of a large run of the built command line.
+// Usage: npm run bench [-- --big-cases 100000 --big-workers N]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startRegistryThread } from '../src/registry/thread.ts';
-import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
 import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry } from '../src/registry/server.ts';
-import { run } from '../src/run/runner.ts';
-import { amzTarget } from '../src/spec/index.ts';
+import { run, type RunOptions } from '../src/run/runner.ts';
+import { spawnWorker } from '../src/threads.ts';
 import { makeEcrClient } from '../src/target/client.ts';
 import { createRepository } from '../src/target/seed.ts';
+import type { LoadInput } from './load-worker.ts';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 const arg = (name: string, fallback: number) => {
@@ -18,100 +23,71 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const CONCURRENCY = 16;
+const CORES = availableParallelism();
 const BIG = arg('--big-cases', 100_000);
-const BIG_WORKERS = arg('--big-workers', 1);
+const BIG_WORKERS = arg('--big-workers', CORES);
+const REPEAT = 2;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const best = async (fn: () => Promise<number>) => { let ms = Infinity; for (let i = 0; i < REPEAT; i++) ms = Math.min(ms, await fn()); return ms; };
 
-async function pool(n: number, width: number, fn: (i: number) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { while (next < n) await fn(next++); }));
-}
-
-const registry = await startRegistry();
+const registry = await startRegistryThread({ options: {} });
 await createRepository(makeEcrClient({ endpoint: registry.endpoint }), { repositoryName: 'bench' });
+const target = (transport: 'sdk' | 'raw'): RunOptions['target'] => ({ endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport });
 
-// 1. A default run (150 cases per property), through each transport; a first run warms up.
-const suite = async (transport: 'sdk' | 'raw', sent: string[] = []) => {
-  const t = performance.now();
-  const r = await run({ onExchange: (x) => sent.push(x.request.body), kind: 'embedded', seed: 1, runs: 150, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport } });
-  return { result: r, seconds: (performance.now() - t) / 1000, sent };
-};
-await suite('sdk');
-const viaSdk = await suite('sdk');
-const viaRaw = await suite('raw');
-const sent = viaSdk.sent;
-const requests = sent.length;
-let started = performance.now();
-
-// 2. The same requests as bare SDK calls (those the SDK can express; the rest as they were sent).
-// The run's repositories are gone by now, so every call is answered from the 'bench' repository.
-const client = makeEcrClient({ endpoint: registry.endpoint });
+// The bodies a default run sends (this run also warms the code up). Its repositories are gone once it
+// ends, so the ceilings below send every body to the 'bench' repository.
+const sent: string[] = [];
+const first = await run({ onExchange: (x) => { if (!x.action) sent.push(x.request.body); }, kind: 'embedded', seed: 1, runs: 150, target: target('sdk') });
 const bodies = sent.map((b) => b.replace(/"repositoryName":"ecr-conformance-[^"]*"/, '"repositoryName":"bench"'));
-const inputs = bodies.map((b) => { try { return JSON.parse(b) as { repositoryName: string; layerDigests: string[] }; } catch { return undefined; } });
-started = performance.now();
-await pool(inputs.length, CONCURRENCY, (i) => client.send(new BatchCheckLayerAvailabilityCommand(inputs[i] ?? { repositoryName: 'bench', layerDigests: [] })).catch(() => undefined));
-const sdkSeconds = (performance.now() - started) / 1000;
+// The ceilings send them four times over, so that each measurement lasts long enough to be steady.
+const load = [bodies, bodies, bodies, bodies].flat();
 
-// 3. The same number of raw keep-alive HTTP requests.
-const url = new URL(registry.endpoint);
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-started = performance.now();
-await pool(bodies.length, CONCURRENCY, (i) => new Promise<void>((resolve, reject) => {
-  const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': amzTarget('BatchCheckLayerAvailability'), 'content-length': String(Buffer.byteLength(bodies[i]!)) };
-  const req = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers, agent }, (res) => { res.resume(); res.on('end', () => resolve()); });
-  req.on('error', reject);
-  req.end(bodies[i]);
-}));
-const rawSeconds = (performance.now() - started) / 1000;
-agent.destroy();
-client.destroy();
+/** The same bodies, split across `threads` threads, as bare SDK calls or raw keep-alive HTTP: ms from go to the last answer. */
+async function ceiling(mode: 'sdk' | 'raw', threads: number): Promise<number> {
+  const workers = Array.from({ length: threads }, (_, t) => spawnWorker(new URL('./load-worker.ts', import.meta.url), {
+    endpoint: registry.endpoint, mode, width: Math.ceil(CONCURRENCY / threads), bodies: load.filter((_, i) => i % threads === t),
+  } satisfies LoadInput));
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const started = performance.now();
+  await Promise.all(workers.map((w) => { const done = new Promise((resolve) => w.once('message', resolve)); w.postMessage('go'); return done; }));
+  const ms = performance.now() - started;
+  await Promise.all(workers.map((w) => w.terminate()));
+  return ms;
+}
 
-const rate = (n: number, s: number) => n / s;
-const sdkRate = rate(requests, sdkSeconds);
-const rawRate = rate(requests, rawSeconds);
+// 1. The suite beside the same requests made bare with the same number of threads: a default run
+// (150 cases per property) on one thread, and a run ten times that size on every core (a run that
+// size is what threads are for: below 2,500 cases per core, the default is one thread).
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-for (const [name, s] of [['sdk', viaSdk], ['raw', viaRaw]] as const) {
-  const exchanges = s.sent.length;
-  console.log(`default run, ${name} transport: ${s.result.summary.cases} cases, ${exchanges} exchanges in ${s.seconds.toFixed(2)} s (setup and cleanup included) → ${rate(s.result.summary.cases, s.seconds).toFixed(0)} cases/s, ${rate(exchanges, s.seconds).toFixed(0)} requests/s; ${(rate(exchanges, s.seconds) / sdkRate).toFixed(2)} × bare SDK, ${(rate(exchanges, s.seconds) / rawRate).toFixed(2)} × raw HTTP (${s.result.summary.verdict})`);
-}
-console.log(`the same requests as bare SDK calls: ${requests} in ${sdkSeconds.toFixed(2)} s → ${sdkRate.toFixed(0)} requests/s`);
-console.log(`the same bodies as raw keep-alive HTTP: ${requests} in ${rawSeconds.toFixed(2)} s → ${rawRate.toFixed(0)} requests/s`);
-
-// 3b. The same default run against the registry in a thread of its own (as run starts it), on one
-// thread and split across as many worker threads as cores (--workers), beside raw keep-alive HTTP
-// against that same threaded registry.
-{
-  const threaded = await startRegistryThread({ options: {} });
-  const tu = new URL(threaded.endpoint);
-  const tagent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const rawOnce = (b: string) => new Promise<void>((resolve, reject) => {
-    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': amzTarget('BatchCheckLayerAvailability'), 'content-length': String(Buffer.byteLength(b)) };
-    const req = httpRequest({ host: tu.hostname, port: tu.port, method: 'POST', path: '/', headers, agent: tagent }, (res) => { res.resume(); res.on('end', () => resolve()); });
-    req.on('error', reject);
-    req.end(b);
-  });
-  await createRepository(makeEcrClient({ endpoint: threaded.endpoint }), { repositoryName: 'bench' });
-  started = performance.now();
-  await pool(bodies.length, CONCURRENCY, (i) => rawOnce(bodies[i]!));
-  const ceiling = rate(bodies.length, (performance.now() - started) / 1000);
-  for (const [transport, workers] of [['sdk', 1], ['raw', 1], ['sdk', availableParallelism()], ['raw', availableParallelism()]] as const) {
-    const runOnce = () => run({ kind: 'embedded', seed: 1, runs: 150, workers, target: { endpoint: threaded.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport } });
-    await runOnce();
-    const t = performance.now();
-    const r = await runOnce();
-    const s = (performance.now() - t) / 1000;
-    console.log(`default run, ${transport} transport, ${workers} worker${workers === 1 ? '' : 's'}, registry in its own thread: ${r.summary.cases} cases, ${r.summary.exchanges} exchanges in ${s.toFixed(2)} s → ${rate(r.summary.cases, s).toFixed(0)} cases/s; ${(rate(r.summary.exchanges, s) / sdkRate).toFixed(2)} × bare SDK, ${(rate(r.summary.exchanges, s) / ceiling).toFixed(2)} × raw HTTP to the threaded registry (${ceiling.toFixed(0)} requests/s) (${r.summary.verdict})`);
+const rates = new Map<string, number>();
+for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] as const) {
+  for (const mode of ['sdk', 'raw'] as const) {
+    const ms = await best(() => ceiling(mode, threads));
+    rates.set(`${mode}/${threads}`, load.length / (ms / 1000));
+    console.log(`the same ${mode === 'sdk' ? 'requests as bare SDK calls' : 'bodies as raw keep-alive HTTP'}, ${plural(threads, 'thread')}: ${load.length} in ${(ms / 1000).toFixed(2)} s → ${rates.get(`${mode}/${threads}`)!.toFixed(0)} requests/s`);
   }
-  tagent.destroy();
-  await threaded.close();
+  for (const transport of ['sdk', 'raw'] as const) {
+    let result: Awaited<ReturnType<typeof run>> | undefined;
+    const ms = await best(async () => {
+      const t = performance.now();
+      result = await run({ kind: 'embedded', seed: 1, runs, workers: threads, target: target(transport) });
+      return performance.now() - t;
+    });
+    const r = result!;
+    const perSecond = r.provenance.requests.used / (ms / 1000);
+    const vs = (mode: 'sdk' | 'raw') => (perSecond / rates.get(`${mode}/${threads}`)!).toFixed(2);
+    console.log(`${runs === 150 ? 'default run' : `run of ${runs} cases per property`}, ${transport} transport, ${plural(threads, 'worker')}: ${r.summary.cases} cases, ${r.provenance.requests.used} requests in ${(ms / 1000).toFixed(2)} s (setup and cleanup included) → ${(r.summary.cases / (ms / 1000)).toFixed(0)} cases/s, ${perSecond.toFixed(0)} requests/s; ${vs('sdk')} × bare SDK, ${vs('raw')} × raw HTTP (${r.summary.verdict})`);
+  }
 }
+await registry.close();
 
-// 4. How soon the suite catches the bugs it was built to catch: each bug-shaped mutant that must be
+// 2. How soon the suite catches the bugs it was built to catch: each bug-shaped mutant that must be
 // NOT_CONFORMANT, at the default settings, and the requests the run had sent when a rule first broke.
 const detections: { id: string; requests: number }[] = [];
 for (const m of MUTANTS.filter((x) => x.kind === 'bug' && x.expect?.verdict === 'NOT_CONFORMANT')) {
-  const target = await startRegistry(mutantOptions(m));
-  const r = await run({ kind: 'embedded', seed: 1, runs: 150, shrink: false, target: { endpoint: target.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
-  await target.close();
+  const mutant = await startRegistry(mutantOptions(m));
+  const r = await run({ kind: 'embedded', seed: 1, runs: 150, shrink: false, target: { ...target('sdk'), endpoint: mutant.endpoint } });
+  await mutant.close();
   const first = Math.min(...r.rules.filter((x) => x.firstDetection).map((x) => x.firstDetection!.requests));
   if (Number.isFinite(first)) detections.push({ id: m.id, requests: first });
   else console.log(`not detected: ${m.id} (${r.summary.verdict})`);
@@ -121,15 +97,23 @@ const median = detections[Math.floor((detections.length - 1) / 2)]!.requests;
 const worst = detections[detections.length - 1]!;
 console.log(`requests to first detection: median ${median}, max ${worst.requests} over ${detections.length} mutants (slowest: ${worst.id})`);
 
-// 5. Peak memory of a large run.
+// 3. A large run as users run it: the built command line in a process of its own, its peak RSS the
+// whole process's (every thread), as the kernel counted it.
 if (BIG > 0) {
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const cli = join(root, 'dist', 'cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-bench-'));
   // Cases per unit of --runs, as the default run showed, sets --runs for about BIG cases.
-  const runs = Math.ceil(BIG / (viaSdk.result.summary.cases / 150));
-  started = performance.now();
-  const big = await run({ kind: 'embedded', seed: 2, runs, shrink: false, workers: BIG_WORKERS, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 10_000, rps: 0, maxRequests: 0, concurrency: CONCURRENCY, transport: 'sdk' } });
-  clearInterval(sampler);
-  console.log(`large run (${BIG_WORKERS} worker${BIG_WORKERS === 1 ? '' : 's'}): ${big.summary.cases} cases in ${((performance.now() - started) / 1000).toFixed(0)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${big.summary.verdict})`);
+  const runs = Math.ceil(BIG / (first.summary.cases / 150));
+  const peak = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))";
+  for (const transport of ['raw', 'sdk'] as const) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--import', peak, cli, 'run', '--runs', String(runs), '--seed', '2', '--no-shrink', '--workers', String(BIG_WORKERS), '--transport', transport, '--format', 'json', '--report-dir', dir],
+      { env: { ...process.env, ECR_CONFORMANCE_PROGRESS: 'off' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const seconds = (performance.now() - started) / 1000;
+    const maxrss = Number(/maxrss (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024;
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { summary: { cases: number; verdict: string } };
+    console.log(`large run, ${transport} transport (built command line, ${plural(BIG_WORKERS, 'worker')}): ${report.summary.cases} cases in ${seconds.toFixed(0)} s, peak RSS ${maxrss.toFixed(0)} MiB (${report.summary.verdict})`);
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
-await registry.close();
