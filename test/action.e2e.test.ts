@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BIN } from './fixtures/cli.ts';
 
 const SCRIPT = fileURLToPath(new URL('../action/run.mjs', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('GITHUB_')));
 
 interface Step { code: number | null; out: string; outputs: Record<string, string>; summary: string; dir: string }

@@ -1,50 +1,21 @@
 // Hostile targets, each a loopback server that attacks one call the suite makes, against the real
 // binary: every run ends within its deadlines, with the exit code it must have, its reports written,
 // its memory bounded, and nothing the target sends reaching the terminal raw.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
-import type { RunResult } from '../src/run/result.ts';
+import { cli as run, report, tmp, type Ran } from './fixtures/cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
 const registries: RunningRegistry[] = [];
 afterAll(async () => Promise.all(registries.map((r) => r.close())));
 
-interface Ran { code: number | null; stdout: string; stderr: string; ms: number; peakRssMiB: number }
-
 /** Runs the binary; samples its resident memory from /proc while it runs. */
-function cli(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Ran> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLEAN_ENV, AWS_EC2_METADATA_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    const sampler = setInterval(() => {
-      try {
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-        peak = Math.max(peak, kb / 1024);
-      } catch { /* gone */ }
-    }, 50);
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('latin1')));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('latin1')));
-    child.on('exit', (code) => {
-      clearInterval(sampler);
-      resolve({ code, stdout, stderr, ms: Date.now() - started, peakRssMiB: peak });
-    });
-    onStart?.(child);
-  });
-}
+const cli = (args: string[], onStart?: (child: ChildProcess) => void): Promise<Ran> => run(args, {}, onStart, { encoding: 'latin1', sampleRss: true });
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ecr-hostile-'));
-const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as RunResult;
 const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop();
 
 /** The embedded registry, with one operation taken over by `attack`. */

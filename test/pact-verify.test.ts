@@ -13,9 +13,9 @@ import { MUTANTS } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
 import { DUMMY_CREDENTIALS } from '../src/target/client.ts';
 import { startBroker } from './fixtures/broker.ts';
+import { BIN } from './fixtures/cli.ts';
 
 const CONTRACTS = fileURLToPath(new URL('../contracts/pact/', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
 const registries: RunningRegistry[] = [];
 afterAll(async () => Promise.all(registries.map((r) => r.close())));
 

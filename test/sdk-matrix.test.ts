@@ -10,10 +10,10 @@ import { cassetteText, loadCassette } from '../src/sdk/cassette.ts';
 import { violations } from '../src/sdk/matrix.ts';
 import { runMatrix } from '../src/sdk/run-matrix.ts';
 import { recordDocumented, recordExample, variants } from '../src/sdk/scenarios.ts';
+import { BIN } from './fixtures/cli.ts';
 
 const CASSETTES = fileURLToPath(new URL('../contracts/cassettes/', import.meta.url));
 const CACHE = fileURLToPath(new URL('../.cache/sdk-matrix', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
 const STUB = fileURLToPath(new URL('fixtures/sdk-drops-failures', import.meta.url));
 /** Far apart: 3.600.0 predates the ARCHIVED enum value (2025-11-19 model) and the schema-based serde. */
 const OLD = '3.600.0';

@@ -2,34 +2,25 @@
 // target that echoes every request header — the signature and the session token included — into its
 // answers and a header of its own, and every command run against it. Everything printed and every file
 // written is searched for the canaries and for any SigV4 signature.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
+import { CLEAN_ENV, cli as run } from './fixtures/cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin/ecr-conformance.js', import.meta.url));
 const CANARY = { accessKeyId: 'AKIACANARYPROFILE001', secret: 'canary-profile-secret-do-not-print', token: 'canary-profile-session-token-do-not-print' };
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
 const home = mkdtempSync(join(tmpdir(), 'ecr-canary-'));
 let target: RunningRegistry;
 let env: Record<string, string>;
 const outputs: { command: string; text: string }[] = [];
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => {
-      outputs.push({ command: args.join(' '), text: out });
-      resolve({ code, out });
-    });
-  });
+async function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+  const r = await run(args, env);
+  const out = r.stdout + r.stderr;
+  outputs.push({ command: args.join(' '), text: out });
+  return { code: r.code, out };
 }
 
 /** Every header of the request, as text: what an echoing target sends back. */
