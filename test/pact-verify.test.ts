@@ -151,8 +151,10 @@ describe('ecr-conformance verify --endpoint', () => {
     const dir = fileURLToPath(new URL('../reports/pact-endpoint-test', import.meta.url));
     const r = await cli(['--endpoint', registry.endpoint, '--report-dir', dir]);
     expect(r.code, r.out).toBe(0);
-    const doc = JSON.parse(readFileSync(`${dir}/conformance.json`, 'utf8')) as { rules: { id: string; verdict: string }[]; summary: { verdict: string } };
+    const doc = JSON.parse(readFileSync(`${dir}/conformance.json`, 'utf8')) as { rules: { id: string; verdict: string }[]; summary: { verdict: string }; provenance: { requests: { used: number } } };
     expect(doc.summary.verdict).toBe('CONFORMANT');
+    // The requests counted are the probe's and the verifier's, one per interaction at least.
+    expect(doc.provenance.requests.used).toBeGreaterThanOrEqual(1 + 9);
     // The CLI page example needs its layer's bytes: only the embedded registry is given that contract.
     expect(doc.rules.map((x) => x.id)).not.toContain('pact.the-aws-cli-page-example');
     // Nine interactions, and the content type judged on its own.

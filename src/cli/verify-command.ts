@@ -82,7 +82,7 @@ export function registerVerify(program: Command): void {
         const result = verificationResult(verification, {
           target: { kind: resolved.kind, description: target.description, region: resolved.options.region, transport: 'sdk', ...(flags.name !== undefined ? { name: flags.name } : {}) },
           startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
-          requests: { used: target.requestsUsed, budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
+          requests: { used: target.requestsUsed + (proxy?.forwarded ?? 0), budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
           ...(probe.notImplemented ? { notImplemented: probe.notImplemented } : {}),
           ...(proxy ? { contentTypes: { answers: proxy.answers, relabelled: proxy.relabelled } } : {}),
         });

@@ -14,7 +14,8 @@ export interface ContentTypeProxy {
   url: string;
   /** Answers whose content type was not the documented one: what it was, and the request it answered. */
   relabelled: { contentType: string; status: number; requestBody: string }[];
-  /** Answers that passed through. */
+  /** Requests forwarded to the target (the verifier's: the run counts them), and answers that passed through. */
+  forwarded: number;
   answers: number;
   close(): Promise<void>;
 }
@@ -31,13 +32,14 @@ const isJson = (text: string) => {
 export async function startContentTypeProxy(target: string, o: { timeoutMs: number; maxBytes: number }): Promise<ContentTypeProxy> {
   const base = new URL(target);
   const want = operationSpec().framing.contentType.value;
-  const proxy: ContentTypeProxy = { url: '', relabelled: [], answers: 0, close: async () => {} };
+  const proxy: ContentTypeProxy = { url: '', relabelled: [], forwarded: 0, answers: 0, close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+      proxy.forwarded++;
       const out = send({ host: base.hostname, port: base.port, method: req.method, path: req.url, headers: req.headers, timeout: o.timeoutMs }, (answer: IncomingMessage) => {
         readLimited(answer, o.maxBytes).then((bytes) => {
           proxy.answers++;
