@@ -213,6 +213,21 @@ describe('laws', () => {
     }), { numRuns: 100, seed: 11 });
   });
 
+  it('run rules judge the same whatever order the tally learnt its classes in (workers and shards join in any order)', () => {
+    const choice = (index: number, caseId: string) => ({ count: 2, index, caseId, detail: `d${index}` });
+    const tally = {
+      'absent/x': { unavailable: choice(1, 'a@1'), 'missing-failure': choice(9, 'a@9') },
+      'grey/y': { invalid: choice(2, 'b@2'), unavailable: choice(4, 'b@4') },
+      'empty/z': { invalid: choice(3, 'c@3') },
+    };
+    const reversed = Object.fromEntries(Object.entries(tally).reverse().map(([k, v]) => [k, Object.fromEntries(Object.entries(v).reverse())]));
+    const entry = catalogue().filter((e) => e.id === 'fingerprint.consistent');
+    const findings = judgeRun(tally, K, entry);
+    expect(judgeRun(reversed, K, entry)).toEqual(findings);
+    // The earliest inconsistency comes first: it is the message the report shows.
+    expect(findings.map((f) => [f.verdict, f.caseId])).toEqual([['PASS', 'c@3'], ['FAIL', 'b@4'], ['FAIL', 'a@9']]);
+  });
+
   it('a transport fault is judged by no rule', () => {
     const faulted: Exchange = { ...ex({}), fault: { kind: 'reset', message: 'ECONNRESET' } };
     delete faulted.response;

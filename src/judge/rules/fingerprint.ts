@@ -30,22 +30,30 @@ export const repositoryNameModel: CaseRule = {
   check: (xs) => judgePoint('repository-name-model', observeCase(xs)),
 };
 
-/** Consistency within each class of input, never across classes: each choice alone may be legal. */
+/**
+ * Consistency within each class of input, never across classes: each choice alone may be legal.
+ * Classes are judged in the order their inconsistency (or their first answer) appeared in the plan,
+ * then by name, so the report does not depend on which thread saw which class first (--workers, merge).
+ */
 export const consistent: RunRule = {
   id: 'fingerprint.consistent',
   scope: 'run',
   check(t: Tally) {
-    return Object.entries(t).flatMap(([key, choices]) => {
-      const seen = Object.entries(choices).sort((a, b) => a[1].index - b[1].index);
+    const judged = Object.entries(t).flatMap(([key, choices]) => {
+      const seen = Object.entries(choices).sort((a, b) => a[1].index - b[1].index || (a[0] < b[0] ? -1 : 1));
       const total = seen.reduce((n, [, c]) => n + c.count, 0);
       if (total < 2) return [];
       const [firstChoice, first] = seen[0]!;
-      if (seen.length === 1) return [{ ...held(`${key}: always ${firstChoice} (${first.count} times)`), caseId: first.caseId }];
+      if (seen.length === 1) return [{ key, at: first.index, outcome: { ...held(`${key}: always ${firstChoice} (${first.count} times)`), caseId: first.caseId } }];
       const [otherChoice, other] = seen[1]!;
       return [{
-        ...broken(`${key}: ${first.count} answer(s) chose ${firstChoice} (first in case ${first.caseId}: ${first.detail}), ${other.count} chose ${otherChoice} (first in case ${other.caseId}: ${other.detail})`),
-        caseId: other.caseId,
+        key, at: other.index,
+        outcome: {
+          ...broken(`${key}: ${first.count} answer(s) chose ${firstChoice} (first in case ${first.caseId}: ${first.detail}), ${other.count} chose ${otherChoice} (first in case ${other.caseId}: ${other.detail})`),
+          caseId: other.caseId,
+        },
       }];
     });
+    return judged.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1)).map((j) => j.outcome);
   },
 };
