@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTANTS } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
-import { RESULT_SCHEMA } from '../src/run/result.ts';
+import { RESULT_SCHEMA, type RunResult } from '../src/run/result.ts';
 import { catalogue } from '../src/judge/catalogue.ts';
 import { BIN, CLEAN_ENV, cli, report, tmp } from './fixtures/cli.ts';
 import { operationSpec, specChecksum } from '../src/spec/index.ts';
@@ -263,6 +263,13 @@ describe('report, diff, replay and merge', () => {
     expect(stillBroken.stdout).toMatch(/STILL BROKEN\s+partition\.complete/);
     const fixed = await cli(['replay', join(broken, 'conformance.json'), 'partition.complete', '--endpoint', registry.endpoint, '--report-dir', replayDir]);
     expect(fixed.stdout).toMatch(/FIXED\s+partition\.complete/);
+    // A report from an older case generator names cases this build would make differently: refused, not replayed wrongly.
+    const old = JSON.parse(readFileSync(join(broken, 'conformance.json'), 'utf8')) as RunResult;
+    delete old.provenance.suite.generator;
+    writeFileSync(join(replayDir, 'old.json'), JSON.stringify(old));
+    const refusedReplay = await cli(['replay', join(replayDir, 'old.json'), 'partition.complete', '--report-dir', replayDir]);
+    expect(refusedReplay.code).toBe(2);
+    expect(refusedReplay.stderr).toMatch(/case generator 1 .*this build's generator is \d+/);
 
     const merged = tmp();
     const m = await cli(['merge', join(s1, 'conformance.json'), join(s2, 'conformance.json'), '--report-dir', merged]);

@@ -165,6 +165,9 @@ describe('diff', () => {
     expect(d.fixed).toEqual([]);
     expect(diffResults(broken, good).fixed.map((x) => x.id).sort()).toEqual(failing);
     expect(diffResults(good, good)).toEqual({ regressed: [], fixed: [], changed: [], fingerprint: [], warnings: [] });
+    const older = structuredClone(good);
+    delete older.provenance.suite.generator;
+    expect(diffResults(older, good).warnings).toEqual([`different cases: the same seed, but case generator 1 vs ${good.provenance.suite.generator}`]);
   });
 });
 
@@ -186,6 +189,14 @@ describe('merge', () => {
 
   it('refuses reports that are not shards of one run', () => {
     expect(() => mergeResults([good, broken])).toThrow(/shard/);
+  });
+
+  it('refuses shards whose cases came from different generators (the same seed made other cases)', async () => {
+    const shards = [await runOn('first-only', { shard: { index: 1, count: 2 } }), await runOn('first-only', { shard: { index: 2, count: 2 } })];
+    expect(() => mergeResults(shards)).not.toThrow();
+    const older = structuredClone(shards[1]!);
+    delete older.provenance.suite.generator;
+    expect(() => mergeResults([shards[0]!, older])).toThrow(/case generators/);
   });
 });
 

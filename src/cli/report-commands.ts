@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { EXIT, exitCodeFor, readUserFile, UsageError } from '../errors.ts';
 import { diffResults, renderDiff } from '../report/diff.ts';
 import { loadResult } from '../report/load.ts';
+import { GENERATOR } from '../generate/version.ts';
 import { mergeResults } from '../report/merge.ts';
 import { currentReference, refreshReference } from '../report/refresh.ts';
 import { SPEC_DIR } from '../spec/index.ts';
@@ -49,6 +50,11 @@ export function registerReportCommands(program: Command): void {
       const byRule = saved.rules.find((r) => r.id === which);
       const caseId = byRule ? byRule.counterexample?.caseId : which;
       if (!caseId) throw new UsageError(`rule ${which} has no counterexample in ${file}`);
+      const made = saved.provenance.suite.generator ?? 1;
+      if (made !== GENERATOR) {
+        throw new UsageError(`${file} was made by case generator ${made} (ecr-conformance ${saved.provenance.suite.version}); this build's generator is ${GENERATOR}, and case ${caseId} would be a different request here. `
+          + `Replay it with the build that made it (npx ecr-conformance@${saved.provenance.suite.version} replay …), or run again with this build and the same seed.`, 'GENERATOR_CHANGED');
+      }
       const broke = saved.rules.filter((r) => r.counterexample?.caseId === caseId || r.examples?.includes(caseId)).map((r) => r.id);
       const p = saved.provenance;
       const o = p.options;

@@ -6,7 +6,7 @@ import { bucketsOf } from '../judge/coverage.ts';
 import { readSent, view } from '../judge/view.ts';
 import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { plan } from '../run/runner.ts';
-import { digestClasses } from './digests.ts';
+import { digestClasses, hexFromSeed } from './digests.ts';
 import { casesOf, properties, propertiesFor } from './properties.ts';
 
 const P = `sha256:${'a'.repeat(64)}`;
@@ -140,3 +140,42 @@ describe('digest classes are what their names say', () => {
     for (const cls of Object.keys(classes).filter((c) => c.startsWith('digest.malformed.'))) for (const d of sample(cls)) expect(digestKind(d), `${cls} ${JSON.stringify(d)}`).toBe('malformed');
   });
 });
+
+describe('hex from a seed', () => {
+  /** sfc32 as its author published it (PractRand's reference), written independently of digests.ts. */
+  const reference = (n: number, a: number, b: number) => {
+    let [x, y, z, w] = [a >>> 0, b >>> 0, 0x9e3779b9, 1];
+    const next = () => {
+      let t = (x + y) >>> 0;
+      x = (y ^ (y >>> 9)) >>> 0;
+      y = (z + (z << 3)) >>> 0;
+      z = ((z << 21) | (z >>> 11)) >>> 0;
+      w = (w + 1) >>> 0;
+      t = (t + w) >>> 0;
+      z = (z + t) >>> 0;
+      return t;
+    };
+    for (let i = 0; i < 12; i++) next();
+    let out = '';
+    while (out.length < n) out += next().toString(16).padStart(8, '0');
+    return out.slice(0, n);
+  };
+  it('is sfc32\'s stream in lowercase hex, exactly n characters long', () => {
+    fc.assert(fc.property(fc.nat(1200), fc.integer(), fc.integer(), (n, a, b) => {
+      const h = hexFromSeed(n, a, b);
+      expect(h).toBe(reference(n, a, b));
+      expect(h).toMatch(/^[0-9a-f]*$/);
+      expect(h.length).toBe(n);
+    }));
+  });
+  it('gives distinct digests for distinct seeds: an absent list has no accidental duplicates', () => {
+    const absent = fc.sample(digestClasses({ present: [], maxLength: 1000 })['digest.absent']!, { seed: 9, numRuns: 5000 });
+    expect(new Set(absent).size).toBe(absent.length);
+    // Every hex digit turns up about equally often (5000 × 64 / 16 times each).
+    const counts = new Map<string, number>();
+    for (const d of absent) for (const c of d.slice(7)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(16);
+    for (const n of counts.values()) expect(Math.abs(n - 20_000)).toBeLessThan(1_000);
+  });
+});
+

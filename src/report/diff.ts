@@ -17,6 +17,7 @@ export function diffResults(a: RunResult, b: RunResult): Diff {
   const pb = b.provenance;
   if (pa.spec.checksum !== pb.spec.checksum) out.warnings.push(`the two runs used different spec/ (${pa.spec.checksum.slice(0, 15)}… vs ${pb.spec.checksum.slice(0, 15)}…)`);
   if (pa.seed !== pb.seed || pa.runs !== pb.runs) out.warnings.push(`different cases: seed ${pa.seed}/${pa.runs} runs vs seed ${pb.seed}/${pb.runs} runs`);
+  else if ((pa.suite.generator ?? 1) !== (pb.suite.generator ?? 1)) out.warnings.push(`different cases: the same seed, but case generator ${pa.suite.generator ?? 1} vs ${pb.suite.generator ?? 1}`);
   const before = new Map(a.rules.map((r) => [r.id, r]));
   const after = new Map(b.rules.map((r) => [r.id, r]));
   for (const id of new Set([...before.keys(), ...after.keys()])) {

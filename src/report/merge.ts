@@ -21,6 +21,7 @@ export function mergeResults(results: RunResult[]): RunResult {
   same((r) => r.provenance.runs, 'runs');
   same((r) => r.provenance.rules, 'rule selections');
   same((r) => r.provenance.spec.checksum, 'spec/ checksums');
+  same((r) => r.provenance.suite.generator ?? 1, 'case generators (the same seed made different cases)');
   same((r) => r.provenance.target.kind, 'targets');
   const shards = results.map((r) => r.provenance.shard);
   const counts = new Set(shards.map((s) => s?.count));

@@ -9,6 +9,7 @@ import type { Verdict } from '../model.ts';
 import { specChecksum } from '../spec/index.ts';
 import { RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunTallies, type RunVerdict } from './result.ts';
 import type { Capabilities } from './setup.ts';
+import { GENERATOR } from '../generate/version.ts';
 import { versions } from './versions.ts';
 
 export interface AssembleInput {
@@ -120,7 +121,7 @@ export function assembleResult(i: AssembleInput): RunResult {
   return {
     schema: RESULT_SCHEMA,
     provenance: {
-      suite: { name: 'ecr-conformance', version: v.suite },
+      suite: { name: 'ecr-conformance', version: v.suite, generator: GENERATOR },
       sdk: { package: '@aws-sdk/client-ecr', version: v.sdk },
       node: process.version,
       spec: { checksum: specChecksum() },

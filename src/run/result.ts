@@ -82,7 +82,8 @@ export interface RunTallies {
 export interface RunResult {
   schema: typeof RESULT_SCHEMA;
   provenance: {
-    suite: { name: string; version: string };
+    /** `generator`: which version of the case generator made the cases (absent: 1); the same seed makes the same cases only under the same one. */
+    suite: { name: string; version: string; generator?: number };
     sdk: { package: string; version: string };
     node: string;
     spec: { checksum: string };

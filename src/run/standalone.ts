@@ -3,6 +3,7 @@
 import { specChecksum } from '../spec/index.ts';
 import { decideVerdict, emptyCounts } from './assemble.ts';
 import { RESULT_SCHEMA, type RuleResult, type RunResult } from './result.ts';
+import { GENERATOR } from '../generate/version.ts';
 import { versions } from './versions.ts';
 
 export interface StandaloneInput {
@@ -31,7 +32,7 @@ export function standaloneResult(i: StandaloneInput): RunResult {
   return {
     schema: RESULT_SCHEMA,
     provenance: {
-      suite: { name: 'ecr-conformance', version: v.suite },
+      suite: { name: 'ecr-conformance', version: v.suite, generator: GENERATOR },
       sdk: { package: '@aws-sdk/client-ecr', version: i.sdkVersion ?? v.sdk },
       node: process.version,
       spec: { checksum: specChecksum() },
