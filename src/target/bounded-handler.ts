@@ -3,7 +3,7 @@
 // and body), a cap on the bytes it reads, and ends at once on Ctrl-C; an answer the SDK could only
 // choke on (a success that is not JSON) is a transport fault, named as such. Nothing a target sends can
 // hang the suite or exhaust its memory.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpHandlerOptions } from '@smithy/types';
 import type { TransportFault as FaultKind, WireResponse } from '../model.ts';
@@ -47,7 +47,7 @@ function bodyText(body: unknown): string {
 export class BoundedHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' };
   private readonly inner: Inner;
-  private readonly recordings = new WeakMap<AbortSignal, Recording>();
+  private readonly recordings = new WeakMap<object, Recording>();
 
   constructor(private readonly o: BoundedOptions) {
     const agent = { keepAlive: true, maxSockets: o.maxSockets };
@@ -55,14 +55,15 @@ export class BoundedHandler {
   }
 
   /** Records the exchange of the call made with this signal (the SDK transport's wire bytes). */
-  watch(signal: AbortSignal): Recording {
+  watch(signal: object): Recording {
     const r: Recording = {};
     this.recordings.set(signal, r);
     return r;
   }
 
   async handle(request: HandleArgs[0], options: HttpHandlerOptions = {}) {
-    const rec = options.abortSignal ? this.recordings.get(options.abortSignal as AbortSignal) : undefined;
+    const caller = options.abortSignal as Partial<AbortSignal> | undefined;
+    const rec = caller ? this.recordings.get(caller) : undefined;
     if (rec) {
       rec.requestHeaders = redactHeaders(request.headers);
       rec.requestBody = bodyText(request.body);
@@ -71,19 +72,22 @@ export class BoundedHandler {
     if (this.o.signal?.aborted) throw new TransportFault('interrupted', `${operation}: interrupted before the call`);
     const controller = new AbortController();
     let why: TransportFault | undefined;
+    let stream: Readable | undefined;
     const abort = (fault: TransportFault) => {
       why ??= fault;
       controller.abort();
+      stream?.destroy();
     };
     const timer = setTimeout(() => abort(new TransportFault('timeout', `${operation}: no complete answer within the ${this.o.timeoutMs} ms deadline`)), this.o.timeoutMs);
     const onInterrupt = () => abort(new TransportFault('interrupted', `${operation}: interrupted`));
     const onCallerAbort = () => abort(new TransportFault('interrupted', `${operation}: the caller gave up`));
     this.o.signal?.addEventListener('abort', onInterrupt, { once: true });
-    (options.abortSignal as AbortSignal | undefined)?.addEventListener('abort', onCallerAbort, { once: true });
+    if (typeof caller?.addEventListener === 'function') caller.addEventListener('abort', onCallerAbort, { once: true });
     try {
       const out = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
-      const stream = out.response.body as Readable;
-      controller.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+      stream = out.response.body as Readable;
+      // The deadline or Ctrl-C came while the headers were being handed over: nothing will end the body now.
+      if (why) stream.destroy();
       const bytes = await readLimited(stream, this.o.maxResponseBytes);
       const status = out.response.statusCode;
       if (rec) rec.response = wireResponse(status, redactHeaders(out.response.headers), bytes);
@@ -91,7 +95,8 @@ export class BoundedHandler {
         const encoding = out.response.headers['content-encoding'];
         throw new TransportFault('garbage', `${operation}: HTTP ${status} with a body that is not JSON (${bytes.length} bytes${encoding ? `, Content-Encoding ${encoding}` : ''})`);
       }
-      out.response.body = Readable.from([bytes]);
+      // The SDK collects a Uint8Array body as it is: no stream to make and read again.
+      out.response.body = bytes;
       return out;
     } catch (e) {
       if (why) throw why;
@@ -100,7 +105,7 @@ export class BoundedHandler {
     } finally {
       clearTimeout(timer);
       this.o.signal?.removeEventListener('abort', onInterrupt);
-      (options.abortSignal as AbortSignal | undefined)?.removeEventListener('abort', onCallerAbort);
+      if (typeof caller?.removeEventListener === 'function') caller.removeEventListener('abort', onCallerAbort);
     }
   }
 

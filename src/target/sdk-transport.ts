@@ -37,8 +37,9 @@ export class SdkTransport {
   }
 
   async send(input: BatchCheckLayerAvailabilityCommandInput): Promise<SdkSendResult> {
-    const controller = new AbortController();
-    const rec = this.handler.watch(controller.signal);
+    // The call's key to its recording: a signal that never aborts (Ctrl-C reaches the handler on its own).
+    const key = { aborted: false, onabort: null };
+    const rec = this.handler.watch(key);
     const result = (sdk: SdkSendResult['sdk'], fault?: SendResult['fault']): SdkSendResult => {
       const r: SdkSendResult = { requestHeaders: rec.requestHeaders ?? {}, body: rec.requestBody ?? '' };
       if (rec.response) r.response = rec.response;
@@ -47,7 +48,7 @@ export class SdkTransport {
       return r;
     };
     try {
-      const out = await this.client.send(new BatchCheckLayerAvailabilityCommand(input), { abortSignal: controller.signal });
+      const out = await this.client.send(new BatchCheckLayerAvailabilityCommand(input), { abortSignal: key });
       const sdk: SdkSendResult['sdk'] = { outcome: 'output' };
       if (out.$metadata.httpStatusCode !== undefined) sdk.status = out.$metadata.httpStatusCode;
       if (out.$metadata.requestId !== undefined) sdk.requestId = out.$metadata.requestId;
