@@ -6,7 +6,7 @@ import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry } from '../src/registry/server.ts';
 import { startRegistryThread } from '../src/registry/thread.ts';
 import type { RunResult } from '../src/run/result.ts';
-import { run } from '../src/run/runner.ts';
+import { run, type Progress } from '../src/run/runner.ts';
 import { canonicalJson } from '../src/spec/index.ts';
 import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
 import { makeEcrClient } from '../src/target/client.ts';
@@ -48,6 +48,26 @@ describe('run with workers', () => {
     expect(one.summary.verdict).toBe('NOT_CONFORMANT');
     firstDifference(essence(three), essence(one));
     expect(three.coverage.inputClasses['scenario.read-your-write']).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('progress with workers', () => {
+  it('counts the requests every thread sent, not only the main thread\'s', async () => {
+    const registry = await startRegistryThread({ options: {} });
+    const seen: Progress[] = [];
+    try {
+      await run({
+        kind: 'embedded', seed: 3, runs: 150, workers: 2, onProgress: (p) => seen.push(p),
+        target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 8, transport: 'raw' },
+      });
+    } finally {
+      await registry.close();
+    }
+    const exploring = seen.filter((p) => p.phase === 'explore');
+    const last = exploring.at(-1)!;
+    // Every case sends at least one request; the main thread alone sends only the lifecycle scenarios.
+    expect(last.done).toBeGreaterThan(500);
+    expect(Math.max(...exploring.map((p) => p.requests))).toBeGreaterThanOrEqual(Math.max(...exploring.map((p) => p.done)) - 100);
   }, 60_000);
 });
 

@@ -33,7 +33,7 @@ try {
       const now = Date.now();
       if (now - last < 200) return;
       last = now;
-      parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing } });
+      parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing, requests: target.requestsUsed } });
     },
   });
   parentPort!.postMessage({

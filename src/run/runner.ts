@@ -349,7 +349,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
   const started = clock();
   const entries = selectRules(o.rules);
   const target = new Target({ ...o.target, ...(o.maxTimeMs ? { deadline: started + o.maxTimeMs } : {}) }, o.signal);
-  const report = (p: Omit<Progress, 'requests' | 'budget' | 'elapsedMs'>) => o.onProgress?.({ ...p, requests: target.requestsUsed, budget: o.target.maxRequests, elapsedMs: clock() - started });
+  const report = (p: Omit<Progress, 'requests' | 'budget' | 'elapsedMs'>) => o.onProgress?.({ ...p, requests: target.requestsUsed + target.requestsElsewhere, budget: o.target.maxRequests, elapsedMs: clock() - started });
   let acc = new Accumulator();
   let prepared: Prepared | undefined;
   const counterexamples = new Map<string, Counterexample>();
@@ -449,7 +449,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   if (n <= 1 || c.replayed || o.onExchange || o.target.maxRequests > 0 || o.target.rps > 0) return explore(o, c, progress);
   const { signal: _s, ledger: _l, onProgress: _p, onExchange: _e, beforeCleanup: _b, replayCommand: _r, clock: _c, target: _t, ...options } = o;
   const workerTarget: TargetOptions = { ...o.target, concurrency: Math.max(1, Math.ceil(o.target.concurrency / n)), ...(o.maxTimeMs ? { deadline: c.started + o.maxTimeMs } : {}) };
-  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0 }));
+  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0, requests: 0 }));
   let mine = { cases: 0, failing: 0, planned: 0 };
   const tell = () => progress(mine.cases + seen.reduce((a, x) => a + x.cases, 0), mine.planned, mine.failing + seen.reduce((a, x) => a + x.failing, 0));
   const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started } satisfies WorkerInput));
@@ -457,8 +457,12 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   o.signal?.addEventListener('abort', stop, { once: true });
   try {
     const shares = workers.map((w, i) => new Promise<WorkerDone>((resolve, reject) => {
-      w.on('message', (m: { progress?: { cases: number; failing: number }; done?: WorkerDone }) => {
-        if (m.progress) { seen[i] = m.progress; tell(); }
+      w.on('message', (m: { progress?: { cases: number; failing: number; requests: number }; done?: WorkerDone }) => {
+        if (m.progress) {
+          seen[i] = m.progress;
+          c.target.requestsElsewhere = seen.reduce((a, x) => a + x.requests, 0);
+          tell();
+        }
         if (m.done) resolve(m.done);
       });
       w.on('error', reject);
@@ -467,6 +471,8 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
     // This thread sends the lifecycle scenarios, one at a time, meanwhile.
     const own = await explore(o, { ...c, include: (_i, p) => p.exclusive === true }, (done, total, failing) => { mine = { cases: done, failing, planned: total }; tell(); });
     const done = await Promise.all(shares);
+    // The threads' own counts, final, replace what their progress said.
+    c.target.requestsElsewhere = 0;
     const out: ExploreOutcome = { ...own, rounds: [...own.rounds] };
     for (const d of done) {
       out.acc.absorb(d.part);
@@ -481,6 +487,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
     }
     return out;
   } finally {
+    c.target.requestsElsewhere = 0;
     o.signal?.removeEventListener('abort', stop);
     await Promise.all(workers.map((w) => w.terminate()));
   }
