@@ -2,9 +2,9 @@
 // as bare SDK calls or as raw keep-alive HTTP, once told to go; says how long that took.
 import { request as httpRequest, Agent } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
+import { BatchCheckLayerAvailabilityCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { amzTarget } from '../src/spec/index.ts';
-import { makeEcrClient } from '../src/target/client.ts';
+import { DUMMY_CREDENTIALS } from '../src/target/client.ts';
 
 export interface LoadInput {
   endpoint: string;
@@ -16,7 +16,9 @@ export interface LoadInput {
 const { endpoint, bodies, mode, width } = workerData as LoadInput;
 const url = new URL(endpoint);
 const agent = new Agent({ keepAlive: true, maxSockets: width });
-const client = makeEcrClient({ endpoint });
+// Bare: the client an application makes, its default HTTP handler (keep-alive), none of the suite's
+// deadline, size cap or recording; one attempt, as the suite's SDK transport makes (it retries itself).
+const client = new ECRClient({ endpoint, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
 const inputs = bodies.map((b) => {
   try {
     const j = JSON.parse(b) as unknown;
