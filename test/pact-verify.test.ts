@@ -9,6 +9,7 @@ import { checkSignature } from '../src/registry/sigv4.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_PACT_FILE, PACT_FILE } from '../src/pact/interactions.ts';
 import { verifyPacts, type Verification } from '../src/pact/verify.ts';
+import { startContentTypeProxy } from '../src/pact/content-type-proxy.ts';
 import { MUTANTS } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
 import { DUMMY_CREDENTIALS } from '../src/target/client.ts';
@@ -148,13 +149,16 @@ describe('ecr-conformance verify --endpoint', () => {
   it('verifies a user\'s endpoint and writes the result in every report format', async () => {
     const registry = await startRegistry();
     registries.push(registry);
+    // A counting pass-through in front of the endpoint: every request the command causes goes through it.
+    const counter = await startContentTypeProxy(registry.endpoint, { timeoutMs: 5_000, maxBytes: 1 << 20 });
     const dir = fileURLToPath(new URL('../reports/pact-endpoint-test', import.meta.url));
-    const r = await cli(['--endpoint', registry.endpoint, '--report-dir', dir]);
+    const r = await cli(['--endpoint', counter.url, '--report-dir', dir]).finally(() => counter.close());
     expect(r.code, r.out).toBe(0);
     const doc = JSON.parse(readFileSync(`${dir}/conformance.json`, 'utf8')) as { rules: { id: string; verdict: string }[]; summary: { verdict: string }; provenance: { requests: { used: number } } };
     expect(doc.summary.verdict).toBe('CONFORMANT');
-    // The requests counted are the probe's and the verifier's, one per interaction at least.
-    expect(doc.provenance.requests.used).toBeGreaterThanOrEqual(1 + 9);
+    // Every request counted: the probe's, the provider states' seeding (in the verifier's process) and the verifier's.
+    expect(doc.provenance.requests.used).toBe(counter.forwarded);
+    expect(counter.forwarded).toBeGreaterThan(1 + 9);
     // The CLI page example needs its layer's bytes: only the embedded registry is given that contract.
     expect(doc.rules.map((x) => x.id)).not.toContain('pact.the-aws-cli-page-example');
     // Nine interactions, and the content type judged on its own.

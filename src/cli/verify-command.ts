@@ -82,7 +82,8 @@ export function registerVerify(program: Command): void {
         const result = verificationResult(verification, {
           target: { kind: resolved.kind, description: target.description, region: resolved.options.region, transport: 'sdk', ...(flags.name !== undefined ? { name: flags.name } : {}) },
           startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
-          requests: { used: target.requestsUsed + (proxy?.forwarded ?? 0), budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
+          // Ours, the provider states' seeding, and the verifier's: counted by the proxy, or (straight to real ECR) one per interaction.
+          requests: { used: target.requestsUsed + (verification.seedingRequests ?? 0) + (proxy?.forwarded ?? verification.interactions.length), budget: 0, throttled: target.throttled, rps: resolved.options.rps }, notes,
           ...(probe.notImplemented ? { notImplemented: probe.notImplemented } : {}),
           ...(proxy ? { contentTypes: { answers: proxy.answers, relabelled: proxy.relabelled } } : {}),
         });

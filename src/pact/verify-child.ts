@@ -9,7 +9,7 @@ process.once('message', (m) => {
   const target = new Target({ endpoint: o.seeding.endpoint, region: o.seeding.region, timeoutMs: o.seeding.timeoutMs, rps: 0, maxRequests: 0, concurrency: 2, transport: 'sdk', credentials: identity });
   const { seeding: _, ...rest } = o;
   verifyInProcess({ ...rest, client: target.client, credentials: async () => identity, region: o.seeding.region })
-    .then((v) => new Promise<void>((resolve) => process.send!(v, () => resolve())))
+    .then((v) => new Promise<void>((resolve) => process.send!({ ...v, seedingRequests: target.requestsUsed }, () => resolve())))
     .catch((e: unknown) => new Promise<void>((resolve) => process.send!({ passed: false, interactions: [], error: `the verifier failed: ${(e as Error).message}` }, () => resolve())))
     .finally(() => {
       target.close();

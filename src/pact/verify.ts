@@ -47,6 +47,8 @@ export interface Verification {
   error?: string;
   /** Everything Pact printed (from native code, straight to its stdout): shown only when asked. */
   output?: string;
+  /** Requests the provider states' seeding sent (in the verifier's process). */
+  seedingRequests?: number;
 }
 
 const CHILD = new URL(`./verify-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
