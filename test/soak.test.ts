@@ -27,6 +27,25 @@ describe('run with durationMs (soak)', () => {
     }
   });
 
+  it('with worker threads, the rounds stay whole: the main thread\'s lifecycle scenarios keep pace with the workers', async () => {
+    const registry = await startRegistry();
+    try {
+      const r = await run({ kind: 'endpoint', seed: 9, runs: 5, durationMs: 2_000, workers: 2, shrink: false, target: target(registry.endpoint) });
+      expect(r.summary.verdict).toBe('CONFORMANT');
+      const rounds = r.provenance.soak!.rounds;
+      const whole = rounds[0]!.cases;
+      expect(rounds.length).toBeGreaterThanOrEqual(3);
+      // Every round but the last (which the time cuts) is the whole plan, all threads' shares of it: no
+      // round of one thread's share alone (the main thread's lifecycle scenarios used to race ahead).
+      for (const x of rounds.slice(0, -1)) expect(x.cases).toBe(whole);
+      expect(r.summary.cases).toBe(rounds.reduce((n, x) => n + x.cases, 0));
+      // Three read-your-write scenarios a round (the property's minimum at --runs 5), not more.
+      expect(r.coverage.inputClasses['scenario.read-your-write']).toBeLessThanOrEqual(rounds.length * 3);
+    } finally {
+      await registry.close();
+    }
+  });
+
   it('finds a bug that only shows after many calls, which one round misses; the case replays alone', async () => {
     const leaky = await startRegistry({ hooks: { batchCheck: (o, c) => (c.callIndex >= 600 ? { ...o, failures: [] } : o) } });
     try {

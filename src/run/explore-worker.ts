@@ -16,11 +16,21 @@ export interface WorkerInput {
   index: number;
   of: number;
   started: number;
+  /** When a soak ends (Date.now): the same for every thread. */
+  soakEnds?: number;
 }
 
 const d = workerData as WorkerInput;
 const controller = new AbortController();
-parentPort!.on('message', (m) => { if (m === 'stop') controller.abort(); });
+// Soak rounds start when the main thread says every thread has finished the one before.
+let released = 0;
+let waiting: (() => void)[] = [];
+const wake = () => { const w = waiting; waiting = []; for (const f of w) f(); };
+parentPort!.on('message', (m: unknown) => {
+  if (m === 'stop') { controller.abort(); wake(); }
+  if (typeof m === 'object' && m !== null && 'go' in m) { released = Math.max(released, (m as { go: number }).go); wake(); }
+});
+controller.signal.addEventListener('abort', wake);
 const target = new Target(d.target, controller.signal);
 const entries = selectRules(d.options.rules);
 const props = propertiesFor(properties(d.k), entries.map((e) => e.id));
@@ -35,6 +45,11 @@ try {
       last = now;
       parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing, requests: target.requestsUsed } });
     },
+    onRound: (round) => parentPort!.postMessage({ round }),
+    beforeRound: async (round) => {
+      while (released < round && !controller.signal.aborted) await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    ...(d.soakEnds !== undefined ? { soakEnds: d.soakEnds } : {}),
   });
   parentPort!.postMessage({
     done: {

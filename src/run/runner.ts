@@ -452,24 +452,51 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0, requests: 0 }));
   let mine = { cases: 0, failing: 0, planned: 0 };
   const tell = () => progress(mine.cases + seen.reduce((a, x) => a + x.cases, 0), mine.planned, mine.failing + seen.reduce((a, x) => a + x.failing, 0));
-  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started } satisfies WorkerInput));
+  // A soak's rounds are whole across threads: each thread sends its share of a round, and none starts the
+  // next before every thread has finished this one (or ended) — else the main thread, whose share is a
+  // few lifecycle scenarios, would race through rounds of its own. One deadline for all of them.
+  // finished[0] is this thread's last finished round, finished[i + 1] worker i's; Infinity once ended.
+  const finished = Array.from({ length: n + 1 }, () => -1);
+  let released = 0;
+  let waiting: (() => void)[] = [];
+  const release = () => {
+    const next = Math.min(...finished) + 1;
+    if (next <= released) return;
+    released = next;
+    for (const w of workers) w.postMessage({ go: released });
+    const woken = waiting;
+    waiting = [];
+    for (const f of woken) f();
+  };
+  const beforeRound = async (round: number) => {
+    while (released < round) await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const soakEnds = o.durationMs ? c.clock() + o.durationMs : undefined;
+  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started, ...(soakEnds !== undefined ? { soakEnds } : {}) } satisfies WorkerInput));
   const stop = () => { for (const w of workers) w.postMessage('stop'); };
   o.signal?.addEventListener('abort', stop, { once: true });
   try {
     const shares = workers.map((w, i) => new Promise<WorkerDone>((resolve, reject) => {
-      w.on('message', (m: { progress?: { cases: number; failing: number; requests: number }; done?: WorkerDone }) => {
+      const end = () => { finished[i + 1] = Infinity; release(); };
+      w.on('message', (m: { progress?: { cases: number; failing: number; requests: number }; round?: number; done?: WorkerDone }) => {
+        if (m.round !== undefined) { finished[i + 1] = m.round; release(); }
         if (m.progress) {
           seen[i] = m.progress;
           c.target.requestsElsewhere = seen.reduce((a, x) => a + x.requests, 0);
           tell();
         }
-        if (m.done) resolve(m.done);
+        if (m.done) { end(); resolve(m.done); }
       });
-      w.on('error', reject);
-      w.on('exit', (code) => reject(new Error(`explorer thread ${i + 1} ended (exit ${code}) before handing back its share`)));
+      w.on('error', (e) => { end(); reject(e); });
+      w.on('exit', (code) => { end(); reject(new Error(`explorer thread ${i + 1} ended (exit ${code}) before handing back its share`)); });
     }));
     // This thread sends the lifecycle scenarios, one at a time, meanwhile.
-    const own = await explore(o, { ...c, include: (_i, p) => p.exclusive === true }, (done, total, failing) => { mine = { cases: done, failing, planned: total }; tell(); });
+    const own = await explore(o, {
+      ...c, include: (_i, p) => p.exclusive === true, beforeRound, ...(soakEnds !== undefined ? { soakEnds } : {}),
+      onRound: (round) => { finished[0] = round; release(); },
+    }, (done, total, failing) => { mine = { cases: done, failing, planned: total }; tell(); });
+    finished[0] = Infinity;
+    release();
     const done = await Promise.all(shares);
     // The threads' own counts, final, replace what their progress said.
     c.target.requestsElsewhere = 0;
@@ -517,6 +544,12 @@ export interface ExploreContext {
   include?: (index: number, p: Property) => boolean;
   /** Told of progress after every case. */
   onCase?: (acc: Accumulator) => void;
+  /** Told when a round of a soak is over. */
+  onRound?: (round: number) => void;
+  /** Waited for before a soak's next round (with --workers: until every thread has finished the one before). */
+  beforeRound?: (round: number) => Promise<void>;
+  /** When the soak ends (by `clock`); default: --duration after exploring began. */
+  soakEnds?: number;
 }
 
 export interface ExploreOutcome {
@@ -547,9 +580,13 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
     return budgetExhausted || timeExhausted || Boolean(o.signal?.aborted);
   };
   const exploring = clock();
-  const soakOver = () => !o.durationMs || clock() - exploring >= o.durationMs;
+  const soakOver = () => !o.durationMs || clock() >= (c.soakEnds ?? exploring + o.durationMs);
   const mine = (i: number, p: Property) => (!shard || i % shard.count === shard.index - 1) && (!c.include || c.include(i, p));
   for (let round = 0; ; round++) {
+    if (round > 0 && c.beforeRound) {
+      await c.beforeRound(round);
+      if (stop() || soakOver()) break;
+    }
     const seed = round === 0 ? o.seed : soakSeed(o.seed, round);
     const offset = round * wholePlan;
     const cases = c.replayed
@@ -572,6 +609,7 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
       progress(acc.cases, planned, acc.failing);
     });
     rounds.push({ seed, cases: acc.cases - before });
+    c.onRound?.(round);
     if (c.replayed || !o.durationMs || stop() || soakOver()) break;
   }
   return { acc, rounds, budgetExhausted, timeExhausted, planned };
