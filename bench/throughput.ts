@@ -3,8 +3,8 @@
 // with one thread and with as many threads as cores, printed as ratios; how soon the suite catches
 // its bug-shaped mutants; then the time and peak memory of a large run of the built command line.
 // Usage: npm run bench [-- --big-cases 100000 --big-workers N]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,8 +97,50 @@ const median = detections[Math.floor((detections.length - 1) / 2)]!.requests;
 const worst = detections[detections.length - 1]!;
 console.log(`requests to first detection: median ${median}, max ${worst.requests} over ${detections.length} mutants (slowest: ${worst.id})`);
 
+/**
+ * Processor time so far of each thread of a process, in ms, from the kernel's counters (Linux:
+ * /proc/PID/task/TID/stat, user + system in clock ticks of 1/100 s); empty where there are none.
+ * The profiler cannot say this: its samples are wall-clock, and on busy cores threads wait.
+ */
+function threadTimes(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** Runs a command to its end, sampling its threads' processor time (the last sample of a thread that ends is kept). */
+function runSampled(args: string[], env: NodeJS.ProcessEnv): Promise<{ stderr: string; threads: number[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-64 * 1024); });
+    const seen = new Map<string, number>();
+    const sample = () => { for (const [tid, ms] of threadTimes(child.pid!)) seen.set(tid, Math.max(ms, seen.get(tid) ?? 0)); };
+    const timer = setInterval(sample, 250);
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearInterval(timer);
+      resolve({ stderr, threads: [...seen.values()].sort((a, b) => b - a) });
+    });
+  });
+}
+
 // 3. A large run as users run it: the built command line in a process of its own, its peak RSS the
-// whole process's (every thread), as the kernel counted it.
+// whole process's (every thread), as the kernel counted it, and where its processor time went.
 if (BIG > 0) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const cli = join(root, 'dist', 'cli.js');
@@ -108,12 +150,17 @@ if (BIG > 0) {
   const peak = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))";
   for (const transport of ['raw', 'sdk'] as const) {
     const started = performance.now();
-    const child = spawnSync(process.execPath, ['--import', peak, cli, 'run', '--runs', String(runs), '--seed', '2', '--no-shrink', '--workers', String(BIG_WORKERS), '--transport', transport, '--format', 'json', '--report-dir', dir],
-      { env: { ...process.env, ECR_CONFORMANCE_PROGRESS: 'off' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const child = await runSampled(['--import', peak, cli, 'run', '--runs', String(runs), '--seed', '2', '--no-shrink', '--workers', String(BIG_WORKERS), '--transport', transport, '--format', 'json', '--report-dir', dir],
+      { ...process.env, ECR_CONFORMANCE_PROGRESS: 'off' });
     const seconds = (performance.now() - started) / 1000;
     const maxrss = Number(/maxrss (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024;
     const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { summary: { cases: number; verdict: string } };
     console.log(`large run, ${transport} transport (built command line, ${plural(BIG_WORKERS, 'worker')}): ${report.summary.cases} cases in ${seconds.toFixed(0)} s, peak RSS ${maxrss.toFixed(0)} MiB (${report.summary.verdict})`);
+    if (child.threads.length > 0) {
+      const total = child.threads.reduce((a, b) => a + b, 0) / 1000;
+      const busy = child.threads.filter((ms) => ms >= 500).map((ms) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0));
+      console.log(`  processor time ${total.toFixed(0)} s in ${seconds.toFixed(0)} s on ${plural(CORES, 'core')}; by thread (above 0.5 s): ${busy.join(', ')} s`);
+    }
   }
   rmSync(dir, { recursive: true, force: true });
 }
