@@ -46,6 +46,19 @@ describe('run with durationMs (soak)', () => {
     }
   });
 
+  it('says where an interrupted soak ended: not where its time did', async () => {
+    const registry = await startRegistry();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1_200);
+    try {
+      const r = await run({ kind: 'endpoint', seed: 9, runs: 5, durationMs: 60_000, shrink: false, signal: controller.signal, target: target(registry.endpoint) });
+      expect(r.provenance.interrupted).toBe(true);
+      expect(r.summary.notes.join('\n')).toMatch(/the last round ends where the run was interrupted/);
+    } finally {
+      await registry.close();
+    }
+  });
+
   it('finds a bug that only shows after many calls, which one round misses; the case replays alone', async () => {
     const leaky = await startRegistry({ hooks: { batchCheck: (o, c) => (c.callIndex >= 600 ? { ...o, failures: [] } : o) } });
     try {

@@ -99,7 +99,8 @@ export function assembleResult(i: AssembleInput): RunResult {
   if (p.soak) {
     const r = p.soak.rounds;
     const seeds = r.length > 6 ? `${r.slice(0, 5).map((x) => x.seed).join(', ')}, … ${r[r.length - 1]!.seed}` : r.map((x) => x.seed).join(', ');
-    notes.push(`soak (--duration ${Math.round(p.soak.durationMs / 1000)} s): ${plural(r.length, 'round')} of fresh cases, seeds ${seeds}; the last round ends where the time did (replay any case by its id: it carries its own seed)`);
+    const ended = p.interrupted ? 'the run was interrupted' : p.timeExhausted ? '--max-time cut it' : p.budgetExhausted ? 'the request budget cut it' : 'the time did';
+    notes.push(`soak (--duration ${Math.round(p.soak.durationMs / 1000)} s): ${plural(r.length, 'round')} of fresh cases, seeds ${seeds}; the last round ends where ${ended} (replay any case by its id: it carries its own seed)`);
   }
   if (p.requests.slowestRps !== undefined) notes.push(`throttled: the run slowed down to ${p.requests.slowestRps} requests/s at the lowest${p.requests.rps > 0 ? ` (from --rps ${p.requests.rps})` : ''}`);
   if ((p.requests.recovered ?? 0) > 0) notes.push(`${plural(p.requests.recovered!, 'answer')} recovered on a retry after a throttle or a transient error (${p.requests.throttled} throttled, ${p.requests.transientErrors ?? 0} transient)`);
