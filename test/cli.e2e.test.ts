@@ -43,6 +43,11 @@ describe.concurrent('ecr-conformance run', () => {
     expect(doc.summary.cases).toBe(1);
     expect(doc.rules.map((x) => [x.id, x.verdict])).toEqual([['partition.complete', 'FAIL']]);
     expect(doc.rules[0]!.counterexample!.exchanges[0]!.request.body).toBe(report(dir).rules.find((x) => x.id === 'partition.complete')!.counterexample!.exchanges[0]!.request.body);
+    // The command names the case generator its id comes from; under another one it is refused, not run.
+    expect(replay).toMatch(/ --generator \d+ --replay /);
+    const stale = await cli([...replay!.replace(/--generator \d+/, '--generator 1').split(' '), '--report-dir', tmp()]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/--generator 1: the case id comes from case generator 1, and this build's is \d+/);
   });
 
   it('a repository that does not exist (--repository): INCOMPLETE, exit 4, the cause named in every format, never a green badge', async () => {

@@ -85,6 +85,9 @@ describe('ecr-conformance compare', () => {
     const again = await cli([...replay, '--report-dir', join(dir, 'b')]);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/1 of 1 cases compared, 0 alike, 1 way they differ/);
+    const stale = await cli([...replay.join(' ').replace(/--generator \d+/, '--generator 1').split(' '), '--report-dir', join(dir, 'c')]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/case generator 1/);
     const json = JSON.parse(readFileSync(join(dir, 'a', 'compare.json'), 'utf8')) as { schema: string; differences: unknown[] };
     expect(json.schema).toBe('ecr-conformance/compare@1');
     expect(readFileSync(join(dir, 'a', 'compare.md'), 'utf8')).toMatch(/## 1\. UNAVAILABLE → failure InvalidLayerDigest/);

@@ -1,4 +1,5 @@
 // `ecr-conformance compare`: two targets, or one and a recording of another, case for case.
+import { GENERATOR, generatorMismatch } from '../generate/version.ts';
 import { Option, type Command } from 'commander';
 import { EXIT, TargetError, UsageError } from '../errors.ts';
 import { MUTANTS, mutant, mutantOptions } from '../registry/mutants.ts';
@@ -24,6 +25,7 @@ interface CompareFlags extends TargetFlags {
   seed?: number;
   runs: number;
   replay?: string;
+  generator?: number;
   shrink: boolean;
   reportDir: string;
   format: string;
@@ -40,10 +42,13 @@ export function registerCompare(program: Command): void {
     .option('--seed <n>', 'seed for case generation (default: random, printed)', positiveInt('--seed', 0))
     .option('--runs <n>', 'cases per property', positiveInt('--runs'), 50)
     .option('--replay <case>', 'compare one case (as printed for a difference) instead of exploring')
+    .option('--generator <n>', 'the case generator the --replay id comes from (replay commands print it): refused if this build\'s differs', positiveInt('--generator'))
     .option('--no-shrink', 'show the first differing case of each kind without shrinking it')
     .option('--report-dir <dir>', 'where compare.json, compare.md, compare.html and compare.junit.xml go', 'reports/compare')
     .option('--format <list>', `report formats: ${COMPARE_FORMATS.join(',')}`, COMPARE_FORMATS.join(','))
     .action(async (flags: CompareFlags) => {
+      const mismatch = flags.recording === undefined ? generatorMismatch(flags.generator) : undefined;
+      if (mismatch) throw new UsageError(mismatch, 'GENERATOR_CHANGED');
       const formats = flags.format.split(',').map((f) => f.trim());
       const unknown = formats.filter((f) => !(COMPARE_FORMATS as readonly string[]).includes(f));
       if (unknown.length > 0) throw new UsageError(`--format: unknown ${unknown.join(', ')}; one of ${COMPARE_FORMATS.join(', ')}`);
@@ -86,7 +91,7 @@ export function registerCompare(program: Command): void {
           ...(resolved.kind === 'endpoint' ? [`--endpoint ${resolved.options.endpoint}`] : resolved.kind === 'aws' ? ['--aws'] : []),
           ...(flags.mutant ? [`--mutant ${flags.mutant}`] : []),
           ...(flags.against ? [`--against ${flags.against}`] : flags.againstMutant ? [`--against-mutant ${flags.againstMutant}`] : [`--recording ${flags.recording}`]),
-          ...(recording ? [] : [`--seed ${seed}`]), `--replay ${caseId}`].join(' ');
+          ...(recording ? [] : [`--seed ${seed} --generator ${GENERATOR}`]), `--replay ${caseId}`].join(' ');
         let result: CompareResult;
         try {
           result = await compare({ a, b, seed, runs: flags.runs, shrink: flags.shrink, replayCommand: again, ...(flags.replay !== undefined ? { replay: flags.replay } : {}) });

@@ -1,4 +1,5 @@
 // `ecr-conformance run`: the whole suite against one target.
+import { GENERATOR, generatorMismatch } from '../generate/version.ts';
 import { secrets } from './secrets.ts';
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
@@ -17,6 +18,7 @@ import type { Ledger } from '../run/runner.ts';
 
 export interface RunFlags extends TargetFlags {
   seed?: number;
+  generator?: number;
   runs: number;
   rules?: string;
   present: string[];
@@ -67,7 +69,7 @@ function replayCommand(argv: { kind: string; flags: RunFlags; seed: number }) {
     for (const p of f.present) parts.push(`--present ${p}`);
     if (f.accountId) parts.push(`--account-id ${f.accountId}`);
     if (f.transport !== 'sdk') parts.push(`--transport ${f.transport}`);
-    parts.push(`--seed ${argv.seed} --replay ${caseId} --rules ${ruleId}`);
+    parts.push(`--seed ${argv.seed} --generator ${GENERATOR} --replay ${caseId} --rules ${ruleId}`);
     return parts.join(' ');
   };
 }
@@ -155,6 +157,7 @@ export function registerRun(program: Command): void {
     .option('--account-id <id>', 'the caller\'s account id (learned from CreateRepository when possible)')
     .option('--report-dir <dir>', 'where the report is written', 'reports')
     .option('--replay <case>', 'send one case (property@seed[:path], as printed for a counterexample) instead of exploring')
+    .option('--generator <n>', 'the case generator the --replay id comes from (replay commands print it): refused if this build\'s differs', positiveInt('--generator'))
     .option('--no-shrink', 'report the first failing case of each rule without shrinking it')
     .option('--fail-on-divergent', 'exit 1 when the target differs from the AWS reference where the docs are silent')
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
@@ -168,6 +171,8 @@ export function registerRun(program: Command): void {
 }
 
 export async function executeRun(flags: RunFlags): Promise<RunResult> {
+  const mismatch = generatorMismatch(flags.generator);
+  if (mismatch) throw new UsageError(mismatch, 'GENERATOR_CHANGED');
   let formats: ReturnType<typeof parseFormats>;
   try {
     formats = parseFormats(flags.format);

@@ -6,3 +6,13 @@
  * 2: digests' hex from two random draws (sfc32) instead of one draw per byte.
  */
 export const GENERATOR = 2;
+
+/**
+ * A replay command names the generator its case id comes from (`--generator N`): under another one
+ * the id would make another request, and a verdict on it would say nothing about the original.
+ */
+export function generatorMismatch(given: number | undefined): string | undefined {
+  if (given === undefined || given === GENERATOR) return undefined;
+  return `--generator ${given}: the case id comes from case generator ${given}, and this build's is ${GENERATOR}, so it would make a different request. `
+    + 'Replay it with the ecr-conformance version that printed the command, or run again with this one.';
+}

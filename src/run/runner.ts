@@ -16,6 +16,7 @@ import { UsageError } from '../errors.ts';
 import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
 import { caseSeed, soakSeed } from './seeds.ts';
+import { GENERATOR } from '../generate/version.ts';
 import { sibling, spawnWorker } from '../threads.ts';
 import type { WorkerInput } from './explore-worker.ts';
 import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
@@ -393,7 +394,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
   } catch (e) {
     failure = e;
   }
-  const replay = o.replayCommand ?? ((caseId: string, ruleId: string) => `ecr-conformance run --seed ${o.seed} --replay ${caseId} --rules ${ruleId}`);
+  const replay = o.replayCommand ?? ((caseId: string, ruleId: string) => `ecr-conformance run --seed ${o.seed} --generator ${GENERATOR} --replay ${caseId} --rules ${ruleId}`);
   const assemble = () => {
     const unshrunk: Record<string, Counterexample> = {};
     for (const [id, r] of acc.smallest) {
