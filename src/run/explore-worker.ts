@@ -7,6 +7,7 @@ import { properties, propertiesFor } from '../generate/properties.ts';
 import { selectRules } from '../judge/catalogue.ts';
 import type { Knowledge } from '../model.ts';
 import { Target, type TargetOptions } from '../target/target.ts';
+import { RoundGate } from './round-gate.ts';
 import { explore, freshLayers, Mutex, type RunOptions } from './runner.ts';
 
 export interface WorkerInput {
@@ -23,14 +24,12 @@ export interface WorkerInput {
 const d = workerData as WorkerInput;
 const controller = new AbortController();
 // Soak rounds start when the main thread says every thread has finished the one before.
-let released = 0;
-let waiting: (() => void)[] = [];
-const wake = () => { const w = waiting; waiting = []; for (const f of w) f(); };
+const rounds = new RoundGate();
 parentPort!.on('message', (m: unknown) => {
-  if (m === 'stop') { controller.abort(); wake(); }
-  if (typeof m === 'object' && m !== null && 'go' in m) { released = Math.max(released, (m as { go: number }).go); wake(); }
+  if (m === 'stop') controller.abort();
+  if (typeof m === 'object' && m !== null && 'go' in m) rounds.release((m as { go: number }).go);
 });
-controller.signal.addEventListener('abort', wake);
+controller.signal.addEventListener('abort', () => rounds.open());
 const target = new Target(d.target, controller.signal);
 const entries = selectRules(d.options.rules);
 const props = propertiesFor(properties(d.k), entries.map((e) => e.id));
@@ -46,9 +45,7 @@ try {
       parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing, requests: target.requestsUsed } });
     },
     onRound: (round) => parentPort!.postMessage({ round }),
-    beforeRound: async (round) => {
-      while (released < round && !controller.signal.aborted) await new Promise<void>((resolve) => waiting.push(resolve));
-    },
+    beforeRound: (round) => rounds.wait(round),
     ...(d.soakEnds !== undefined ? { soakEnds: d.soakEnds } : {}),
   });
   parentPort!.postMessage({

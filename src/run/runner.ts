@@ -17,6 +17,7 @@ import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
 import { caseSeed, soakSeed } from './seeds.ts';
 import { GENERATOR } from '../generate/version.ts';
+import { RoundGate } from './round-gate.ts';
 import { sibling, spawnWorker } from '../threads.ts';
 import type { WorkerInput } from './explore-worker.ts';
 import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
@@ -458,20 +459,12 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   // few lifecycle scenarios, would race through rounds of its own. One deadline for all of them.
   // finished[0] is this thread's last finished round, finished[i + 1] worker i's; Infinity once ended.
   const finished = Array.from({ length: n + 1 }, () => -1);
-  let released = 0;
-  let waiting: (() => void)[] = [];
+  const rounds = new RoundGate();
   const release = () => {
     const next = Math.min(...finished) + 1;
-    if (next <= released) return;
-    released = next;
-    for (const w of workers) w.postMessage({ go: released });
-    const woken = waiting;
-    waiting = [];
-    for (const f of woken) f();
+    if (rounds.release(next)) for (const w of workers) w.postMessage({ go: next });
   };
-  const beforeRound = async (round: number) => {
-    while (released < round) await new Promise<void>((resolve) => waiting.push(resolve));
-  };
+  const beforeRound = (round: number) => rounds.wait(round);
   const soakEnds = o.durationMs ? c.clock() + o.durationMs : undefined;
   const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started, ...(soakEnds !== undefined ? { soakEnds } : {}) } satisfies WorkerInput));
   const stop = () => { for (const w of workers) w.postMessage('stop'); };
