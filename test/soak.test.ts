@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startRegistry } from '../src/registry/server.ts';
 import { run } from '../src/run/runner.ts';
 import { caseSeed } from '../src/run/seeds.ts';
+import { sha256Digest } from '../src/target/seed.ts';
 
 const target = (endpoint: string) => ({ endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 8, transport: 'raw' as const });
 
@@ -41,6 +42,31 @@ describe('run with durationMs (soak)', () => {
       expect(r.summary.cases).toBe(rounds.reduce((n, x) => n + x.cases, 0));
       // Three read-your-write scenarios a round (the property's minimum at --runs 5), not more.
       expect(r.coverage.inputClasses['scenario.read-your-write']).toBeLessThanOrEqual(rounds.length * 3);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('uploads a layer new to the registry in every round, and counts a later round\'s under that round, so a night of rounds keeps no counts of cases gone by', async () => {
+    const registry = await startRegistry();
+    try {
+      const uploads: { caseId: string; digest: string }[] = [];
+      const r = await run({
+        kind: 'endpoint', seed: 9, runs: 5, durationMs: 1_500, shrink: false, target: target(registry.endpoint),
+        onExchange: (x) => { if (x.action?.kind === 'upload' && x.action.ok) uploads.push({ caseId: x.caseId, digest: x.action.digest! }); },
+      });
+      const rounds = r.provenance.soak!.rounds;
+      expect(rounds.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(uploads.map((u) => u.digest)).size).toBe(uploads.length);
+      const roundOf = (caseId: string) => {
+        const [property, seed] = caseId.split('@');
+        return rounds.findIndex((x) => Array.from({ length: 1000 }, (_, i) => caseSeed(x.seed, property!, i)).includes(Number(seed)));
+      };
+      const layer = (caseId: string, label: string) => sha256Digest(Buffer.from(`ecr-conformance fresh layer for ${caseId}${label}, execution 1\n`));
+      const later = uploads.filter((u) => roundOf(u.caseId) > 0);
+      expect(later.length).toBeGreaterThan(0);
+      for (const u of uploads) expect(u.digest).toBe(layer(u.caseId, roundOf(u.caseId) === 0 ? '' : `, round ${roundOf(u.caseId)}`));
+      expect(r.summary.verdict).toBe('CONFORMANT');
     } finally {
       await registry.close();
     }

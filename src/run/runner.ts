@@ -147,15 +147,18 @@ export class Mutex {
 
 /**
  * Layers nobody has uploaded before: the digest of one stands for FRESH_LAYER in a case's requests.
- * The content is a function of the case and how often it ran in this run, so a run is reproducible
- * and every execution (a shrink replays a case many times) uploads a layer new to the repository.
+ * The content is a function of the case, of `label` and of how often the case ran under it, so a run
+ * is reproducible and every execution (a shrink replays a case many times) uploads a layer new to the
+ * repository. The counts live as long as the function: a soak makes one per later round, labelled
+ * with the round, so that its counts go with the round instead of piling up all night.
  */
-export function freshLayers(): (caseId: string) => Buffer {
+export function freshLayers(label?: string): (caseId: string) => Buffer {
   const runs = new Map<string, number>();
+  const of = label === undefined ? '' : `, ${label}`;
   return (caseId) => {
     const n = (runs.get(caseId) ?? 0) + 1;
     runs.set(caseId, n);
-    return Buffer.from(`ecr-conformance fresh layer for ${caseId}, execution ${n}\n`);
+    return Buffer.from(`ecr-conformance fresh layer for ${caseId}${of}, execution ${n}\n`);
   };
 }
 
@@ -530,6 +533,7 @@ export interface ExploreContext {
   entries: CatalogueEntry[];
   props: Property[];
   lifecycle: Mutex;
+  /** The first round's fresh layers (shrinking shares them); later rounds of a soak make their own. */
   fresh: (caseId: string) => Buffer;
   started: number;
   clock: () => number;
@@ -587,10 +591,14 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
       ? c.replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
       : planCases(props, seed, o.runs, mine);
     planned += perRound;
+    // A later round of a soak counts its fresh layers under a label of its own, anew each round, so the
+    // counts go with the round instead of piling up overnight. The first round's are the run's, and
+    // shrinking goes on counting there (an unlabelled layer is never one a later round uploaded).
+    const fresh = round === 0 ? c.fresh : freshLayers(`round ${round}`);
     const before = acc.cases;
     await inParallel(cases, o.target.concurrency, () => stop() || (round > 0 && soakOver()), async ({ index, kase, exclusive }) => {
       try {
-        const exchanges = exclusive ? await c.lifecycle.run(() => sendCase(target, kase.id, kase, c.fresh)) : await sendCase(target, kase.id, kase, c.fresh);
+        const exchanges = exclusive ? await c.lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
         if (o.signal?.aborted) return;
         if (o.onExchange) for (const x of exchanges) o.onExchange(x);
         const views = exchanges.map(view);
