@@ -47,6 +47,44 @@ describe.concurrent('hostile answers to setup and cleanup calls', () => {
     expect(r.stderr).not.toMatch(/WARN/);
   });
 
+  it('CreateRepository makes the repository but its answer never comes: cleanup removes it all the same', async () => {
+    const target: RunningRegistry = await hostile('CreateRepository', (req) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => { body += c; });
+      req.on('end', () => { target.store.create(target.store.accountId, (JSON.parse(body) as { repositoryName: string }).repositoryName); });
+    });
+    const dir = tmp();
+    const r = await cli(['run', '--endpoint', target.endpoint, '--timeout', '1000', '--report-dir', dir]);
+    expect(r.code).toBe(3);
+    expect(report(dir).faults[0]!.summary).toMatch(/CreateRepository: no complete answer/);
+    expect(target.store.list(target.store.accountId).map((x) => x.name)).toEqual([]);
+    expect(report(dir).leftovers).toEqual([]);
+  });
+
+  it('CreateRepository refused, DeleteRepository too: no leftovers named for repositories that never were', async () => {
+    const denied = (res: ServerResponse) => res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed' }));
+    let deletes = 0;
+    const registry = await startRegistry({
+      hooks: {
+        takeOver: (req, res) => {
+          const op = operationOf(req);
+          if (op !== 'CreateRepository' && op !== 'DeleteRepository') return false;
+          if (op === 'DeleteRepository') deletes++;
+          req.resume();
+          denied(res);
+          return true;
+        },
+      },
+    });
+    registries.push(registry);
+    const dir = tmp();
+    const r = await cli(['run', '--endpoint', registry.endpoint, '--runs', '1', '--report-dir', dir]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(report(dir).leftovers).toEqual([]);
+    expect(deletes).toBe(0);
+  });
+
   it('CreateRepository answers an endless body: exit 3, memory bounded', async () => {
     const target = await hostile('CreateRepository', (req, res) => {
       req.resume();

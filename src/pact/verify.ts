@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { Verifier } from '@pact-foundation/pact';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { createRepository, deleteRepository, uploadLayer } from '../target/seed.ts';
+import { createRepository, creationRefused, deleteRepository, uploadLayer } from '../target/seed.ts';
 import type { BrokerConfig } from './broker.ts';
 import { EXAMPLE_CONSUMER, PACT_CONSUMER, PACT_PROVIDER, STATE } from './interactions.ts';
 import { sigv4RequestFilter } from './sign.ts';
@@ -87,7 +87,8 @@ export function verifyPacts(o: VerifyOptions): Promise<Verification> {
 type Params = Record<string, unknown> | undefined;
 const param = (p: unknown, key: string) => String((p as Params)?.[key] ?? '');
 
-function stateHandlers(o: InProcessOptions) {
+/** The provider states, set up and torn down through the seeding client (exported for its tests). */
+export function stateHandlers(o: Pick<InProcessOptions, 'client' | 'holdsExample'>) {
   const created = new Set<string>();
   const exists = async (name: string) => {
     try {
@@ -106,13 +107,21 @@ function stateHandlers(o: InProcessOptions) {
           await createRepository(o.client, { repositoryName: name });
           created.add(name);
         } catch (e) {
-          if ((e as Error).name !== 'RepositoryAlreadyExistsException') throw new Error(`cannot create repository ${name} on the target: ${(e as Error).name}: ${(e as Error).message}`);
+          if ((e as Error).name === 'RepositoryAlreadyExistsException') return {};
+          // Unanswered (a deadline, a reset, a 5xx): it may exist all the same, so teardown tries.
+          if (!creationRefused(e)) created.add(name);
+          throw new Error(`cannot create repository ${name} on the target: ${(e as Error).name}: ${(e as Error).message}`);
         }
         return {};
       },
       teardown: async (p?: unknown) => {
         const name = param(p, 'repositoryName');
-        if (created.delete(name)) await deleteRepository(o.client, { repositoryName: name });
+        if (!created.delete(name)) return {};
+        try {
+          await deleteRepository(o.client, { repositoryName: name });
+        } catch (e) {
+          if ((e as Error).name !== 'RepositoryNotFoundException') throw e;
+        }
         return {};
       },
     },

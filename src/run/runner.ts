@@ -68,13 +68,14 @@ export interface RunOptions {
   /** Builds the command that replays a case; the CLI knows its own flags. */
   replayCommand?: (caseId: string, ruleId: string) => string;
   clock?: () => number;
-  /** Every repository the run creates, entered the moment the target accepts it, and those removed: what a second Ctrl-C names. */
+  /** Every repository the run may have made (entered before its CreateRepository goes out), and those removed: what a second Ctrl-C names. */
   ledger?: Ledger;
   /** Sees the result before cleanup, so reports exist even if cleanup hangs or the process is killed. */
   beforeCleanup?: (r: RunResult) => void;
 }
 
 export interface Ledger {
+  /** Every repository the run may have made: entered before its CreateRepository goes out, taken out only on a refusal. */
   created: string[];
   deleted: Set<string>;
 }

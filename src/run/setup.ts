@@ -7,7 +7,7 @@ import type { Knowledge } from '../model.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
-import { createRepository, deleteRepository, existingRepositories, putManifest, uploadLayer } from '../target/seed.ts';
+import { createRepository, creationRefused, deleteRepository, existingRepositories, putManifest, uploadLayer } from '../target/seed.ts';
 import type { Target } from '../target/target.ts';
 import { nonce, poolLayer } from './seeds.ts';
 
@@ -112,7 +112,7 @@ export async function probeOperation(target: Target, repositoryName: string) {
   };
 }
 
-/** `created` is the run's ledger: every repository is entered the moment the target accepts it. */
+/** `created` is the run's ledger: every repository the run asked for whose making is not known to have failed. */
 export async function prepare(target: Target, o: SetupOptions, created: string[] = []): Promise<Prepared> {
   const limits = operationSpec().input.repositoryName;
   const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
@@ -159,18 +159,29 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   const secondary = `${prefix}/secondary`;
   // Tagged so that `cleanup` finds what a killed run left, and never touches anything else.
   target.creationTags = creationTags(run, new Date());
+  const accepted: string[] = [];
   const make = async (name: string) => {
+    // In the ledger before the request goes out: a CreateRepository that times out, or whose answer is
+    // lost, may still have made the repository, and cleanup must try to remove it. Only a refusal (a
+    // client error that is not "already exists", which a retry of our own lost call would get) takes
+    // the name out again.
+    if (!created.includes(name)) created.push(name);
     let r;
     try {
-      r = await createRepository(target.client, { repositoryName: name }, target.creationTags);
+      try {
+        r = await createRepository(target.client, { repositoryName: name }, target.creationTags);
+      } catch (e) {
+        if (!target.creationTags || e instanceof TransportFault || errorName(e) === 'RepositoryAlreadyExistsException') throw e;
+        // A target that does not take tags on CreateRepository: untagged, found by name.
+        r = await createRepository(target.client, { repositoryName: name });
+        capabilities.notes.push(`the target refused tags on CreateRepository (${describeError(e)}): repositories are created untagged, and cleanup finds them by name`);
+        delete target.creationTags;
+      }
     } catch (e) {
-      if (!target.creationTags || e instanceof TransportFault || errorName(e) === 'RepositoryAlreadyExistsException') throw e;
-      // A target that does not take tags on CreateRepository: untagged, found by name.
-      r = await createRepository(target.client, { repositoryName: name });
-      capabilities.notes.push(`the target refused tags on CreateRepository (${describeError(e)}): repositories are created untagged, and cleanup finds them by name`);
-      delete target.creationTags;
+      if (creationRefused(e)) created.splice(created.indexOf(name), 1);
+      throw e;
     }
-    created.push(name);
+    accepted.push(name);
     capabilities.setupFindings.push(...r.disagreements);
     knowledge.repositories[name] = { layers: {}, complete: true };
     if (!knowledge.accountId && r.value) knowledge.accountId = r.value;
@@ -225,10 +236,10 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     capabilities.missing['lifecycle'] = `CreateRepository refused a scratch repository (${describeError(e)})`;
   }
 
-  const back = await existingRepositories(target.client, created);
+  const back = await existingRepositories(target.client, accepted);
   if (back === undefined) capabilities.notes.push('DescribeRepositories is not available: repositories are taken to exist on CreateRepository\'s word');
   else {
-    const lost = created.filter((n) => !back.has(n));
+    const lost = accepted.filter((n) => !back.has(n));
     if (lost.length > 0) {
       const finding = `CreateRepository accepted ${lost.map((n) => JSON.stringify(n)).join(', ')} but DescribeRepositories does not find ${lost.length > 1 ? 'them' : 'it'}`;
       capabilities.setupFindings.push(finding);

@@ -15,6 +15,7 @@ import {
   UploadLayerPartCommand,
   type UploadLayerPartCommandOutput,
 } from '@aws-sdk/client-ecr';
+import { TransportFault } from './bounded-handler.ts';
 
 export interface RepositoryRef {
   repositoryName: string;
@@ -85,6 +86,16 @@ export async function createRepository(client: ECRClient, repo: RepositoryRef, t
   const registryId = out.repository?.registryId;
   if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) disagreements.push(`CreateRepository answered registryId ${JSON.stringify(registryId)}, not 12 digits`);
   return { value: registryId, disagreements };
+}
+
+/**
+ * Whether a failed CreateRepository certainly made nothing: the target answered with a client error
+ * other than "already exists" (which a retry of a call whose answer was lost gets). After a fault — a
+ * deadline, a reset, a 5xx — the repository may exist, and whoever asked must try to delete it.
+ */
+export function creationRefused(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return !(e instanceof TransportFault) && status !== undefined && status >= 400 && status < 500 && (e as Error).name !== 'RepositoryAlreadyExistsException';
 }
 
 export async function deleteRepository(client: ECRClient, repo: RepositoryRef): Promise<void> {
