@@ -8,6 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BatchCheckLayerAvailabilityCommand, type BatchCheckLayerAvailabilityCommandInput, ECRClient } from '@aws-sdk/client-ecr';
+import type { Case, Exchange } from '../src/model.ts';
 import type { RunOptions } from '../src/run/runner.ts';
 import type { RunResult } from '../src/run/result.ts';
 
@@ -17,7 +19,14 @@ const built = <T>(path: string) => import(new URL(`../dist/${path}`, import.meta
 const { startRegistryThread } = await built<typeof import('../src/registry/thread.ts')>('registry/thread.js');
 const { MUTANTS, mutantOptions } = await built<typeof import('../src/registry/mutants.ts')>('registry/mutants.js');
 const { startRegistry } = await built<typeof import('../src/registry/server.ts')>('registry/server.js');
-const { run } = await built<typeof import('../src/run/runner.ts')>('run/runner.js');
+const { Accumulator, freshLayers, planCases, run, sendCase } = await built<typeof import('../src/run/runner.ts')>('run/runner.js');
+const { cleanup, prepare } = await built<typeof import('../src/run/setup.ts')>('run/setup.js');
+const { properties } = await built<typeof import('../src/generate/properties.ts')>('generate/properties.js');
+const { selectRules } = await built<typeof import('../src/judge/catalogue.ts')>('judge/catalogue.js');
+const { judgeViews } = await built<typeof import('../src/judge/judge.ts')>('judge/judge.js');
+const { view } = await built<typeof import('../src/judge/view.ts')>('judge/view.js');
+const { Target } = await built<typeof import('../src/target/target.ts')>('target/target.js');
+const { SdkTransport } = await built<typeof import('../src/target/sdk-transport.ts')>('target/sdk-transport.js');
 const { spawnWorker } = await built<typeof import('../src/threads.ts')>('threads.js');
 const { DUMMY_CREDENTIALS, makeEcrClient } = await built<typeof import('../src/target/client.ts')>('target/client.js');
 const { createRepository } = await built<typeof import('../src/target/seed.ts')>('target/seed.js');
@@ -126,6 +135,59 @@ for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] 
     const vs = (mode: 'sdk' | 'raw') => (perSecond / rate(mode)).toFixed(2);
     console.log(`${runs === 150 ? 'default run' : `run of ${runs} cases per property`}, ${transport} transport, ${plural(threads, 'worker')}: ${r.summary.cases} cases, ${r.provenance.requests.used} requests in ${(ms / 1000).toFixed(2)} s (setup and cleanup included) → ${(r.summary.cases / (ms / 1000)).toFixed(0)} cases/s, ${perSecond.toFixed(0)} requests/s; ${vs('sdk')} × bare SDK, ${vs('raw')} × raw HTTP (${r.summary.verdict})`);
   }
+}
+// 1b. Where one thread's time goes, warm, piece by piece: the same bodies as bare SDK calls and through
+// the suite's SDK transport (its deadline, size cap and recording), 16 at a time, this thread the busy
+// one; making the default plan's cases; judging them and folding them into tallies. Each best of REPEAT.
+{
+  const inputs = bodies.flatMap((b) => {
+    try {
+      const j = JSON.parse(b) as unknown;
+      return j && typeof j === 'object' && !Array.isArray(j) ? [j as BatchCheckLayerAvailabilityCommandInput] : [];
+    } catch {
+      return [];
+    }
+  });
+  const calls = [...inputs, ...inputs];
+  const perCall = async (fn: (input: BatchCheckLayerAvailabilityCommandInput) => Promise<unknown>) => {
+    let next = 0;
+    const t = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < calls.length) await fn(calls[next++]!); }));
+    return ((performance.now() - t) * 1000) / calls.length;
+  };
+  const bare = new ECRClient({ endpoint: registry.endpoint, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+  const transport = new SdkTransport({ endpoint: registry.endpoint, region: 'us-east-1', credentials: async () => DUMMY_CREDENTIALS, timeoutMs: 10_000, maxResponseBytes: 1 << 20, maxSockets: CONCURRENCY });
+  // The cases of a default plan against a target set up as a run sets it up, and what they got back.
+  const seeding = new Target(target('sdk'));
+  const created: string[] = [];
+  const { knowledge: k } = await prepare(seeding, { seed: 1, uniqueNames: false, prefixOnly: false, poolSize: 4, present: [] }, created);
+  const props = properties(k);
+  const entries = selectRules(undefined);
+  const fresh = freshLayers();
+  const sentCases: { kase: Case; exchanges: Exchange[] }[] = [];
+  for (const { kase } of planCases(props, 1, 150)) sentCases.push({ kase, exchanges: await sendCase(seeding, kase.id, kase, fresh) });
+  const best = { bare: Infinity, transport: Infinity, make: Infinity, judge: Infinity };
+  for (let i = 0; i < REPEAT; i++) {
+    best.bare = Math.min(best.bare, await perCall((input) => bare.send(new BatchCheckLayerAvailabilityCommand(input)).catch(() => undefined)));
+    best.transport = Math.min(best.transport, await perCall((input) => transport.send(input)));
+    let t = performance.now();
+    let made = 0;
+    for (let r = 0; r < 10; r++) for (const _ of planCases(props, 1000 + r, 150)) made++;
+    best.make = Math.min(best.make, ((performance.now() - t) * 1000) / made);
+    t = performance.now();
+    const acc = new Accumulator();
+    sentCases.forEach(({ kase, exchanges }, index) => {
+      const views = exchanges.map(view);
+      acc.add({ index, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, 0);
+    });
+    best.judge = Math.min(best.judge, ((performance.now() - t) * 1000) / sentCases.length);
+  }
+  await cleanup(seeding, created);
+  seeding.close();
+  bare.destroy();
+  transport.close();
+  const requestsPerCase = sentCases.reduce((n, c) => n + c.exchanges.filter((x) => !x.action).length, 0) / sentCases.length;
+  console.log(`one warm thread, piece by piece: a call ${best.bare.toFixed(0)} µs bare, ${best.transport.toFixed(0)} µs through the suite's SDK transport; a case (${requestsPerCase.toFixed(2)} requests) ${best.make.toFixed(0)} µs to make, ${best.judge.toFixed(0)} µs to judge and tally`);
 }
 await registry.close();
 
