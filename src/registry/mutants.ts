@@ -64,7 +64,7 @@ export const MUTANTS: readonly Mutant[] = [
   },
   { id: 'extra-digest', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.no-extra'] }, description: 'adds a digest nobody asked for', hooks: { batchCheck: (o) => ({ ...o, layers: [...(o.layers ?? []), { layerDigest: `sha256:${'e'.repeat(64)}`, layerAvailability: 'UNAVAILABLE' }] }) } },
   {
-    id: 'lowercase-echo', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.complete', 'partition.exclusive', 'partition.echo', 'classify.present', 'fingerprint.duplicates', 'fingerprint.grey', 'fingerprint.consistent'] }, description: 'echoes digests in lower case',
+    id: 'lowercase-echo', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['partition.complete', 'partition.exclusive', 'partition.echo', 'classify.present', 'metamorphic.batch-independence', 'fingerprint.duplicates', 'fingerprint.grey', 'fingerprint.consistent'] }, description: 'echoes digests in lower case',
     hooks: { batchCheck: (o) => mapFailures((f) => ({ ...f, layerDigest: String(f['layerDigest']).toLowerCase() }))(mapLayers((l) => ({ ...l, layerDigest: String(l['layerDigest']).toLowerCase() }))(o)) },
   },
   { id: 'accept-empty-list', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.empty-list'] }, description: 'accepts an empty layerDigests list', hooks: { limits: { minItems: 0 } } },
@@ -124,6 +124,8 @@ export const MUTANTS: readonly Mutant[] = [
     { visibleAfterChecks: 25 }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
   bug('size-off-by-one', 'CompleteLayerUpload stores the index of the last byte received as the size',
     { sizeFromLastByte: true }, 'NOT_CONFORMANT', ['classify.present']),
+  bug('size-of-last-part', 'each UploadLayerPart overwrites the layer\'s size column with the part\'s length instead of adding to it: a layer sent in parts is stored with the size of its last',
+    { sizeFromLastPart: true }, 'NOT_CONFORMANT', ['classify.present']),
   bug('name-column-255', 'repository names go into a VARCHAR(255) column: the 256-character name is cut on insert, and lookups by the full name miss it',
     { nameColumnLength: 255 }, 'INCOMPLETE', [], ['validate.valid-succeeds']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',

@@ -299,10 +299,11 @@ const completeLayerUpload: Handler = (body, ctx) => {
   const actual = `sha256:${hash.digest('hex')}`;
   const claimed = digests[0]!;
   const received = upload.received;
+  const lastPart = upload.parts[upload.parts.length - 1]!.length;
   ctx.store.endUpload(repo, upload.id);
   if (claimed !== actual) throw new AwsError('InvalidLayerException', `The layer digest '${claimed}' does not match the uploaded content, whose digest is '${actual}'`);
   if (repo.layers.has(actual)) throw new AwsError('LayerAlreadyExistsException', `The layer with digest '${actual}' already exists in the repository with name '${repo.name}'`);
-  ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? received - 1 : received, mediaType: null }, ctx.counters.batchChecks);
+  ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? received - 1 : ctx.quirks.sizeFromLastPart ? lastPart : received, mediaType: null }, ctx.counters.batchChecks);
   return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };
 };
 

@@ -13,6 +13,8 @@ export interface Quirks {
   visibleAfterChecks?: number;
   /** CompleteLayerUpload stores the index of the last byte as the layer's size. */
   sizeFromLastByte?: boolean;
+  /** CompleteLayerUpload stores the length of the last part as the layer's size (the same for a layer sent in one part). */
+  sizeFromLastPart?: boolean;
   /** Repository names are cut to this many characters on insert (a VARCHAR column); lookups use the full name. */
   nameColumnLength?: number;
   /** The layer-upload calls answer 200 but store nothing; UploadLayerPart reports byte 0 received. */

@@ -2,7 +2,7 @@
 // layers there? Builds what the suite knows the target holds, proves it (every seeding answer is
 // checked against what the API documents, and read back where the target offers a way), and
 // removes what it created.
-import { CAPABILITIES, type Capability, operationSpec } from '../spec/index.ts';
+import { CAPABILITIES, type Capability, operationSpec, seedingSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
@@ -305,8 +305,23 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   } catch (e) {
     capabilities.notes.push(`cannot put an image manifest (${describeError(e)}): stored layers are judged without a referencing image`);
   }
+
+  // One layer sent in two parts — as many parts as the smallest part size ECR allows, and a byte more —
+  // so that a size kept from one part (not all of them) shows in BatchCheckLayerAvailability's answer.
+  const parts = seedingSpec().layerPartSize.minimum.value;
+  const multipart = multipartLayer(o.seed, parts + 1);
+  try {
+    const r = await uploadLayer(target.client, { repositoryName: primary }, multipart, { partSize: parts });
+    layers[r.value] = { size: multipart.length, referenced: false };
+    capabilities.setupFindings.push(...r.disagreements);
+  } catch (e) {
+    capabilities.notes.push(`cannot store a ${multipart.length}-byte layer in two parts (${describeError(e)}): the sizes of layers sent in parts are not checked`);
+  }
   return done(created);
 }
+
+/** A layer of `size` bytes, one line naming the run's seed over and over: its digest is the seed's own. */
+const multipartLayer = (runSeed: number, size: number) => Buffer.alloc(size, `ecr-conformance multi-part layer, run seed ${runSeed}\n`);
 
 const seedingMediaType = () => 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 

@@ -13,6 +13,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Attempts per call (the SDK's standard retry mode); 1, no retries, unless said. */
   maxAttempts?: number;
+  /** The SDK's retry mode: 'adaptive' also slows the client down while it is being throttled. */
+  retryMode?: 'standard' | 'adaptive';
   /** The most bytes an answer may have (default 1 MiB). */
   maxResponseBytes?: number;
   /** Aborts every call in flight (Ctrl-C). */
@@ -39,6 +41,7 @@ export function makeEcrClient(options: ClientOptions = {}): ECRClient {
   return new ECRClient({
     region: options.region ?? 'us-east-1',
     maxAttempts: options.maxAttempts ?? 1,
+    ...(options.retryMode !== undefined ? { retryMode: options.retryMode } : {}),
     ...endpointConfig(options.endpoint),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
     // Every call bounded: a deadline for the whole answer, a size cap, Ctrl-C, faults named.

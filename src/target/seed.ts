@@ -31,13 +31,14 @@ export interface Seeded<T> {
 }
 
 /** Uploads one blob in parts of the size the target asks for; returns its digest and what the answers got wrong. */
-export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array): Promise<Seeded<string>> {
+/** Uploads a layer in parts of the target's partSize, or of `partSize` when given (every part but the last must reach ECR's minimum). */
+export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
   const disagreements: string[] = [];
   const digest = sha256Digest(bytes);
   const started = await client.send(new InitiateLayerUploadCommand(repo));
   const uploadId = started.uploadId;
   if (typeof uploadId !== 'string' || uploadId === '') throw Object.assign(new Error(`InitiateLayerUpload answered no uploadId: ${JSON.stringify(started.uploadId)}`), { name: 'SetupAnswerError' });
-  const partSize = Math.max(1, started.partSize ?? bytes.length);
+  const partSize = Math.max(1, o.partSize ?? started.partSize ?? bytes.length);
   for (let first = 0; first < bytes.length; first += partSize) {
     const part = bytes.subarray(first, Math.min(bytes.length, first + partSize));
     const last = first + part.length - 1;

@@ -134,19 +134,29 @@ export class Target {
     const common = { region: o.region, credentials, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, maxSockets: Math.max(1, o.concurrency), ...(signal ? { signal } : {}) };
     this.raw = new RawTransport({ ...common, endpoint: new URL(endpoint) });
     this.sdk = new SdkTransport({ ...common, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
-    // Seeding and cleanup retry transient errors as any SDK caller would; every attempt passes the gate
-    // and the same bounded handler. A deadline or an unreadable answer is a TransportFault, not retried.
-    this.client = makeEcrClient({ ...common, maxAttempts: operationSpec().clients.retry.value.maxAttempts, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
-    this.gated(this.client);
-    this.clientOptions = { ...common, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) };
+    // Seeding and cleanup retry transient errors as any SDK caller would — in the SDK's adaptive mode,
+    // which also slows down while throttled, so that a quota does not refuse a scenario's upload or
+    // leave a repository behind; every attempt passes the gate and the same bounded handler. A deadline
+    // or an unreadable answer is a TransportFault, not retried.
+    this.clientOptions = { ...common, maxAttempts: operationSpec().clients.retry.value.maxAttempts, retryMode: 'adaptive', ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) };
+    this.client = this.gated(makeEcrClient(this.clientOptions));
   }
 
   private readonly clientOptions: Parameters<typeof makeEcrClient>[0];
 
+  /** Every attempt waits at the gate; a throttle slows the whole run down, as one of a case does. */
   private gated(client: ECRClient): ECRClient {
     client.middlewareStack.add((next) => async (args) => {
       await this.gate();
-      return next(args);
+      try {
+        const out = await next(args);
+        this.answeredNow();
+        return out;
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 429 || operationSpec().errors.throttling.value.includes((e as Error).name)) this.throttledNow();
+        throw e;
+      }
     }, { step: 'finalizeRequest', name: 'ecrConformanceGate' });
     return client;
   }

@@ -1,0 +1,62 @@
+// What a run stores on the target and how: a layer sent in two parts (so that a size kept from one part
+// shows), and seeding and cleanup calls under a quota — a throttle slows the whole run down (as one of a
+// case does) and is retried, also when removing what the run created, so it does not leave a repository.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { startRegistry } from '../src/registry/server.ts';
+import { run } from '../src/run/runner.ts';
+
+const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop();
+const throttle = (req: IncomingMessage, res: ServerResponse) => {
+  req.resume();
+  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+};
+const target = (endpoint: string, rps = 0) => ({ endpoint, region: 'us-east-1', timeoutMs: 5_000, rps, maxRequests: 0, concurrency: 4, transport: 'raw' as const });
+
+describe('the layer sent in parts', () => {
+  it('goes in two parts, the first of the smallest size ECR allows; a target that cannot take it is noted, not failed', async () => {
+    const big: number[] = [];
+    const registry = await startRegistry({ hooks: { takeOver: (req) => { if (operationOf(req) === 'UploadLayerPart') big.push(Number(req.headers['content-length'])); return false; } } });
+    const small = await startRegistry({ limits: { maxLayerBytes: 1024 * 1024 } });
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'classify.present', target: target(registry.endpoint) });
+      expect(r.summary.verdict).toBe('CONFORMANT');
+      // base64 in JSON: the 5 MiB part is over 7 MB on the wire; the byte after it is a part of its own.
+      expect(big.filter((n) => n > 5 * 1024 * 1024).length).toBe(1);
+      const refused = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'classify.present', target: target(small.endpoint) });
+      expect(refused.summary.verdict).toBe('CONFORMANT');
+      expect(refused.summary.notes.join('\n') + JSON.stringify(refused.capabilities)).toMatch(/cannot store a 5242881-byte layer in two parts \(LimitExceededException/);
+    } finally {
+      await registry.close();
+      await small.close();
+    }
+  });
+});
+
+describe('seeding and cleanup under throttling', () => {
+  it('a throttled DeleteRepository at cleanup is retried: nothing is left behind', async () => {
+    let deletes = 0;
+    const registry = await startRegistry({ hooks: { takeOver: (req, res) => operationOf(req) === 'DeleteRepository' && deletes++ % 2 === 0 ? (throttle(req, res), true) : false } });
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'framing.*', target: target(registry.endpoint) });
+      expect(deletes).toBeGreaterThan(0);
+      expect(r.leftovers).toEqual([]);
+      expect(registry.store.list(registry.store.accountId)).toEqual([]);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('a throttled seeding call slows the run down, as a throttled case does', async () => {
+    let parts = 0;
+    const registry = await startRegistry({ hooks: { takeOver: (req, res) => operationOf(req) === 'UploadLayerPart' && parts++ === 0 ? (throttle(req, res), true) : false } });
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'framing.*', target: target(registry.endpoint, 400) });
+      expect(parts).toBeGreaterThan(1);
+      expect(r.provenance.requests.slowestRps).toBeLessThan(400);
+      expect(r.summary.verdict).toBe('CONFORMANT');
+    } finally {
+      await registry.close();
+    }
+  });
+});
