@@ -10,7 +10,7 @@ import type { Case, Exchange, Knowledge } from '../model.ts';
 import type { Cassette } from '../sdk/cassette.ts';
 import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
 import { compressPath, freshLayers, parseCaseId, planCases, replayCase, sendCase, type Ledger } from './runner.ts';
-import { cleanup, prepare, type Prepared } from './setup.ts';
+import { cleanup, LOCAL_PART_BYTES, prepare, type Prepared } from './setup.ts';
 import { nonce } from './seeds.ts';
 
 export const COMPARE_SCHEMA = 'ecr-conformance/compare@1';
@@ -140,7 +140,9 @@ async function prepareSide(s: Side, o: CompareOptions, runId: string, ledger: Le
 async function setUp(s: Side, o: CompareOptions, runId: string, ledger: Ledger, target: Target): Promise<Live> {
   // Every name under the shared run id (no 2-character names, which each target would pick for itself
   // from what it already holds), so that a case means the same repository on both sides.
-  const prepared = await prepare(target, { seed: o.seed, uniqueNames: true, runId, prefixOnly: true, poolSize: 4, present: [] }, ledger.created);
+  // Both sides store the same layers: the two-part one in ECR's smallest parts if either side is ECR.
+  const aws = o.a.kind === 'aws' || ('kind' in o.b && o.b.kind === 'aws');
+  const prepared = await prepare(target, { seed: o.seed, uniqueNames: true, runId, prefixOnly: true, poolSize: 4, present: [], ...(aws ? {} : { layerPartBytes: LOCAL_PART_BYTES }) }, ledger.created);
   return { name: s.name, target, prepared, ledger, fresh: freshLayers() };
 }
 

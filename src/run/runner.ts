@@ -20,7 +20,7 @@ import { GENERATOR } from '../generate/version.ts';
 import { RoundGate } from './round-gate.ts';
 import { sibling, spawnWorker } from '../threads.ts';
 import type { WorkerInput } from './explore-worker.ts';
-import { cleanup, faultedSetup, prepare, type Prepared } from './setup.ts';
+import { cleanup, faultedSetup, LOCAL_PART_BYTES, prepare, type Prepared } from './setup.ts';
 
 export interface RunOptions {
   target: TargetOptions;
@@ -374,6 +374,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
     try {
       prepared = await prepare(target, {
         seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [],
+        ...(o.kind !== 'aws' ? { layerPartBytes: LOCAL_PART_BYTES } : {}),
         ...(o.repository !== undefined ? { repository: o.repository } : {}),
         ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
         ...(o.runId !== undefined ? { runId: o.runId } : {}),

@@ -48,7 +48,19 @@ export interface SetupOptions {
   accountId?: string;
   /** The run id in repository names (ecr-conformance-<run id>); default: drawn from the seed (and a random nonce with uniqueNames). Two targets compared share one. */
   runId?: string;
+  /**
+   * The first part of the layer sent in two parts, in bytes: default the smallest part ECR allows
+   * (what real ECR requires); a run against an emulator sends a small one (LOCAL_PART_BYTES).
+   */
+  layerPartBytes?: number;
 }
+
+/**
+ * The first part of the two-part layer against anything but real ECR. A sum kept from one part shows
+ * at any size; 5 MiB, base64 in a JSON body, cost a run against the embedded registry 26 MiB of peak
+ * memory that never came back (the 100,000-case run went past 300 MiB).
+ */
+export const LOCAL_PART_BYTES = 4096;
 
 export interface Prepared {
   knowledge: Knowledge;
@@ -306,9 +318,9 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     capabilities.notes.push(`cannot put an image manifest (${describeError(e)}): stored layers are judged without a referencing image`);
   }
 
-  // One layer sent in two parts — as many parts as the smallest part size ECR allows, and a byte more —
-  // so that a size kept from one part (not all of them) shows in BatchCheckLayerAvailability's answer.
-  const parts = seedingSpec().layerPartSize.minimum.value;
+  // One layer sent in two parts — a first part, and a byte more — so that a size kept from one part
+  // (not all of them) shows in BatchCheckLayerAvailability's answer.
+  const parts = o.layerPartBytes ?? seedingSpec().layerPartSize.minimum.value;
   const multipart = multipartLayer(o.seed, parts + 1);
   try {
     const r = await uploadLayer(target.client, { repositoryName: primary }, multipart, { partSize: parts });
