@@ -48,6 +48,44 @@ describe('the layer sent in parts', () => {
   });
 });
 
+describe('what cleanup removes', () => {
+  it('not a repository someone else made between our check and our CreateRepository (the 2-character edge)', async () => {
+    let taken = '';
+    const registry = await startRegistry({
+      hooks: {
+        takeOver: (req, res) => {
+          if (operationOf(req) !== 'CreateRepository') return false;
+          let body = '';
+          req.setEncoding('utf8');
+          req.on('data', (c: string) => { body += c; });
+          req.on('end', () => {
+            const name = (JSON.parse(body) as { repositoryName: string }).repositoryName;
+            if (name.length !== 2) {
+              // Not raced: created as the registry would, and answered in its shape.
+              registry.store.create(registry.store.accountId, name);
+              res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ repository: { repositoryName: name, registryId: registry.store.accountId } }));
+              return;
+            }
+            // Another client won the race for the free 2-character name.
+            taken = name;
+            registry.store.create(registry.store.accountId, name);
+            res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'RepositoryAlreadyExistsException', message: `The repository with name '${name}' already exists` }));
+          });
+          return true;
+        },
+      },
+    });
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 1, shrink: false, rules: 'framing.*', target: target(registry.endpoint) });
+      expect(taken).toHaveLength(2);
+      expect(registry.store.list(registry.store.accountId).map((x) => x.name)).toEqual([taken]);
+      expect(r.leftovers).toEqual([]);
+    } finally {
+      await registry.close();
+    }
+  });
+});
+
 describe('seeding and cleanup under throttling', () => {
   it('a throttled DeleteRepository at cleanup is retried: nothing is left behind', async () => {
     let deletes = 0;

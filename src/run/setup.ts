@@ -174,10 +174,12 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   const accepted: string[] = [];
   const make = async (name: string) => {
     // In the ledger before the request goes out: a CreateRepository that times out, or whose answer is
-    // lost, may still have made the repository, and cleanup must try to remove it. Only a refusal (a
-    // client error that is not "already exists", which a retry of our own lost call would get) takes
-    // the name out again.
+    // lost, may still have made the repository, and cleanup must try to remove it. A refusal takes the
+    // name out again, and so does "already exists" for a name outside this run's prefix (the 2-character
+    // edge): someone else may have made it since we found it free. Under the prefix, which holds the
+    // run's own nonce, it can only be ours, from an attempt whose answer was lost.
     if (!created.includes(name)) created.push(name);
+    const notOurs = (e: unknown) => creationRefused(e) || (errorName(e) === 'RepositoryAlreadyExistsException' && !name.startsWith(`${prefix}/`));
     let r;
     try {
       try {
@@ -190,7 +192,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
         delete target.creationTags;
       }
     } catch (e) {
-      if (creationRefused(e)) created.splice(created.indexOf(name), 1);
+      if (notOurs(e)) created.splice(created.indexOf(name), 1);
       throw e;
     }
     accepted.push(name);
