@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
 import { cli as run, report, tmp, type Ran } from './fixtures/cli.ts';
+import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const registries: RunningRegistry[] = [];
 afterAll(async () => Promise.all(registries.map((r) => r.close())));
@@ -16,7 +17,6 @@ afterAll(async () => Promise.all(registries.map((r) => r.close())));
 /** Runs the binary; samples its resident memory from /proc while it runs. */
 const cli = (args: string[], onStart?: (child: ChildProcess) => void): Promise<Ran> => run(args, {}, onStart, { encoding: 'latin1', sampleRss: true });
 
-const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop();
 
 /** The embedded registry, with one operation taken over by `attack`. */
 async function hostile(operation: string, attack: (req: IncomingMessage, res: ServerResponse) => void): Promise<RunningRegistry> {
@@ -48,12 +48,7 @@ describe.concurrent('hostile answers to setup and cleanup calls', () => {
   });
 
   it('CreateRepository makes the repository but its answer never comes: cleanup removes it all the same', async () => {
-    const target: RunningRegistry = await hostile('CreateRepository', (req) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => { body += c; });
-      req.on('end', () => { target.store.create(target.store.accountId, (JSON.parse(body) as { repositoryName: string }).repositoryName); });
-    });
+    const target: RunningRegistry = await hostile('CreateRepository', (req) => withRepositoryName(req, (name) => { target.store.create(target.store.accountId, name); }));
     const dir = tmp();
     const r = await cli(['run', '--endpoint', target.endpoint, '--timeout', '1000', '--report-dir', dir]);
     expect(r.code).toBe(3);
@@ -63,7 +58,6 @@ describe.concurrent('hostile answers to setup and cleanup calls', () => {
   });
 
   it('CreateRepository refused, DeleteRepository too: no leftovers named for repositories that never were', async () => {
-    const denied = (res: ServerResponse) => res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed' }));
     let deletes = 0;
     const registry = await startRegistry({
       hooks: {
@@ -72,7 +66,7 @@ describe.concurrent('hostile answers to setup and cleanup calls', () => {
           if (op !== 'CreateRepository' && op !== 'DeleteRepository') return false;
           if (op === 'DeleteRepository') deletes++;
           req.resume();
-          denied(res);
+          awsError(res, 'AccessDeniedException', 'not allowed');
           return true;
         },
       },
@@ -134,7 +128,7 @@ describe.concurrent('hostile answers to setup and cleanup calls', () => {
   it('DeleteRepository fails: the leftovers are named in every format and on stderr', async () => {
     const target = await hostile('DeleteRepository', (req, res) => {
       req.resume();
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed to delete' }));
+      awsError(res, 'AccessDeniedException', 'not allowed to delete');
     });
     const dir = tmp();
     const r = await cli(['run', '--endpoint', target.endpoint, '--runs', '1', '--rules', 'framing.*', '--report-dir', dir]);

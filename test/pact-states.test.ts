@@ -6,9 +6,9 @@ import { STATE } from '../src/pact/interactions.ts';
 import { stateHandlers } from '../src/pact/verify.ts';
 import { startRegistry } from '../src/registry/server.ts';
 import { makeEcrClient } from '../src/target/client.ts';
+import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const NAME = 'ecr-conformance-pact/state';
-const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop();
 
 /** The embedded registry with CreateRepository taken over; counts DeleteRepository calls. */
 async function registryWith(create: (req: IncomingMessage, res: ServerResponse, name: string) => void) {
@@ -18,10 +18,7 @@ async function registryWith(create: (req: IncomingMessage, res: ServerResponse, 
       takeOver: (req, res) => {
         if (operationOf(req) === 'DeleteRepository') seen.deletes++;
         if (operationOf(req) !== 'CreateRepository') return false;
-        let body = '';
-        req.setEncoding('utf8');
-        req.on('data', (c: string) => { body += c; });
-        req.on('end', () => create(req, res, (JSON.parse(body) as { repositoryName: string }).repositoryName));
+        withRepositoryName(req, (name) => create(req, res, name));
         return true;
       },
     },
@@ -45,7 +42,7 @@ describe('verify\'s repository state', () => {
 
   it('does not delete what the target refused to create', async () => {
     const { registry, seen, state } = await registryWith((_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed' }));
+      awsError(res, 'AccessDeniedException', 'not allowed');
     });
     try {
       await expect(state.setup({ repositoryName: NAME })).rejects.toThrow(/AccessDeniedException/);

@@ -5,11 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startRegistry } from '../src/registry/server.ts';
 import { run } from '../src/run/runner.ts';
+import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
-const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop();
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
   req.resume();
-  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+  awsError(res, 'ThrottlingException', 'Rate exceeded');
 };
 const target = (endpoint: string, rps = 0) => ({ endpoint, region: 'us-east-1', timeoutMs: 5_000, rps, maxRequests: 0, concurrency: 4, transport: 'raw' as const });
 
@@ -55,11 +55,7 @@ describe('what cleanup removes', () => {
       hooks: {
         takeOver: (req, res) => {
           if (operationOf(req) !== 'CreateRepository') return false;
-          let body = '';
-          req.setEncoding('utf8');
-          req.on('data', (c: string) => { body += c; });
-          req.on('end', () => {
-            const name = (JSON.parse(body) as { repositoryName: string }).repositoryName;
+          withRepositoryName(req, (name) => {
             if (name.length !== 2) {
               // Not raced: created as the registry would, and answered in its shape.
               registry.store.create(registry.store.accountId, name);
@@ -69,7 +65,7 @@ describe('what cleanup removes', () => {
             // Another client won the race for the free 2-character name.
             taken = name;
             registry.store.create(registry.store.accountId, name);
-            res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'RepositoryAlreadyExistsException', message: `The repository with name '${name}' already exists` }));
+            awsError(res, 'RepositoryAlreadyExistsException', `The repository with name '${name}' already exists`);
           });
           return true;
         },
