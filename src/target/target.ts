@@ -70,6 +70,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** The longest Retry-After the suite honours; a longer one is cut to this (and to --max-time). */
 export const RETRY_AFTER_CAP_MS = 20_000;
 
+/**
+ * Attempts at a throttled step, beyond the SDK's: a throttle says "slow down", not "this failed", and the
+ * run is slowing down. A quota counted per second (as AWS's are) throttles again a retry that lands in
+ * the same second, which the first retries' jitter (up to 0.5 s, then 1 s) often does; the later ones
+ * wait seconds, at a rate already cut. With 5 attempts, a run at --rps 120 against a 40/s quota lost an
+ * exchange about once in ten runs (INCOMPLETE); with 8, the backoff spans ~30 s. The token bucket and
+ * --max-time still stop a target that throttles everything.
+ */
+export const THROTTLE_EXTRA_ATTEMPTS = 5;
+
 type Transient = 'throttle' | 'transient' | undefined;
 
 /** An answer worth retrying: a throttle, or a transient server error (as the SDKs classify them). */
@@ -248,7 +258,7 @@ export class Target {
       }
       if (kind === 'throttle') this.throttled++;
       else this.transientErrors++;
-      const attempts = kind === 'throttle' ? policy.maxAttempts + 2 : policy.maxAttempts;
+      const attempts = kind === 'throttle' ? policy.maxAttempts + THROTTLE_EXTRA_ATTEMPTS : policy.maxAttempts;
       if (attempt + 1 >= attempts || this.signal?.aborted || this.retryTokens < policy.retryCost) return exchange;
       const base = kind === 'throttle' ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** attempt);

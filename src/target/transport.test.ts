@@ -4,9 +4,9 @@ import nock from 'nock';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../judge/catalogue.ts';
 import { judgeCase } from '../judge/judge.ts';
-import { amzTarget } from '../spec/index.ts';
+import { amzTarget, operationSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
-import { BudgetExhausted, Target, type TargetOptions } from './target.ts';
+import { BudgetExhausted, Target, THROTTLE_EXTRA_ATTEMPTS, type TargetOptions } from './target.ts';
 
 const HOST = 'http://ecr.nock.test';
 const JSON_TYPE = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-1' };
@@ -82,6 +82,28 @@ describe('the request gate', () => {
     expect(x.response?.status).toBe(200);
     expect(target.throttled).toBe(2);
     expect(target.requestsUsed).toBe(3);
+  });
+
+  it('is patient with throttles (a per-second quota throttles early retries again) and still stops', async () => {
+    const policy = operationSpec().clients.retry.value;
+    const attempts = policy.maxAttempts + THROTTLE_EXTRA_ATTEMPTS;
+    expect(attempts).toBeGreaterThanOrEqual(8);
+    const throttle = [400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, { ...JSON_TYPE, 'retry-after': '0.01' }] as const;
+    const step = { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } };
+    // Throttled on every attempt but the last: the answer is judged.
+    bcla().times(attempts - 1).reply(...throttle);
+    bcla().reply(200, { layers: [], failures: [] }, JSON_TYPE);
+    const target = new Target(options());
+    expect((await target.send('c', step)).response?.status).toBe(200);
+    expect(target.throttled).toBe(attempts - 1);
+    // Throttled on every attempt: the last throttle comes back (unjudged), after exactly `attempts` requests.
+    bcla().times(attempts).reply(...throttle);
+    const x = await target.send('c', step);
+    target.close();
+    expect(JSON.parse(x.response!.body).__type).toBe('ThrottlingException');
+    expect(x.retries).toBe(attempts - 1);
+    expect(target.requestsUsed).toBe(2 * attempts);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it('stops at the request budget', async () => {
