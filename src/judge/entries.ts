@@ -14,7 +14,11 @@ function index(x: View) {
   if (!c) {
     const all = collect(x);
     const byDigest = new Map<string, Entry[]>();
-    for (const e of all) byDigest.set(e.digest, [...(byDigest.get(e.digest) ?? []), e]);
+    for (const e of all) {
+      const same = byDigest.get(e.digest);
+      if (same) same.push(e);
+      else byDigest.set(e.digest, [e]);
+    }
     cache.set(x, (c = { all, byDigest }));
   }
   return c;
@@ -23,7 +27,10 @@ function index(x: View) {
 /** Every entry of a successful answer that names a digest (memoized per view). */
 export const entries = (x: View): Entry[] => index(x).all;
 
-export const entriesFor = (x: View, digest: string): Entry[] => index(x).byDigest.get(digest) ?? [];
+const NONE: readonly Entry[] = Object.freeze([]);
+
+/** The entries naming one digest (memoized per view; do not modify). */
+export const entriesFor = (x: View, digest: string): Entry[] => index(x).byDigest.get(digest) ?? (NONE as Entry[]);
 
 function collect(x: View): Entry[] {
   if (x.answer.kind !== 'success') return [];

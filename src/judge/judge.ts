@@ -21,33 +21,64 @@ function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined
   return finding;
 }
 
-function safely(entry: CatalogueEntry, caseId: string | undefined, buckets: string[] | undefined, run: () => (Outcome & { caseId?: string })[], ms?: number): JudgedFinding[] {
-  try {
-    return run().map((o) => toFinding(entry, o, o.caseId ?? caseId, buckets, ms));
-  } catch (e) {
-    const f: JudgedFinding = { ruleId: entry.id, verdict: 'ERROR', message: `the rule itself failed (a bug in ecr-conformance): ${(e as Error).message}` };
-    if (caseId !== undefined) f.caseId = caseId;
-    return [f];
-  }
-}
+const ruleFailed = (entry: CatalogueEntry, caseId: string | undefined, e: unknown): JudgedFinding => {
+  const f: JudgedFinding = { ruleId: entry.id, verdict: 'ERROR', message: `the rule itself failed (a bug in ecr-conformance): ${(e as Error).message}` };
+  if (caseId !== undefined) f.caseId = caseId;
+  return f;
+};
 
-const wanted = (entry: CatalogueEntry, buckets: string[]) => (entry.buckets ? buckets.filter((b) => entry.buckets!.includes(b)) : undefined);
+/** The buckets of `all` that the entry asks for; undefined when it asks for none. */
+function wanted(entry: CatalogueEntry, all: string[]): string[] | undefined {
+  const asked = entry.buckets;
+  if (!asked) return undefined;
+  let out: string[] | undefined;
+  for (const b of all) if (asked.includes(b)) (out ??= []).push(b);
+  return out;
+}
 
 /** Exchange- and case-scope findings for the exchanges of one case. */
 export function judgeCase(caseId: string, exchanges: Exchange[], k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
   return judgeViews(caseId, exchanges.map(view), k, entries);
 }
 
+// The hottest loop of a run (every rule, every exchange): written to allocate little beyond the findings.
 export function judgeViews(caseId: string, views: View[], k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
   const out: JudgedFinding[] = [];
-  const requests = views.filter((v) => !v.exchange.action);
+  const requests: View[] = [];
+  for (const v of views) if (!v.exchange.action) requests.push(v);
+  let caseMs: number | undefined;
   for (const entry of entries) {
     const rule = entry.rule;
     if (rule.scope === 'exchange') {
-      for (const v of requests) out.push(...safely(entry, caseId, wanted(entry, bucketsOf(v, k)), () => rule.check(v, k), v.exchange.durationMs));
+      for (const v of requests) {
+        let outcomes: Outcome[];
+        try {
+          outcomes = rule.check(v, k);
+        } catch (e) {
+          out.push(ruleFailed(entry, caseId, e));
+          continue;
+        }
+        if (outcomes.length === 0) continue;
+        const buckets = wanted(entry, bucketsOf(v, k));
+        for (const o of outcomes) out.push(toFinding(entry, o, caseId, buckets, v.exchange.durationMs));
+      }
     } else if (rule.scope === 'case') {
-      const buckets = entry.buckets ? [...new Set(requests.flatMap((v) => wanted(entry, bucketsOf(v, k))!))] : undefined;
-      out.push(...safely(entry, caseId, buckets, () => rule.check(views, k), views.reduce((n, v) => n + v.exchange.durationMs, 0)));
+      let outcomes: Outcome[];
+      try {
+        outcomes = rule.check(views, k);
+      } catch (e) {
+        out.push(ruleFailed(entry, caseId, e));
+        continue;
+      }
+      if (outcomes.length === 0) continue;
+      let buckets: string[] | undefined;
+      if (entry.buckets) {
+        const union = new Set<string>();
+        for (const v of requests) for (const b of wanted(entry, bucketsOf(v, k)) ?? []) union.add(b);
+        buckets = [...union];
+      }
+      caseMs ??= views.reduce((n, v) => n + v.exchange.durationMs, 0);
+      for (const o of outcomes) out.push(toFinding(entry, o, caseId, buckets, caseMs));
     }
   }
   return out;
@@ -58,7 +89,12 @@ export function judgeRun(t: Tally, k: Knowledge, entries: CatalogueEntry[]): Jud
   const out: JudgedFinding[] = [];
   for (const entry of entries) {
     const rule = entry.rule;
-    if (rule.scope === 'run') out.push(...safely(entry, undefined, undefined, () => rule.check(t, k)));
+    if (rule.scope !== 'run') continue;
+    try {
+      for (const o of rule.check(t, k)) out.push(toFinding(entry, o, o.caseId, undefined, undefined));
+    } catch (e) {
+      out.push(ruleFailed(entry, undefined, e));
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Knowledge } from '../../model.ts';
 import { analyseRequest } from '../contract.ts';
-import { entries } from '../entries.ts';
+import { entries, entriesFor, type Entry } from '../entries.ts';
 import { broken, type ExchangeRule, held, show } from '../rule.ts';
 import type { View } from '../view.ts';
 
@@ -22,11 +22,17 @@ export const complete: ExchangeRule = {
   check(x: View, _k: Knowledge) {
     const requested = batch(x);
     if (!requested) return [];
-    const answered = new Set(entries(x).map((e) => e.digest));
-    const missing = [...new Set(requested)].filter((d) => !answered.has(d));
-    return [missing.length === 0
-      ? held(`all ${new Set(requested).size} distinct digests answered`)
-      : broken(`${missing.length} requested digest(s) appear in neither layers nor failures, e.g. ${show(missing[0])}`)];
+    const distinct = new Set(requested);
+    let missing = 0;
+    let example: string | undefined;
+    for (const d of distinct) {
+      if (entriesFor(x, d).length > 0) continue;
+      missing++;
+      example ??= d;
+    }
+    return [missing === 0
+      ? held(`all ${distinct.size} distinct digests answered`)
+      : broken(`${missing} requested digest(s) appear in neither layers nor failures, e.g. ${show(example)}`)];
   },
 };
 
@@ -59,17 +65,25 @@ export const exclusive: ExchangeRule = {
  * requested one once case and surrounding space are ignored (partition.echo's business) and the rest
  * (partition.no-extra's). Undefined when the exchange is not a judgeable batch.
  */
+const strangersOf = new WeakMap<View, { extra?: Entry; altered?: { entry: Entry; requested: string } }>();
+
 function unrequested(x: View) {
   const requested = batch(x);
   if (!requested) return undefined;
+  let u = strangersOf.get(x);
+  if (u) return u;
+  u = {};
   const exact = new Set(requested);
-  const byLoose = new Map(requested.map((d) => [loose(d), d]));
-  const strangers = entries(x).filter((e) => !exact.has(e.digest));
-  const altered = strangers.find((e) => byLoose.has(loose(e.digest)));
-  return {
-    extra: strangers.find((e) => !byLoose.has(loose(e.digest))),
-    altered: altered && { entry: altered, requested: byLoose.get(loose(altered.digest))! },
-  };
+  let byLoose: Map<string, string> | undefined;
+  for (const e of entries(x)) {
+    if (exact.has(e.digest)) continue;
+    byLoose ??= new Map(requested.map((d) => [loose(d), d]));
+    const like = byLoose.get(loose(e.digest));
+    if (like === undefined) u.extra ??= e;
+    else u.altered ??= { entry: e, requested: like };
+  }
+  strangersOf.set(x, u);
+  return u;
 }
 
 export const noExtra: ExchangeRule = {
