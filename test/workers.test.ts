@@ -51,6 +51,31 @@ describe('run with workers', () => {
   }, 60_000);
 });
 
+describe('first detection with workers', () => {
+  it('counts the whole run\'s requests, setup included, not the detecting thread\'s alone', async () => {
+    // Setup sends its manifest (PutImage) before any case goes out: a detection cannot have come sooner.
+    let setupRequests = 0;
+    let manifest = false;
+    const m = MUTANTS.find((x) => x.id === 'lowercase-echo')!;
+    const registry = await startRegistry({
+      ...mutantOptions(m),
+      hooks: { ...m.hooks, answer: (a, op) => { if (!manifest) setupRequests++; if (op === 'PutImage') manifest = true; return a; } },
+    });
+    try {
+      const r = await run({ kind: 'embedded', seed: 12, runs: 40, workers: 3, target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 8, transport: 'raw' } });
+      const detected = r.rules.filter((x) => x.firstDetection);
+      expect(detected.map((x) => x.id)).toContain('partition.echo');
+      expect(setupRequests).toBeGreaterThan(10);
+      for (const x of detected) {
+        expect(x.firstDetection!.requests, x.id).toBeGreaterThan(setupRequests);
+        expect(x.firstDetection!.requests, x.id).toBeLessThanOrEqual(r.provenance.requests.used);
+      }
+    } finally {
+      await registry.close();
+    }
+  }, 60_000);
+});
+
 describe('progress with workers', () => {
   it('counts the requests every thread sent, not only the main thread\'s', async () => {
     const registry = await startRegistryThread({ options: {} });

@@ -19,6 +19,8 @@ export interface WorkerInput {
   started: number;
   /** When a soak ends (Date.now): the same for every thread. */
   soakEnds?: number;
+  /** The run's request count, in shared memory: every thread adds its requests. */
+  requestCount: Int32Array;
 }
 
 const d = workerData as WorkerInput;
@@ -31,6 +33,7 @@ parentPort!.on('message', (m: unknown) => {
 });
 controller.signal.addEventListener('abort', () => rounds.open());
 const target = new Target(d.target, controller.signal);
+target.shareRequestCount(d.requestCount);
 const entries = selectRules(d.options.rules);
 const props = propertiesFor(properties(d.k), entries.map((e) => e.id));
 let last = 0;

@@ -471,7 +471,12 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   };
   const beforeRound = (round: number) => rounds.wait(round);
   const soakEnds = o.durationMs ? c.clock() + o.durationMs : undefined;
-  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started, ...(soakEnds !== undefined ? { soakEnds } : {}) } satisfies WorkerInput));
+  // Every thread counts its requests into one shared number, so that "the run had sent N requests when
+  // this broke" (firstDetection) counts the whole run's, setup included, not one thread's.
+  const requestCount = new Int32Array(new SharedArrayBuffer(4));
+  requestCount[0] = c.target.requestsUsed;
+  c.target.shareRequestCount(requestCount);
+  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started, requestCount, ...(soakEnds !== undefined ? { soakEnds } : {}) } satisfies WorkerInput));
   const stop = () => { for (const w of workers) w.postMessage('stop'); };
   o.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -514,6 +519,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
     return out;
   } finally {
     c.target.requestsElsewhere = 0;
+    c.target.shareRequestCount(undefined);
     o.signal?.removeEventListener('abort', stop);
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -604,7 +610,7 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
         if (o.signal?.aborted) return;
         if (o.onExchange) for (const x of exchanges) o.onExchange(x);
         const views = exchanges.map(view);
-        acc.add({ index: offset + index, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.requestsUsed);
+        acc.add({ index: offset + index, kase, exchanges, views, findings: judgeViews(kase.id, views, k, entries) }, k, entries, target.runRequests);
       } catch (e) {
         if (e instanceof BudgetExhausted) budgetExhausted = true;
         else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;

@@ -180,10 +180,24 @@ export class Target {
     return (this.cleaner ??= this.gated(makeEcrClient(options as Parameters<typeof makeEcrClient>[0])));
   }
 
+  /** With --workers, the request count of the whole run, shared by its threads (one Int32 in shared memory). */
+  private runCount: Int32Array | undefined;
+
+  /** Counts this target's requests into `counter` too (--workers: every thread's target into the same one), or stops. */
+  shareRequestCount(counter: Int32Array | undefined): void {
+    this.runCount = counter;
+  }
+
+  /** Requests the whole run has sent so far: this thread's, and with --workers every thread's. */
+  get runRequests(): number {
+    return this.runCount ? Atomics.load(this.runCount, 0) : this.requestsUsed;
+  }
+
   /** Waits for the rate limit and takes one request from the budget. */
   async gate(): Promise<void> {
     if (this.o.maxRequests > 0 && !this.budgetLifted && this.requestsUsed >= this.o.maxRequests) throw new BudgetExhausted(this.o.maxRequests);
     this.requestsUsed++;
+    if (this.runCount) Atomics.add(this.runCount, 0, 1);
     if (Number.isFinite(this.rate)) {
       const now = Date.now();
       const slot = Math.max(now, this.nextSlot);
