@@ -128,6 +128,8 @@ export const MUTANTS: readonly Mutant[] = [
     { sizeFromLastPart: true }, 'NOT_CONFORMANT', ['classify.present']),
   bug('name-column-255', 'repository names go into a VARCHAR(255) column: the 256-character name is cut on insert, and lookups by the full name miss it',
     { nameColumnLength: 255 }, 'INCOMPLETE', [], ['validate.valid-succeeds']),
+  bug('layers-by-basename', 'layers are filed under the last segment of the repository name (a directory per path.basename): team-a/app and team-b/app share their layers',
+    { layersByBasename: true }, 'NOT_CONFORMANT', ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('limit-after-dedupe', 'the 100-digest limit is checked after duplicates are removed, so 101 digests with a repeat pass',

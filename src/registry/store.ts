@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Quirks } from './quirks.ts';
 
+const basename = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+
 export interface StoredLayer {
   size: number;
   /** Set once a manifest references the blob; null until then. */
@@ -31,6 +33,8 @@ export class RegistryStore {
   private readonly registries = new Map<string, Map<string, Repository>>();
   /** Layers by digest across every repository: only a store keyed by digest alone reads it. */
   private readonly byDigest = new Map<string, StoredLayer>();
+  /** Layers by registry and the last segment of a repository's name: only a store that files them so reads it. */
+  private readonly layerFiles = new Map<string, Map<string, StoredLayer>>();
   /** Layers of deleted repositories, by registry and name: only a store that forgets to delete them reads it. */
   private readonly orphans = new Map<string, Map<string, StoredLayer>>();
   /** Completed uploads not visible yet, and the check count at which they become so. */
@@ -54,7 +58,10 @@ export class RegistryStore {
     const registry = this.registry(registryId);
     if (registry.has(name)) return undefined;
     const key = this.quirks.nameColumnLength !== undefined ? name.slice(0, this.quirks.nameColumnLength) : name;
-    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers: new Map(), uploads: new Map(), images: new Map(), tags: {} };
+    const filed = this.quirks.layersByBasename ? `${registryId}/${basename(key)}` : undefined;
+    const layers = (filed !== undefined ? this.layerFiles.get(filed) : undefined) ?? new Map<string, StoredLayer>();
+    if (filed !== undefined) this.layerFiles.set(filed, layers);
+    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers, uploads: new Map(), images: new Map(), tags: {} };
     const orphaned = this.orphans.get(`${registryId}/${key}`);
     if (orphaned) for (const [d, l] of orphaned) repo.layers.set(d, l);
     registry.set(key, repo);
@@ -65,7 +72,10 @@ export class RegistryStore {
     const repo = this.find(registryId, name);
     if (repo) for (const id of [...repo.uploads.keys()]) this.endUpload(repo, id);
     if (repo && this.quirks.deleteKeepsLayers) this.orphans.set(`${registryId}/${name}`, repo.layers);
-    return this.registries.get(registryId)?.delete(name) ?? false;
+    const deleted = this.registries.get(registryId)?.delete(name) ?? false;
+    // The file of layers goes with the last repository filed under it.
+    if (repo && this.quirks.layersByBasename && !this.list(registryId).some((r) => r.layers === repo.layers)) this.layerFiles.delete(`${registryId}/${basename(repo.name)}`);
+    return deleted;
   }
 
   list(registryId: string): Repository[] {

@@ -168,7 +168,9 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   if (o.repository !== undefined) return readOnly(target, o, knowledge, capabilities, done);
 
   const primary = `${prefix}/primary`;
-  const secondary = `${prefix}/secondary`;
+  // Named to share the primary's last segment: a store that files layers by the name's last segment
+  // (or its first) mixes the two, and repository isolation shows it; a store keyed by the name does not.
+  const secondary = `${prefix}/isolated/primary`;
   // Tagged so that `cleanup` finds what a killed run left, and never touches anything else.
   target.creationTags = creationTags(run, new Date());
   const accepted: string[] = [];
