@@ -130,6 +130,8 @@ export const MUTANTS: readonly Mutant[] = [
     { nameColumnLength: 255 }, 'INCOMPLETE', [], ['validate.valid-succeeds']),
   bug('layers-by-basename', 'layers are filed under the last segment of the repository name (a directory per path.basename): team-a/app and team-b/app share their layers',
     { layersByBasename: true }, 'NOT_CONFORMANT', ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent']),
+  bug('prefix-scan-lookup', 'repositories are found by a key-prefix scan that takes the first hit (scan(prefix=name) in a key-value store): a missing name that begins an existing one finds it',
+    { findByPrefix: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('limit-after-dedupe', 'the 100-digest limit is checked after duplicates are removed, so 101 digests with a repeat pass',

@@ -7,6 +7,8 @@ export interface Quirks {
   // The store.
   /** How stored layers are keyed: per repository (right), by digest alone across repositories, or lower-cased. */
   layerKey?: 'repository' | 'digest-only' | 'lower-case';
+  /** A repository is found by a key-prefix scan taking the first hit (a key-value store's scan(prefix=name)): a missing name that begins an existing one finds it. */
+  findByPrefix?: boolean;
   /** Layers are filed under the last segment of the repository's name (path.basename): team-a/app and team-b/app share them. */
   layersByBasename?: boolean;
   /** DeleteRepository forgets the repository but not its layers; a repository created again under the name finds them. */

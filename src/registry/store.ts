@@ -51,7 +51,11 @@ export class RegistryStore {
   }
 
   find(registryId: string, name: string): Repository | undefined {
-    return this.registries.get(registryId)?.get(name);
+    const registry = this.registries.get(registryId);
+    const exact = registry?.get(name);
+    if (exact || !this.quirks.findByPrefix || !registry) return exact;
+    for (const repo of registry.values()) if (repo.name.startsWith(name)) return repo;
+    return undefined;
   }
 
   create(registryId: string, name: string): Repository | undefined {

@@ -130,7 +130,10 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   const [minName, maxName] = [limits.minLength.value, limits.maxLength.value];
   const run = o.runId ?? nonce(o.seed, o.uniqueNames);
   const prefix = `${REPOSITORY_PREFIX}${run}`;
-  const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`, padTo(`${prefix}-missing/c`, maxName)];
+  // Missing names, two of them near the primary's: one it begins with, one that begins with it. A store
+  // that finds repositories by a prefix scan, or a router that matches the longest known prefix,
+  // answers for the primary instead of RepositoryNotFoundException.
+  const missing = [`${prefix}-missing-a`, `${prefix}-missing/b`, padTo(`${prefix}-missing/c`, maxName), `${prefix}/prim`, `${prefix}/primary/gone`];
   const capabilities: Capabilities = {
     implemented: true, createRepositories: false, storeLayers: false, putManifests: false,
     have: [], missing: {}, unverified: {}, notApplicable: {}, setupFindings: [], notes: [],
