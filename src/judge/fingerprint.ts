@@ -22,11 +22,15 @@ export const keyOf = (o: { point: string; cls?: string }) => (o.cls ? `${o.point
 
 const short = (d: string) => JSON.stringify(d);
 
+/** What one entry says, in words. */
+const entryWords = (e: Entry) => (e.list === 'layers' ? `${String(e.item['layerAvailability'])} layer` : `${String(e.item['failureCode'])} failure`);
+
 /** What a digest's entries say, in words: for "other" choices. */
 function describe(found: Entry[]): string {
   if (found.length === 0) return 'left out of the answer';
-  const kinds = [...new Set(found.map((e) => (e.list === 'layers' ? `${String(e.item['layerAvailability'])} layer` : `${String(e.item['failureCode'])} failure`)))];
-  return kinds.join(' and ');
+  // Most digests are answered once: no set to make.
+  if (found.length === 1) return entryWords(found[0]!);
+  return [...new Set(found.map(entryWords))].join(' and ');
 }
 
 /** How a digest that is not stored was answered: as absent, as invalid, or otherwise. */
