@@ -45,7 +45,7 @@ try {
       const now = Date.now();
       if (now - last < 200) return;
       last = now;
-      parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing, requests: target.requestsUsed } });
+      parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing } });
     },
     onRound: (round) => parentPort!.postMessage({ round }),
     beforeRound: (round) => rounds.wait(round),

@@ -355,7 +355,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
   const started = clock();
   const entries = selectRules(o.rules);
   const target = new Target({ ...o.target, ...(o.maxTimeMs ? { deadline: started + o.maxTimeMs } : {}) }, o.signal);
-  const report = (p: Omit<Progress, 'requests' | 'budget' | 'elapsedMs'>) => o.onProgress?.({ ...p, requests: target.requestsUsed + target.requestsElsewhere, budget: o.target.maxRequests, elapsedMs: clock() - started });
+  const report = (p: Omit<Progress, 'requests' | 'budget' | 'elapsedMs'>) => o.onProgress?.({ ...p, requests: target.runRequests, budget: o.target.maxRequests, elapsedMs: clock() - started });
   let acc = new Accumulator();
   let prepared: Prepared | undefined;
   const counterexamples = new Map<string, Counterexample>();
@@ -456,7 +456,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   if (n <= 1 || c.replayed || o.onExchange || o.target.maxRequests > 0 || o.target.rps > 0) return explore(o, c, progress);
   const { signal: _s, ledger: _l, onProgress: _p, onExchange: _e, beforeCleanup: _b, replayCommand: _r, clock: _c, target: _t, ...options } = o;
   const workerTarget: TargetOptions = { ...o.target, concurrency: Math.max(1, Math.ceil(o.target.concurrency / n)), ...(o.maxTimeMs ? { deadline: c.started + o.maxTimeMs } : {}) };
-  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0, requests: 0 }));
+  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0 }));
   let mine = { cases: 0, failing: 0, planned: 0 };
   const tell = () => progress(mine.cases + seen.reduce((a, x) => a + x.cases, 0), mine.planned, mine.failing + seen.reduce((a, x) => a + x.failing, 0));
   // A soak's rounds are whole across threads: each thread sends its share of a round, and none starts the
@@ -471,8 +471,8 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   };
   const beforeRound = (round: number) => rounds.wait(round);
   const soakEnds = o.durationMs ? c.clock() + o.durationMs : undefined;
-  // Every thread counts its requests into one shared number, so that "the run had sent N requests when
-  // this broke" (firstDetection) counts the whole run's, setup included, not one thread's.
+  // Every thread counts its requests into one shared number, so that progress and "the run had sent N
+  // requests when this broke" (firstDetection) count the whole run's, setup included, not one thread's.
   const requestCount = new Int32Array(new SharedArrayBuffer(4));
   requestCount[0] = c.target.requestsUsed;
   c.target.shareRequestCount(requestCount);
@@ -482,11 +482,10 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   try {
     const shares = workers.map((w, i) => new Promise<WorkerDone>((resolve, reject) => {
       const end = () => { finished[i + 1] = Infinity; release(); };
-      w.on('message', (m: { progress?: { cases: number; failing: number; requests: number }; round?: number; done?: WorkerDone }) => {
+      w.on('message', (m: { progress?: { cases: number; failing: number }; round?: number; done?: WorkerDone }) => {
         if (m.round !== undefined) { finished[i + 1] = m.round; release(); }
         if (m.progress) {
           seen[i] = m.progress;
-          c.target.requestsElsewhere = seen.reduce((a, x) => a + x.requests, 0);
           tell();
         }
         if (m.done) { end(); resolve(m.done); }
@@ -502,8 +501,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
     finished[0] = Infinity;
     release();
     const done = await Promise.all(shares);
-    // The threads' own counts, final, replace what their progress said.
-    c.target.requestsElsewhere = 0;
+    c.target.shareRequestCount(undefined);
     const out: ExploreOutcome = { ...own, rounds: [...own.rounds] };
     for (const d of done) {
       out.acc.absorb(d.part);
@@ -518,7 +516,6 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
     }
     return out;
   } finally {
-    c.target.requestsElsewhere = 0;
     c.target.shareRequestCount(undefined);
     o.signal?.removeEventListener('abort', stop);
     await Promise.all(workers.map((w) => w.terminate()));

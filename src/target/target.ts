@@ -113,8 +113,6 @@ export class Target {
   /** The URL requests go to. */
   readonly endpoint: string;
   requestsUsed = 0;
-  /** Requests other threads of the run (--workers) have sent so far, as they last said: for progress only. */
-  requestsElsewhere = 0;
   /** Tags for every repository the run creates (undefined once the target refused them). */
   creationTags?: { Key: string; Value: string }[];
   /** Answers that were throttles, and transient errors, each retried. */

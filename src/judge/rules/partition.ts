@@ -60,13 +60,14 @@ export const exclusive: ExchangeRule = {
   },
 };
 
+const strangersOf = new WeakMap<View, { extra?: Entry; altered?: { entry: Entry; requested: string } }>();
+
 /**
  * Answered digests that were not requested byte for byte, split in two: those that resemble a
  * requested one once case and surrounding space are ignored (partition.echo's business) and the rest
- * (partition.no-extra's). Undefined when the exchange is not a judgeable batch.
+ * (partition.no-extra's), memoized per view: both rules ask. Undefined when the exchange is not a
+ * judgeable batch.
  */
-const strangersOf = new WeakMap<View, { extra?: Entry; altered?: { entry: Entry; requested: string } }>();
-
 function unrequested(x: View) {
   const requested = batch(x);
   if (!requested) return undefined;
