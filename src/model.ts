@@ -6,9 +6,13 @@
  * upload this case's fresh layer, or delete and create a repository. Sent through the same gate.
  */
 export interface Action {
-  kind: 'upload' | 'delete-repository' | 'create-repository';
+  kind: 'upload' | 'delete-repository' | 'create-repository' | 'check-deleted';
   repositoryName: string;
 }
+
+/** How an action came out, in a word: the target accepted or refused a change; a deleted repository was gone or still there. */
+export const actionOutcome = (a: { kind: Action['kind']; ok: boolean }) =>
+  a.kind === 'check-deleted' ? (a.ok ? 'gone' : 'still there') : a.ok ? 'accepted' : 'refused';
 
 /** Stands for the digest of the case's fresh layer in a step's layerDigests, until the case is sent. */
 export const FRESH_LAYER = '$fresh-layer';
@@ -65,7 +69,11 @@ export interface Exchange {
   /** What @aws-sdk/client-ecr made of the answer, when it sent the request. */
   sdk?: { outcome: 'output' | 'error'; errorName?: string; fault?: string; status?: number; requestId?: string };
   /** A scenario's action (no request of the operation under test): what it did and whether the target accepted it. */
-  action?: { kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number };
+  action?: {
+    kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number;
+    /** check-deleted: what the target answered for the deleted repository, when it was not RepositoryNotFoundException. */
+    answered?: string;
+  };
   /** Attempts the transient-error retry made before this answer (0: the first answer counted). */
   retries?: number;
   durationMs: number;

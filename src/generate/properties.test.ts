@@ -87,7 +87,7 @@ describe('generators', () => {
     const labels = new Map(cases.map((c) => [c.property, c.steps.map((s) => s.label).join(',')]));
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': 'batch,alone', idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
-      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'before,upload,after', recreate: 'upload,stored,delete,create,recreated',
+      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'before,upload,after', recreate: 'upload,stored,delete,gone,create,recreated',
     });
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });

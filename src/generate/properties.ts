@@ -214,12 +214,13 @@ export function properties(k: Knowledge): Property[] {
     });
     out.push({
       name: 'recreate', weight: 0.02, min: 2, feeds: ['metamorphic.recreate-forgets', ...ALL_PASSIVE], exclusive: true,
-      about: 'a layer uploaded, its repository deleted and created again under the same name, the layer checked',
+      about: 'a layer uploaded, its repository deleted (and checked: it must be gone) and created again under the same name, the layer checked',
       arbitrary: around.map((others) => {
         const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
         return single([
           { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'stored', body: check },
-          { label: 'delete', action: { kind: 'delete-repository', repositoryName: repo } }, { label: 'create', action: { kind: 'create-repository', repositoryName: repo } },
+          { label: 'delete', action: { kind: 'delete-repository', repositoryName: repo } }, { label: 'gone', action: { kind: 'check-deleted', repositoryName: repo } },
+          { label: 'create', action: { kind: 'create-repository', repositoryName: repo } },
           { label: 'recreated', body: check },
         ], ['scenario.recreate'], 'success');
       }),

@@ -4,8 +4,9 @@
  * request only under the same generator: bump this whenever a seed would make different cases, so
  * `replay` and `merge` can refuse reports whose cases this build cannot make again.
  * 2: digests' hex from two random draws (sfc32) instead of one draw per byte.
+ * 3: the recreate scenario checks the deleted repository is gone before creating it again.
  */
-export const GENERATOR = 2;
+export const GENERATOR = 3;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

@@ -18,6 +18,8 @@ const S512X = `sha512:${'e'.repeat(100)}`;
 const uploaded = { kind: 'upload' as const, repositoryName: 'repo', ok: true, detail: 'accepted', digest: F, size: 7 };
 const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
+const gone = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: true, detail: 'RepositoryNotFoundException' };
+const stillThere = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: false, detail: 'still answered after 1.75 s: a success', answered: 'a success: {"layers":[…]}' };
 const K: Knowledge = {
   accountId: '123456789012',
   otherAccountId: '000000000000',
@@ -123,8 +125,11 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
       [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
   },
   'metamorphic.recreate-forgets': {
-    pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
-    fail: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+    pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
+      [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
+    fail: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
+      // A soft delete one query forgets: the deleted repository still answers, though the re-created one is right.
+      [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: stillThere }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
   },
   'metamorphic.repository-isolation': {
     pass: [[{ label: 'home' }, { label: 'other', req: { repositoryName: 'other', layerDigests: [P] }, res: { layers: [unavail(P)] } }]],

@@ -1,7 +1,7 @@
 // Reads an exchange the way the judge needs it: what was sent (parsed from the exact bytes) and
 // what kind of answer came back. Pure; never throws.
 import { operationSpec } from '../spec/index.ts';
-import type { Exchange } from '../model.ts';
+import { actionOutcome, type Exchange } from '../model.ts';
 import { MAX_JSON_DEPTH, scanJson, type WireScan } from './wire.ts';
 
 export interface Sent {
@@ -86,7 +86,7 @@ export function readAnswer(exchange: Exchange): Answer {
   const errors = operationSpec().errors;
   if (exchange.action) {
     const a = exchange.action;
-    return { kind: 'action', status: 0, summary: `${a.kind} ${a.repositoryName}: ${a.ok ? 'accepted' : 'refused'} (${a.detail})` };
+    return { kind: 'action', status: 0, summary: `${a.kind} ${a.repositoryName}: ${actionOutcome(a)} (${a.detail})` };
   }
   const res = exchange.response;
   if (!res) {

@@ -75,7 +75,7 @@ export const MUTANTS: readonly Mutant[] = [
   { id: 'accept-any-registry-id', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.registry-id'] }, description: 'does not check the registryId pattern', hooks: { skip: { registryIdPattern: true } } },
   { id: 'crash-on-bad-members', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.missing-member', 'validate.wrong-type'] }, description: 'crashes (500) on a missing or mistyped member instead of a client error', hooks: { skip: { memberTypes: true } } },
   {
-    id: 'missing-repository-as-failures', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.repository-not-found', 'validate.foreign-registry'] }, description: 'answers a missing repository with per-digest results instead of RepositoryNotFoundException',
+    id: 'missing-repository-as-failures', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.repository-not-found', 'validate.foreign-registry', 'metamorphic.recreate-forgets'] }, description: 'answers a missing repository with per-digest results instead of RepositoryNotFoundException',
     hooks: { resolveRepository: (id, _explicit, name, find) => find(id, name) ?? emptyRepository(name, id) },
   },
   { id: 'reject-100', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.accepts-valid', 'validate.valid-succeeds'] }, description: 'rejects a list of exactly 100 digests', hooks: { limits: { maxItems: 99 } } },
@@ -132,6 +132,8 @@ export const MUTANTS: readonly Mutant[] = [
     { layersByBasename: true }, 'NOT_CONFORMANT', ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent']),
   bug('prefix-scan-lookup', 'repositories are found by a key-prefix scan that takes the first hit (scan(prefix=name) in a key-value store): a missing name that begins an existing one finds it',
     { findByPrefix: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
+  bug('soft-delete-visible', 'DeleteRepository only marks the row deleted, and the availability query forgets WHERE deleted_at IS NULL: a deleted repository still answers until it is created again',
+    { softDeleteVisible: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('limit-after-dedupe', 'the 100-digest limit is checked after duplicates are removed, so 101 digests with a repeat pass',

@@ -112,7 +112,7 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
     throw constraint('layerDigests', `Member must satisfy constraint: [Member must have length less than or equal to ${l.digestMaxLength}]`);
   }
   const registry = q.ignoreRegistryId ? ctx.store.accountId : id;
-  const find = (r: string, n: string) => ctx.store.find(r, n);
+  const find = (r: string, n: string) => ctx.store.find(r, n) ?? (q.softDeleteVisible ? ctx.store.findDeleted(r, n) : undefined);
   const repo = ctx.hooks.resolveRepository ? ctx.hooks.resolveRepository(registry, explicit, name, find) : find(registry, name);
   if (!repo) {
     if (q.missingRepositoryCrash) throw new TypeError(`Cannot read properties of undefined (reading 'layers')`);

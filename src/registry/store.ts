@@ -35,6 +35,8 @@ export class RegistryStore {
   private readonly byDigest = new Map<string, StoredLayer>();
   /** Layers by registry and the last segment of a repository's name: only a store that files them so reads it. */
   private readonly layerFiles = new Map<string, Map<string, StoredLayer>>();
+  /** Deleted repositories, by registry and name, as a soft delete keeps them: only a query that forgets the mark reads it. */
+  private readonly softDeleted = new Map<string, Repository>();
   /** Layers of deleted repositories, by registry and name: only a store that forgets to delete them reads it. */
   private readonly orphans = new Map<string, Map<string, StoredLayer>>();
   /** Completed uploads not visible yet, and the check count at which they become so. */
@@ -76,10 +78,16 @@ export class RegistryStore {
     const repo = this.find(registryId, name);
     if (repo) for (const id of [...repo.uploads.keys()]) this.endUpload(repo, id);
     if (repo && this.quirks.deleteKeepsLayers) this.orphans.set(`${registryId}/${name}`, repo.layers);
+    if (repo && this.quirks.softDeleteVisible) this.softDeleted.set(`${registryId}/${name}`, repo);
     const deleted = this.registries.get(registryId)?.delete(name) ?? false;
     // The file of layers goes with the last repository filed under it.
     if (repo && this.quirks.layersByBasename && !this.list(registryId).some((r) => r.layers === repo.layers)) this.layerFiles.delete(`${registryId}/${basename(repo.name)}`);
     return deleted;
+  }
+
+  /** A deleted repository, as a soft delete keeps it (only with the softDeleteVisible quirk). */
+  findDeleted(registryId: string, name: string): Repository | undefined {
+    return this.softDeleted.get(`${registryId}/${name}`);
   }
 
   list(registryId: string): Repository[] {

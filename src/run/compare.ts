@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { properties, type CaseBody } from '../generate/properties.ts';
 import { readAnswer } from '../judge/view.ts';
-import type { Case, Exchange, Knowledge } from '../model.ts';
+import { actionOutcome, type Case, type Exchange, type Knowledge } from '../model.ts';
 import type { Cassette } from '../sdk/cassette.ts';
 import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
 import { compressPath, freshLayers, parseCaseId, planCases, replayCase, sendCase, type Ledger } from './runner.ts';
@@ -84,7 +84,7 @@ const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.fi
  * type. `digests: false` leaves the digests out (for grouping cases alike).
  */
 export function reduceAnswer(x: Exchange, digests = true): string {
-  if (x.action) return `${x.action.kind} ${x.action.ok ? 'accepted' : 'refused'}`;
+  if (x.action) return `${x.action.kind} ${actionOutcome(x.action)}`;
   const a = readAnswer(x);
   switch (a.kind) {
     case 'success': {

@@ -10,9 +10,10 @@ import { view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
 import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
-import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
-import { createRepository, deleteRepository, sha256Digest, uploadLayer } from '../target/seed.ts';
+import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
+import { createRepository, DELETED_CHECK_WAITS_MS, deletedRepositoryAnswer, deleteRepository, sha256Digest, uploadLayer } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
+import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
 import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
 import { caseSeed, soakSeed } from './seeds.ts';
@@ -181,6 +182,12 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer): P
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
+    } else if (a.kind === 'check-deleted') {
+      const missing = operationSpec().errors.missingRepository.value;
+      const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, sha256Digest(fresh), missing, (ms) => sleep(ms, target.signal));
+      exchange.action = answered === undefined
+        ? { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: `${missing}, as for any repository that does not exist` }
+        : { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `still answered after ${DELETED_CHECK_WAITS_MS.reduce((n, ms) => n + ms, 0) / 1000} s: ${answered}`, answered };
     } else {
       await createRepository(target.client, { repositoryName: a.repositoryName }, target.creationTags);
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'CreateRepository accepted it' };

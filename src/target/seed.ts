@@ -5,6 +5,7 @@
 // BatchCheckLayerAvailability being blamed for it later.
 import { createHash } from 'node:crypto';
 import {
+  BatchCheckLayerAvailabilityCommand,
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
@@ -101,6 +102,30 @@ export function creationRefused(e: unknown): boolean {
 
 export async function deleteRepository(client: ECRClient, repo: RepositoryRef): Promise<void> {
   await client.send(new DeleteRepositoryCommand({ ...repo, force: true }));
+}
+
+/** Pauses before each check of a repository just deleted: a store may take a moment to forget it (1.75 s in all). */
+export const DELETED_CHECK_WAITS_MS = [0, 250, 500, 1000];
+
+/**
+ * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, up to four times over
+ * 1.75 s: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
+ * what it answered the last time, in short. A transport fault is thrown.
+ */
+export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, wait: (ms: number) => Promise<void>): Promise<string | undefined> {
+  let last = '';
+  for (const ms of DELETED_CHECK_WAITS_MS) {
+    if (ms > 0) await wait(ms);
+    try {
+      const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
+      last = `a success: ${JSON.stringify({ layers: out.layers, failures: out.failures }).slice(0, 300)}`;
+    } catch (e) {
+      if (e instanceof TransportFault) throw e;
+      if ((e as Error).name === missingType) return undefined;
+      last = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
+    }
+  }
+  return last;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Relations between the exchanges of one case: they need no oracle, only answers to compare —
 // two requests that must get the same answers, or one request before and after a change.
+import { operationSpec } from '../../spec/index.ts';
 import { signature } from '../entries.ts';
 import { broken, type CaseRule, held, show } from '../rule.ts';
 import type { View } from '../view.ts';
@@ -100,10 +101,14 @@ export const recreateForgets: CaseRule = {
     const created = xs.find((x) => x.exchange.action?.kind === 'create-repository')?.exchange.action;
     const stored = step(xs, 'stored');
     const recreated = step(xs, 'recreated');
-    if (!up || !deleted?.ok || !created?.ok || !stored || !recreated || !ok(stored)) return [];
+    const gone = xs.find((x) => x.exchange.action?.kind === 'check-deleted')?.exchange.action;
+    if (!up || !deleted?.ok || !stored || !ok(stored)) return [];
     const d = up.digest!;
     // The layer must have been there before the delete, or the scenario shows nothing.
     if (!signature(stored, d).includes('layer:AVAILABLE')) return [];
+    // A deleted repository is one that does not exist (a soft delete that one query forgets shows here).
+    if (gone?.answered !== undefined) return [broken(`after DeleteRepository accepted ${show(deleted.repositoryName)}, a check in it ${gone.detail}; expected ${operationSpec().errors.missingRepository.value}`)];
+    if (!created?.ok || !recreated) return [];
     if (!answered(recreated)) return [];
     if (!ok(recreated)) return [broken(`after ${show(deleted.repositoryName)} was deleted and created again, a check in it got ${recreated.answer.summary}`)];
     const now = signature(recreated, d);
