@@ -109,3 +109,49 @@ describe('seeding and cleanup under throttling', () => {
     }
   });
 });
+
+describe('a repository just deleted', () => {
+  /** The embedded registry, still answering checks for `forgetMs` after each DeleteRepository (a store slow to forget). */
+  const slowToForget = async (forgetMs: number) => {
+    let deletedAt = -Infinity;
+    let stale = 0;
+    const registry = await startRegistry({
+      hooks: {
+        answer: (a, op) => { if (op === 'DeleteRepository') deletedAt = Date.now(); return a; },
+        // Only recreate cases run (one at a time), so a check this soon after a delete is of the deleted repository.
+        takeOver: (req, res) => {
+          if (operationOf(req) !== 'BatchCheckLayerAvailability' || Date.now() - deletedAt >= forgetMs) return false;
+          stale++;
+          req.resume();
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end('{"layers":[],"failures":[]}');
+          return true;
+        },
+      },
+    });
+    return { registry, stale: () => stale };
+  };
+  const recreate = (endpoint: string) => run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'metamorphic.recreate-forgets', target: target(endpoint) });
+
+  it('may take a moment to be gone: a check that finds it gone within the window is not a FAIL', async () => {
+    const { registry, stale } = await slowToForget(400);
+    try {
+      const r = await recreate(registry.endpoint);
+      expect(stale()).toBeGreaterThan(0);
+      expect(r.summary.verdict).toBe('CONFORMANT');
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('still answering after the window is a FAIL of metamorphic.recreate-forgets, naming what it answered', async () => {
+    const { registry } = await slowToForget(5_000);
+    try {
+      const r = await recreate(registry.endpoint);
+      const rule = r.rules.find((x) => x.id === 'metamorphic.recreate-forgets')!;
+      expect(rule.verdict).toBe('FAIL');
+      expect(rule.message).toMatch(/a check in it still answered after 1\.75 s: a success: \{"layers":\[\],"failures":\[\]\}; expected RepositoryNotFoundException/);
+    } finally {
+      await registry.close();
+    }
+  }, 30_000);
+});

@@ -184,7 +184,8 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer): P
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
     } else if (a.kind === 'check-deleted') {
       const missing = operationSpec().errors.missingRepository.value;
-      const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, sha256Digest(fresh), missing, (ms) => sleep(ms, target.signal));
+      const digest = fresh ? sha256Digest(fresh) : `sha256:${'0'.repeat(64)}`;
+      const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, digest, missing, (ms) => sleep(ms, target.signal));
       exchange.action = answered === undefined
         ? { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: `${missing}, as for any repository that does not exist` }
         : { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `still answered after ${DELETED_CHECK_WAITS_MS.reduce((n, ms) => n + ms, 0) / 1000} s: ${answered}`, answered };

@@ -110,7 +110,8 @@ export const DELETED_CHECK_WAITS_MS = [0, 250, 500, 1000];
 /**
  * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, up to four times over
  * 1.75 s: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
- * what it answered the last time, in short. A transport fault is thrown.
+ * what it answered the last time, in short. Anything that is not the target's answer (a transport fault,
+ * the request budget, Ctrl-C) is thrown: only an answer can show a repository still there.
  */
 export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, wait: (ms: number) => Promise<void>): Promise<string | undefined> {
   let last = '';
@@ -120,7 +121,7 @@ export async function deletedRepositoryAnswer(client: ECRClient, repo: Repositor
       const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
       last = `a success: ${JSON.stringify({ layers: out.layers, failures: out.failures }).slice(0, 300)}`;
     } catch (e) {
-      if (e instanceof TransportFault) throw e;
+      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) throw e;
       if ((e as Error).name === missingType) return undefined;
       last = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
     }
