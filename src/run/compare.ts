@@ -311,8 +311,10 @@ async function explore(o: CompareOptions, a: Live, b: Live, record: (kase: Case,
   const ka = a.prepared.knowledge;
   const kb = b.prepared.knowledge;
   const props = properties(ka);
+  // Against AWS on either side, both wait as long for a deleted repository to be gone.
+  const to = o.a.kind === 'aws' || ('kind' in o.b && o.b.kind === 'aws') ? 'aws' : 'emulator';
   const both = async (id: string, body: CaseBody) => {
-    const [xa, xb] = await Promise.all([sendCase(a.target, id, body, a.fresh), sendCase(b.target, id, forB(body, ka, kb), b.fresh)]);
+    const [xa, xb] = await Promise.all([sendCase(a.target, id, body, a.fresh, to), sendCase(b.target, id, forB(body, ka, kb), b.fresh, to)]);
     return { xa, xb };
   };
   const planned = o.replay ? [await replayCase(props, o.replay)] : [...planCases(props, o.seed, o.runs)].map((c) => c.kase);

@@ -171,7 +171,7 @@ const resolveFresh = (step: Step, digest: string): Step => {
 };
 
 /** Runs an action of a scenario through the target's seeding client (and its gate), as an exchange. */
-async function act(target: Target, caseId: string, step: Step, fresh: Buffer): Promise<Exchange> {
+async function act(target: Target, caseId: string, step: Step, fresh: Buffer, against: Against): Promise<Exchange> {
   const a = step.action!;
   const started = performance.now();
   const exchange: Exchange = { caseId, label: step.label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName }) }, durationMs: 0 };
@@ -185,10 +185,11 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer): P
     } else if (a.kind === 'check-deleted') {
       const missing = operationSpec().errors.missingRepository.value;
       const digest = fresh ? sha256Digest(fresh) : `sha256:${'0'.repeat(64)}`;
-      const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, digest, missing, (ms) => sleep(ms, target.signal));
+      const waits = DELETED_CHECK_WAITS_MS[against];
+      const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, digest, missing, waits, (ms) => sleep(ms, target.signal));
       exchange.action = answered === undefined
         ? { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: `${missing}, as for any repository that does not exist` }
-        : { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `still answered after ${DELETED_CHECK_WAITS_MS.reduce((n, ms) => n + ms, 0) / 1000} s: ${answered}`, answered };
+        : { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `still answered after ${waits.reduce((n, ms) => n + ms, 0) / 1000} s: ${answered}`, answered };
     } else {
       await createRepository(target.client, { repositoryName: a.repositoryName }, target.creationTags);
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'CreateRepository accepted it' };
@@ -202,12 +203,16 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer): P
   return exchange;
 }
 
-export async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer): Promise<Exchange[]> {
+/** What kind of target a case goes to, where waits differ: AWS, or an emulator. */
+export type Against = keyof typeof DELETED_CHECK_WAITS_MS;
+export const against = (kind: RunOptions['kind']): Against => (kind === 'aws' ? 'aws' : 'emulator');
+
+export async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer, to: Against = 'emulator'): Promise<Exchange[]> {
   const out: Exchange[] = [];
   const fresh = body.steps.some((s) => s.action?.kind === 'upload') ? freshLayer(id) : undefined;
   const digest = fresh ? sha256Digest(fresh) : undefined;
   for (const step of body.steps) {
-    if (step.action) out.push(await act(target, id, step, fresh!));
+    if (step.action) out.push(await act(target, id, step, fresh!, to));
     else out.push(await target.send(id, digest ? resolveFresh(step, digest) : step));
   }
   return out;
@@ -611,7 +616,8 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
     const before = acc.cases;
     await inParallel(cases, o.target.concurrency, () => stop() || (round > 0 && soakOver()), async ({ index, kase, exclusive }) => {
       try {
-        const exchanges = exclusive ? await c.lifecycle.run(() => sendCase(target, kase.id, kase, fresh)) : await sendCase(target, kase.id, kase, fresh);
+        const to = against(o.kind);
+        const exchanges = exclusive ? await c.lifecycle.run(() => sendCase(target, kase.id, kase, fresh, to)) : await sendCase(target, kase.id, kase, fresh, to);
         if (o.signal?.aborted) return;
         if (o.onExchange) for (const x of exchanges) o.onExchange(x);
         const views = exchanges.map(view);
@@ -683,7 +689,8 @@ async function shrinkAll(o: RunOptions, target: Target, k: Knowledge, entries: C
     const firstMessage = first.findings.find((f) => f.ruleId === entry.id && f.verdict === entry.breaks)?.message ?? '';
     let last: { body: CaseBody; exchanges: Exchange[]; message: string } = { body: first.kase, exchanges: first.exchanges, message: firstMessage };
     let steps = 0;
-    const send = (body: CaseBody) => (p.exclusive ? lifecycle.run(() => sendCase(target, first.kase.id, body, fresh)) : sendCase(target, first.kase.id, body, fresh));
+    const to = against(o.kind);
+    const send = (body: CaseBody) => (p.exclusive ? lifecycle.run(() => sendCase(target, first.kase.id, body, fresh, to)) : sendCase(target, first.kase.id, body, fresh, to));
     const result = await fc.check(fc.asyncProperty(p.arbitrary, async (body) => {
       steps++;
       const exchanges = await send(body);

@@ -104,18 +104,21 @@ export async function deleteRepository(client: ECRClient, repo: RepositoryRef): 
   await client.send(new DeleteRepositoryCommand({ ...repo, force: true }));
 }
 
-/** Pauses before each check of a repository just deleted: a store may take a moment to forget it (1.75 s in all). */
-export const DELETED_CHECK_WAITS_MS = [0, 250, 500, 1000];
+/**
+ * Pauses before each check of a repository just deleted, since a store may take a moment to forget it:
+ * 1.75 s in all against an emulator; against AWS 7.5 s, since nothing public says how soon ECR does.
+ */
+export const DELETED_CHECK_WAITS_MS = { emulator: [0, 250, 500, 1000], aws: [0, 500, 1000, 2000, 4000] };
 
 /**
- * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, up to four times over
- * 1.75 s: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
+ * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, once after each of
+ * `waits`: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
  * what it answered the last time, in short. Anything that is not the target's answer (a transport fault,
  * the request budget, Ctrl-C) is thrown: only an answer can show a repository still there.
  */
-export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, wait: (ms: number) => Promise<void>): Promise<string | undefined> {
+export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, waits: number[], wait: (ms: number) => Promise<void>): Promise<string | undefined> {
   let last = '';
-  for (const ms of DELETED_CHECK_WAITS_MS) {
+  for (const ms of waits) {
     if (ms > 0) await wait(ms);
     try {
       const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
