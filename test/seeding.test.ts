@@ -3,7 +3,9 @@
 // case does) and is retried, also when removing what the run created, so it does not leave a repository.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { CreateRepositoryCommand, DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
 import { startRegistry } from '../src/registry/server.ts';
+import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
@@ -95,6 +97,31 @@ describe('seeding and cleanup under throttling', () => {
       await registry.close();
     }
   });
+
+  it('a seeding call throttled more often than the SDK alone retries still goes through; a server error gets its three attempts', async () => {
+    const seen = { CreateRepository: 0, DeleteRepository: 0 };
+    const registry = await startRegistry({
+      hooks: {
+        takeOver: (req, res) => {
+          const op = operationOf(req);
+          if (op === 'CreateRepository' && seen.CreateRepository++ < 4) return (throttle(req, res), true);
+          if (op === 'DeleteRepository') { seen.DeleteRepository++; req.resume(); awsError(res, 'ServerException', 'down', 500); return true; }
+          return false;
+        },
+      },
+    });
+    const t = new Target(target(registry.endpoint));
+    try {
+      // Throttled four times (the SDK alone makes three attempts), answered the fifth and last.
+      await t.client.send(new CreateRepositoryCommand({ repositoryName: 'patient' }));
+      expect(seen.CreateRepository).toBe(5);
+      await expect(t.client.send(new DeleteRepositoryCommand({ repositoryName: 'patient' }))).rejects.toMatchObject({ name: 'ServerException' });
+      expect(seen.DeleteRepository).toBe(3);
+    } finally {
+      t.close();
+      await registry.close();
+    }
+  }, 60_000);
 
   it('a throttled seeding call slows the run down, as a throttled case does', async () => {
     let parts = 0;

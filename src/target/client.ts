@@ -1,8 +1,9 @@
 // An @aws-sdk/client-ecr client set up for conformance work: no retries, a deadline per request.
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BoundedHandler } from './bounded-handler.ts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 
 export interface ClientOptions {
   /** Omit for real ECR (the SDK resolves the regional endpoint). */
@@ -15,6 +16,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** The SDK's retry mode: 'adaptive' also slows the client down while it is being throttled. */
   retryMode?: 'standard' | 'adaptive';
+  /** Attempts for a throttled call, if more than maxAttempts (in the adaptive mode): a throttle says "slow down", not "failed". */
+  throttleAttempts?: number;
   /** The most bytes an answer may have (default 1 MiB). */
   maxResponseBytes?: number;
   /** Aborts every call in flight (Ctrl-C). */
@@ -36,12 +39,29 @@ export function endpointConfig(endpoint: string | undefined): { endpoint?: strin
 /** Credentials for endpoints that do not check signatures. They are fake and safe to print. */
 export const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAECRCONFORMANCE00', secretAccessKey: 'ecr-conformance-dummy-secret' };
 
+/**
+ * The SDK's adaptive retry strategy, with `throttleAttempts` for a throttle and `maxAttempts` for any
+ * other error it retries: the SDK counts one number for both.
+ */
+export function patientWithThrottles(maxAttempts: number, throttleAttempts: number): RetryStrategyV2 {
+  const adaptive = new AdaptiveRetryStrategy(async () => Math.max(maxAttempts, throttleAttempts));
+  return {
+    acquireInitialRetryToken: (scope) => adaptive.acquireInitialRetryToken(scope),
+    refreshRetryTokenForRetry: async (token, error) => {
+      if (error.errorType !== 'THROTTLING' && token.getRetryCount() + 1 >= maxAttempts) throw new Error('No retry token available');
+      return adaptive.refreshRetryTokenForRetry(token as Parameters<typeof adaptive.refreshRetryTokenForRetry>[0], error);
+    },
+    recordSuccess: (token) => adaptive.recordSuccess(token as Parameters<typeof adaptive.recordSuccess>[0]),
+  };
+}
+
 export function makeEcrClient(options: ClientOptions = {}): ECRClient {
   const timeout = options.timeoutMs ?? 10_000;
+  const patient = options.retryMode === 'adaptive' && options.throttleAttempts !== undefined && options.throttleAttempts > (options.maxAttempts ?? 1);
   return new ECRClient({
     region: options.region ?? 'us-east-1',
     maxAttempts: options.maxAttempts ?? 1,
-    ...(options.retryMode !== undefined ? { retryMode: options.retryMode } : {}),
+    ...(patient ? { retryStrategy: patientWithThrottles(options.maxAttempts ?? 1, options.throttleAttempts!) } : options.retryMode !== undefined ? { retryMode: options.retryMode } : {}),
     ...endpointConfig(options.endpoint),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
     // Every call bounded: a deadline for the whole answer, a size cap, Ctrl-C, faults named.

@@ -80,6 +80,14 @@ export const RETRY_AFTER_CAP_MS = 20_000;
  */
 export const THROTTLE_EXTRA_ATTEMPTS = 5;
 
+/**
+ * The same for seeding and cleanup calls, fewer: their client's adaptive mode already paces its
+ * retries by the rate it measures, and the SDK counts LimitExceededException (a quota, which waiting
+ * does not lift) among throttles, so a refused upload would stall setup for half a minute at 8. With
+ * the SDK's 3, a scenario's upload under the quota test was refused now and then.
+ */
+export const SEEDING_THROTTLE_EXTRA_ATTEMPTS = 2;
+
 type Transient = 'throttle' | 'transient' | undefined;
 
 /** An answer worth retrying: a throttle, or a transient server error (as the SDKs classify them). */
@@ -146,7 +154,9 @@ export class Target {
     // which also slows down while throttled, so that a quota does not refuse a scenario's upload or
     // leave a repository behind; every attempt passes the gate and the same bounded handler. A deadline
     // or an unreadable answer is a TransportFault, not retried.
-    this.clientOptions = { ...common, maxAttempts: operationSpec().clients.retry.value.maxAttempts, retryMode: 'adaptive', ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) };
+    // A throttle gets SEEDING_THROTTLE_EXTRA_ATTEMPTS more attempts than other errors.
+    const policy = operationSpec().clients.retry.value;
+    this.clientOptions = { ...common, maxAttempts: policy.maxAttempts, retryMode: 'adaptive', throttleAttempts: policy.maxAttempts + SEEDING_THROTTLE_EXTRA_ATTEMPTS, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) };
     this.client = this.gated(makeEcrClient(this.clientOptions));
   }
 
