@@ -18,6 +18,8 @@ export interface ClientOptions {
   retryMode?: 'standard' | 'adaptive';
   /** Attempts for a throttled call, if more than maxAttempts (in the adaptive mode): a throttle says "slow down", not "failed". */
   throttleAttempts?: number;
+  /** Which throttles (by error name) get throttleAttempts; default all the SDK counts. */
+  patientWith?: (errorName: string | undefined) => boolean;
   /** The most bytes an answer may have (default 1 MiB). */
   maxResponseBytes?: number;
   /** Aborts every call in flight (Ctrl-C). */
@@ -43,12 +45,13 @@ export const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAECRC
  * The SDK's adaptive retry strategy, with `throttleAttempts` for a throttle and `maxAttempts` for any
  * other error it retries: the SDK counts one number for both.
  */
-export function patientWithThrottles(maxAttempts: number, throttleAttempts: number): RetryStrategyV2 {
+export function patientWithThrottles(maxAttempts: number, throttleAttempts: number, patientWith: (errorName: string | undefined) => boolean = () => true): RetryStrategyV2 {
   const adaptive = new AdaptiveRetryStrategy(async () => Math.max(maxAttempts, throttleAttempts));
   return {
     acquireInitialRetryToken: (scope) => adaptive.acquireInitialRetryToken(scope),
     refreshRetryTokenForRetry: async (token, error) => {
-      if (error.errorType !== 'THROTTLING' && token.getRetryCount() + 1 >= maxAttempts) throw new Error('No retry token available');
+      const patient = error.errorType === 'THROTTLING' && patientWith(error.error?.name);
+      if (!patient && token.getRetryCount() + 1 >= maxAttempts) throw new Error('No retry token available');
       return adaptive.refreshRetryTokenForRetry(token as Parameters<typeof adaptive.refreshRetryTokenForRetry>[0], error);
     },
     recordSuccess: (token) => adaptive.recordSuccess(token as Parameters<typeof adaptive.recordSuccess>[0]),
@@ -61,7 +64,7 @@ export function makeEcrClient(options: ClientOptions = {}): ECRClient {
   return new ECRClient({
     region: options.region ?? 'us-east-1',
     maxAttempts: options.maxAttempts ?? 1,
-    ...(patient ? { retryStrategy: patientWithThrottles(options.maxAttempts ?? 1, options.throttleAttempts!) } : options.retryMode !== undefined ? { retryMode: options.retryMode } : {}),
+    ...(patient ? { retryStrategy: patientWithThrottles(options.maxAttempts ?? 1, options.throttleAttempts!, options.patientWith) } : options.retryMode !== undefined ? { retryMode: options.retryMode } : {}),
     ...endpointConfig(options.endpoint),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : options.endpoint !== undefined ? { credentials: DUMMY_CREDENTIALS } : {}),
     // Every call bounded: a deadline for the whole answer, a size cap, Ctrl-C, faults named.
