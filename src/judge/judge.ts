@@ -41,6 +41,16 @@ export function judgeCase(caseId: string, exchanges: Exchange[], k: Knowledge, e
   return judgeViews(caseId, exchanges.map(view), k, entries);
 }
 
+/** A rule's outcomes for one exchange or case; a rule that throws is an ERROR finding (added to `out`) and no outcomes. No closure: this runs per rule per exchange. */
+function checked<T>(entry: CatalogueEntry, caseId: string, out: JudgedFinding[], rule: { check(subject: T, k: Knowledge): Outcome[] }, subject: T, k: Knowledge): Outcome[] {
+  try {
+    return rule.check(subject, k);
+  } catch (e) {
+    out.push(ruleFailed(entry, caseId, e));
+    return [];
+  }
+}
+
 // The hottest loop of a run (every rule, every exchange): written to allocate little beyond the findings.
 export function judgeViews(caseId: string, views: View[], k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
   const out: JudgedFinding[] = [];
@@ -51,25 +61,13 @@ export function judgeViews(caseId: string, views: View[], k: Knowledge, entries:
     const rule = entry.rule;
     if (rule.scope === 'exchange') {
       for (const v of requests) {
-        let outcomes: Outcome[];
-        try {
-          outcomes = rule.check(v, k);
-        } catch (e) {
-          out.push(ruleFailed(entry, caseId, e));
-          continue;
-        }
+        const outcomes = checked(entry, caseId, out, rule, v, k);
         if (outcomes.length === 0) continue;
         const buckets = wanted(entry, bucketsOf(v, k));
         for (const o of outcomes) out.push(toFinding(entry, o, caseId, buckets, v.exchange.durationMs));
       }
     } else if (rule.scope === 'case') {
-      let outcomes: Outcome[];
-      try {
-        outcomes = rule.check(views, k);
-      } catch (e) {
-        out.push(ruleFailed(entry, caseId, e));
-        continue;
-      }
+      const outcomes = checked(entry, caseId, out, rule, views, k);
       if (outcomes.length === 0) continue;
       let buckets: string[] | undefined;
       if (entry.buckets) {
