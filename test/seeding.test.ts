@@ -3,7 +3,7 @@
 // case does) and is retried, also when removing what the run created, so it does not leave a repository.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CreateRepositoryCommand, DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { startRegistry } from '../src/registry/server.ts';
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
@@ -98,14 +98,15 @@ describe('seeding and cleanup under throttling', () => {
     }
   });
 
-  it('a seeding call throttled more often than the SDK alone retries still goes through; a server error gets its three attempts', async () => {
-    const seen = { CreateRepository: 0, DeleteRepository: 0 };
+  it('a seeding call throttled more often than the SDK alone retries still goes through; a server error and a quota get their three attempts', async () => {
+    const seen = { CreateRepository: 0, DeleteRepository: 0, DescribeRepositories: 0 };
     const registry = await startRegistry({
       hooks: {
         takeOver: (req, res) => {
           const op = operationOf(req);
           if (op === 'CreateRepository' && seen.CreateRepository++ < 4) return (throttle(req, res), true);
           if (op === 'DeleteRepository') { seen.DeleteRepository++; req.resume(); awsError(res, 'ServerException', 'down', 500); return true; }
+          if (op === 'DescribeRepositories') { seen.DescribeRepositories++; req.resume(); awsError(res, 'LimitExceededException', 'would exceed a service limit'); return true; }
           return false;
         },
       },
@@ -117,6 +118,9 @@ describe('seeding and cleanup under throttling', () => {
       expect(seen.CreateRepository).toBe(5);
       await expect(t.client.send(new DeleteRepositoryCommand({ repositoryName: 'patient' }))).rejects.toMatchObject({ name: 'ServerException' });
       expect(seen.DeleteRepository).toBe(3);
+      // The SDK counts LimitExceededException as a throttle, but it names a quota (spec: errors.quotaLimits): no extra attempts.
+      await expect(t.client.send(new DescribeRepositoriesCommand({}))).rejects.toMatchObject({ name: 'LimitExceededException' });
+      expect(seen.DescribeRepositories).toBe(3);
     } finally {
       t.close();
       await registry.close();

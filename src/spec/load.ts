@@ -73,6 +73,7 @@ const operationSchema = z.object({
     modelled: z.array(z.object({ name: z.string(), fault: z.enum(['client', 'server']), status: z.number().int(), evidence, source: z.string() })),
     common: fact(z.array(z.string())),
     throttling: fact(z.array(z.string())),
+    quotaLimits: fact(z.array(z.string())),
     transient: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
     authorization: fact(z.object({ permission: z.array(z.string()), credentials: z.array(z.string()) })),
     foreignRegistry: fact(z.array(z.string()).min(1)),

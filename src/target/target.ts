@@ -87,13 +87,6 @@ export const THROTTLE_EXTRA_ATTEMPTS = 5;
  */
 export const SEEDING_THROTTLE_EXTRA_ATTEMPTS = 2;
 
-/**
- * Errors the SDK counts among throttles that name a limit rather than a rate (the embedded registry
- * answers a layer over --max-layer-size so; not yet a sourced fact in spec/): waiting does not lift
- * them, so seeding gives them no extra attempts (each would cut the client's adaptive rate again and
- * stall setup by seconds).
- */
-const LIMITS_NOT_RATES = new Set(['LimitExceededException']);
 
 type Transient = 'throttle' | 'transient' | undefined;
 
@@ -161,11 +154,13 @@ export class Target {
     // which also slows down while throttled, so that a quota does not refuse a scenario's upload or
     // leave a repository behind; every attempt passes the gate and the same bounded handler. A deadline
     // or an unreadable answer is a TransportFault, not retried.
-    // A throttle gets SEEDING_THROTTLE_EXTRA_ATTEMPTS more attempts than other errors.
+    // A throttle gets SEEDING_THROTTLE_EXTRA_ATTEMPTS more attempts than other errors; one that names a
+    // quota rather than a rate (spec: errors.quotaLimits) does not, since waiting does not lift it and
+    // each extra "throttle" would cut the adaptive rate again.
     const policy = operationSpec().clients.retry.value;
     this.clientOptions = {
       ...common, maxAttempts: policy.maxAttempts, retryMode: 'adaptive', throttleAttempts: policy.maxAttempts + SEEDING_THROTTLE_EXTRA_ATTEMPTS,
-      patientWith: (name) => name === undefined || !LIMITS_NOT_RATES.has(name), ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
+      patientWith: (name) => name === undefined || !operationSpec().errors.quotaLimits.value.includes(name), ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
     };
     this.client = this.gated(makeEcrClient(this.clientOptions));
   }
