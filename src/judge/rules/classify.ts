@@ -5,6 +5,12 @@ import { broken, type ExchangeRule, held, show } from '../rule.ts';
 import type { Outcome } from '../rule.ts';
 import type { View } from '../view.ts';
 
+/** Not even the LayerDigest pattern's (the empty string included): every other digest is well formed. */
+const isMalformed = (d: string) => {
+  const kind = digestKind(d);
+  return kind === 'malformed' || kind === 'empty';
+};
+
 /** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
 type Stored = { size?: number; referenced?: boolean };
 
@@ -28,7 +34,7 @@ export const malformed: ExchangeRule = {
   id: 'classify.malformed',
   scope: 'exchange',
   check(x, k) {
-    return perDigest(x, k, (d) => digestKind(d) === 'malformed' || digestKind(d) === 'empty', (d) => {
+    return perDigest(x, k, isMalformed, (d) => {
       for (const e of entriesFor(x, d)) {
         if (e.list === 'layers') return broken(`malformed digest ${show(d)} is a layer (${show(e.item)}), expected an InvalidLayerDigest failure`);
         const allowed = d === '' ? ['InvalidLayerDigest', 'MissingLayerDigest'] : ['InvalidLayerDigest'];
@@ -60,8 +66,7 @@ export const absent: ExchangeRule = {
   id: 'classify.absent',
   scope: 'exchange',
   check(x, k) {
-    const wellFormed = (d: string) => digestKind(d) === 'canonical' || digestKind(d) === 'grey';
-    return perDigest(x, k, (d, stored) => stored === undefined && wellFormed(d), (d) => {
+    return perDigest(x, k, (d, stored) => stored === undefined && !isMalformed(d), (d) => {
       for (const e of entriesFor(x, d)) {
         if (e.list === 'layers' && e.item['layerAvailability'] !== 'UNAVAILABLE') {
           return broken(`never-stored digest ${show(d)} is ${show(e.item['layerAvailability'])}, expected UNAVAILABLE or a MissingLayerDigest failure: ${show(e.item)}`);
