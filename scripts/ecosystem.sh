@@ -60,6 +60,7 @@ check ministack 'MiniStack 1.4.21 (f1bdbd8)' http://127.0.0.1:4566
 bash "$PEERS/stop-ministack.sh"
 
 "${BIN[@]}" matrix "$OUT"/{reference,moto-main,moto-pr10195,ministack}/{run,verify}/conformance.json \
+  "$OUT"/{moto-main,moto-pr10195,ministack}/compare/compare.json \
   --notes "$OUT/notes.json" --report-dir "$OUT" --strict
 
 cat > "$OUT/SOURCES.md" <<EOF
@@ -78,7 +79,7 @@ $(node -p "require('./package.json').version"), Node $(node --version), seed $SE
 Each target: \`ecr-conformance run --endpoint URL --seed $SEED --runs $RUNS --name NAME\`,
 \`ecr-conformance verify --endpoint URL --name NAME\` and \`ecr-conformance compare --against URL --seed $SEED --runs 50\`
 (the embedded registry against the emulator, case for case); then
-\`ecr-conformance matrix … --notes notes.json --strict\`.
+\`ecr-conformance matrix … --notes notes.json --strict\` over the run, verify and compare reports.
 The start and stop scripts are those of the project's peers folder (Debian's Python packages; moto's
 snapshot lacks the blob of \`moto/iam/aws_managed_policies.py\`, an IAM data file unrelated to ECR, which
 the script takes from an older commit).

@@ -3,7 +3,7 @@ import { secrets } from './secrets.ts';
 import { Option, type Command } from 'commander';
 import { EXIT, exitCodeFor, readUserFile, UsageError } from '../errors.ts';
 import { diffResults, renderDiff } from '../report/diff.ts';
-import { loadResult } from '../report/load.ts';
+import { loadReport, loadResult } from '../report/load.ts';
 import { GENERATOR } from '../generate/version.ts';
 import { mergeResults } from '../report/merge.ts';
 import { currentReference, refreshReference } from '../report/refresh.ts';
@@ -121,8 +121,8 @@ export function registerReportCommands(program: Command): void {
 
   program
     .command('matrix')
-    .description('Put the reports of many targets on one page (HTML, Markdown, JSON): rules as rows, targets as columns, run verdicts and coverage, fingerprint choices beside the AWS reference, provenance. Reports with the same --name (a run and a verify of one target) share a column.')
-    .argument('<reports...>', 'conformance.json files written by run or verify')
+    .description('Put the reports of many targets on one page (HTML, Markdown, JSON): rules as rows, targets as columns, run verdicts and coverage, fingerprint choices beside the AWS reference, differences found by compare, provenance. Reports with the same --name (a run and a verify of one target) share a column; a compare report goes in the column of its --against-name.')
+    .argument('<reports...>', 'conformance.json files written by run or verify, compare.json files written by compare')
     .option('--report-dir <dir>', 'where matrix.html, matrix.md and matrix.json go', 'reports/matrix')
     .option('--notes <file>', 'JSON: per target name, per rule id (or fingerprint:<point>, or * for the target), a one-line explanation shown in the cell')
     .option('--strict', 'exit 1 when a FAIL, DIVERGENT or ERROR has no explanation in --notes')
@@ -138,7 +138,7 @@ export function registerReportCommands(program: Command): void {
       }
       let m: Matrix;
       try {
-        m = buildMatrix(files.map(loadResult), notes);
+        m = buildMatrix(files.map((f) => loadReport(f)), notes);
       } catch (e) {
         if (e instanceof UsageError) throw e;
         throw new UsageError((e as Error).message, 'MATRIX');

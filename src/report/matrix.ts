@@ -3,6 +3,7 @@
 // provenance. Reports of one target (its run, its Pact verification) share a column by name. Every
 // FAIL and DIVERGENT is expected to carry a one-line explanation from a notes file; those without one
 // are listed, so that a regenerated matrix shows what nobody has looked at yet.
+import { COMPARE_SCHEMA, type CompareResult } from '../run/compare.ts';
 import type { RunResult } from '../run/result.ts';
 import { COLOR, CSS, pill } from './html.ts';
 import { html, inert } from './text.ts';
@@ -30,12 +31,27 @@ export interface MatrixRun {
   setupFindings: string[];
 }
 
+/** A differential run (compare) of this target against another, the reference of the comparison. */
+export interface MatrixCompare {
+  /** The other side's name: the answers this target's were compared with. */
+  against: string;
+  verdict: CompareResult['verdict'];
+  seed: number;
+  startedAt: string;
+  cases: number;
+  compared: number;
+  same: number;
+  /** Each kind of difference, the commonest first, with how many cases showed it and the smallest one. */
+  differences: { signature: string; count: number; caseId: string }[];
+}
+
 export interface MatrixTarget {
   name: string;
   description: string;
   kind: string;
   note?: string;
   runs: MatrixRun[];
+  compare?: MatrixCompare;
 }
 
 export interface MatrixCell {
@@ -56,19 +72,38 @@ export interface Matrix {
 const nameOf = (r: RunResult) => r.provenance.target.name ?? r.provenance.target.description;
 const isPact = (r: RunResult) => r.rules.length > 0 && r.rules.every((x) => x.family === 'pact');
 
-export function buildMatrix(reports: RunResult[], notes: MatrixNotes = {}): Matrix {
+const isCompare = (r: RunResult | CompareResult): r is CompareResult => r.schema === COMPARE_SCHEMA;
+
+/**
+ * The matrix of run and verify reports (conformance.json) and compare reports (compare.json; a row of
+ * its own, in the column of the side compared against the other, its `b`).
+ */
+export function buildMatrix(reports: (RunResult | CompareResult)[], notes: MatrixNotes = {}): Matrix {
   const targets: MatrixTarget[] = [];
   const rules = new Map<string, Matrix['rules'][number]>();
   const points = new Map<string, Matrix['fingerprint'][number]>();
   const unexplained: Matrix['unexplained'] = [];
-  for (const r of reports) {
-    const name = nameOf(r);
-    const checks = isPact(r) ? 'pact' : 'properties';
+  const targetNamed = (name: string, description: string, kind: string) => {
     let t = targets.find((x) => x.name === name);
     if (!t) {
-      t = { name, description: r.provenance.target.description, kind: r.provenance.target.kind, runs: [], ...(notes[name]?.['*'] ? { note: notes[name]['*'] } : {}) };
+      t = { name, description, kind, runs: [], ...(notes[name]?.['*'] ? { note: notes[name]['*'] } : {}) };
       targets.push(t);
     }
+    return t;
+  };
+  for (const r of reports) {
+    if (isCompare(r)) {
+      const t = targetNamed(r.b.name, r.b.description, 'compared');
+      if (t.compare) throw new Error(`two compare reports name the target '${r.b.name}' as the side compared: give each its own --against-name`);
+      t.compare = {
+        against: r.a.name, verdict: r.verdict, seed: r.seed, startedAt: r.startedAt, cases: r.cases, compared: r.compared, same: r.same,
+        differences: [...r.differences].sort((x, y) => y.count - x.count).map((d) => ({ signature: d.signature, count: d.count, caseId: d.caseId })),
+      };
+      continue;
+    }
+    const name = nameOf(r);
+    const checks = isPact(r) ? 'pact' : 'properties';
+    const t = targetNamed(name, r.provenance.target.description, r.provenance.target.kind);
     if (t.runs.some((x) => x.checks === checks)) throw new Error(`two ${checks === 'pact' ? 'verification' : 'run'} reports name the target '${name}': give each its own --name`);
     const dims = r.coverage?.dimensions ?? [];
     const applicable = dims.flatMap((d) => d.buckets).filter((b) => !b.notApplicable);
@@ -101,6 +136,8 @@ const choiceText = (choices: Record<string, number>) => {
   return seen.length === 0 ? 'not observed' : seen.map(([c, n]) => (seen.length > 1 ? `${c} (${n})` : c)).join(', ');
 };
 const md = (s: string) => inert(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const compareLine = (c: MatrixCompare) => `${c.verdict} from ${c.against}: ${c.verdict === 'UNTESTABLE' ? `${c.compared} of ${plural(c.cases, 'case')} compared` : `${plural(c.differences.length, 'kind')} of difference in ${c.compared - c.same} of ${plural(c.compared, 'case')} compared`}`;
 const runLine = (run: MatrixRun) => `${run.verdict}${run.coverage ? `, ${run.coverage.answered}/${run.coverage.applicable} buckets` : ''}`;
 
 export function renderMatrixMarkdown(m: Matrix): string {
@@ -112,6 +149,7 @@ export function renderMatrixMarkdown(m: Matrix): string {
     if (!m.targets.some((t) => t.runs.some((r) => r.checks === checks))) continue;
     out.push(`| **${checks === 'pact' ? 'Pact contract (verify)' : 'property run (run)'}** | ${m.targets.map((t) => { const r = t.runs.find((x) => x.checks === checks); return r ? runLine(r) : '—'; }).join(' | ')} |`);
   }
+  if (m.targets.some((t) => t.compare)) out.push(`| **differences (compare)** | ${m.targets.map((t) => (t.compare ? md(compareLine(t.compare)) : '—')).join(' | ')} |`);
   out.push(`| what it is | ${m.targets.map((t) => md(t.note ?? t.description)).join(' | ')} |`);
   const findings = (t: MatrixTarget) => t.runs.flatMap((r) => r.setupFindings);
   if (m.targets.some((t) => findings(t).length > 0)) out.push(`| setup found | ${m.targets.map((t) => findings(t).map((f) => md(f.slice(0, 200))).join('; ') || '—').join(' | ')} |`);
@@ -126,7 +164,10 @@ export function renderMatrixMarkdown(m: Matrix): string {
     }
   }
   out.push('', '## Provenance', '', '| target | checks | seed | started | suite | @aws-sdk/client-ecr | spec |', '|---|---|---|---|---|---|---|');
-  for (const t of m.targets) for (const r of t.runs) out.push(`| ${md(t.name)} | ${r.checks} | ${r.seed} | ${r.startedAt} | ${r.suite} | ${r.sdk} | \`${r.spec.slice(0, 19)}…\` |`);
+  for (const t of m.targets) {
+    for (const r of t.runs) out.push(`| ${md(t.name)} | ${r.checks} | ${r.seed} | ${r.startedAt} | ${r.suite} | ${r.sdk} | \`${r.spec.slice(0, 19)}…\` |`);
+    if (t.compare) out.push(`| ${md(t.name)} | compare (with ${md(t.compare.against)}) | ${t.compare.seed} | ${t.compare.startedAt} | — | — | — |`);
+  }
   if (m.unexplained.length > 0) {
     out.push('', '## Not yet explained', '');
     for (const u of m.unexplained) out.push(`- ${md(u.target)}: \`${u.rule}\` ${u.verdict}: ${md(u.message.slice(0, 200))}`);
@@ -142,6 +183,15 @@ export function renderMatrixHtml(m: Matrix): string {
       const r = t.runs.find((x) => x.checks === checks);
       return `<td>${r ? `${pill(r.verdict)}${r.coverage ? ` <span class="muted">${r.coverage.answered}/${r.coverage.applicable} buckets</span>` : ''}${r.causes.length > 0 ? `<details><summary>why</summary>${r.causes.map((c) => `<p>${html(c)}</p>`).join('')}</details>` : ''}` : '—'}</td>`;
     }).join('')}</tr>`).join('');
+  const compareRow = m.targets.some((t) => t.compare)
+    ? `<tr><th>differences (compare)</th>${m.targets.map((t) => {
+      const c = t.compare;
+      if (!c) return '<td class="muted">—</td>';
+      const kinds = c.differences.slice(0, 20).map((d) => `<li>${html(d.signature)} <span class="muted">(${plural(d.count, 'case')}; smallest <code>${html(d.caseId)}</code>)</span></li>`).join('');
+      const more = c.differences.length > 20 ? `<li class="muted">and ${c.differences.length - 20} more (compare.html)</li>` : '';
+      return `<td>${pill(c.verdict)} <span class="muted">${html(compareLine(c).replace(/^[A-Z]+ /, ''))}</span>${kinds ? `<details><summary>which</summary><ul>${kinds}${more}</ul></details>` : ''}</td>`;
+    }).join('')}</tr>`
+    : '';
   const cell = (c: MatrixCell | undefined) => c
     ? `<td title="${html(c.message.slice(0, 600))}">${pill(c.verdict)}${c.note ? `<div class="note">${html(c.note)}</div>` : ''}<details><summary>message</summary><code>${html(c.message.slice(0, 2000))}</code></details></td>`
     : '<td class="muted">—</td>';
@@ -154,16 +204,19 @@ export function renderMatrixHtml(m: Matrix): string {
     const differs = Object.keys(c.choices).some((k) => k !== p.reference);
     return `<td${differs ? ' class="off"' : ''}>${html(choiceText(c.choices))}${c.note ? `<div class="note">${html(c.note)}</div>` : ''}</td>`;
   }).join('')}</tr>`).join('');
-  const prov = m.targets.flatMap((t) => t.runs.map((r) => `<tr><td>${html(t.name)}</td><td>${html(t.description)}</td><td>${r.checks}</td><td>${r.seed}</td><td>${html(r.startedAt)}</td><td>${html(r.suite)}</td><td>${html(r.sdk)}</td><td><code>${html(r.spec.slice(0, 19))}…</code></td></tr>`)).join('');
+  const prov = m.targets.flatMap((t) => [
+    ...t.runs.map((r) => `<tr><td>${html(t.name)}</td><td>${html(t.description)}</td><td>${r.checks}</td><td>${r.seed}</td><td>${html(r.startedAt)}</td><td>${html(r.suite)}</td><td>${html(r.sdk)}</td><td><code>${html(r.spec.slice(0, 19))}…</code></td></tr>`),
+    ...(t.compare ? [`<tr><td>${html(t.name)}</td><td>${html(t.description)}</td><td>compare (with ${html(t.compare.against)})</td><td>${t.compare.seed}</td><td>${html(t.compare.startedAt)}</td><td>—</td><td>—</td><td>—</td></tr>`] : []),
+  ]).join('');
   const unexplained = m.unexplained.length > 0
     ? `<section><h2>Not yet explained</h2><ul>${m.unexplained.map((u) => `<li>${html(u.target)}: <code>${html(u.rule)}</code> ${pill(u.verdict)} ${html(u.message.slice(0, 300))}</li>`).join('')}</ul></section>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>ECR BatchCheckLayerAvailability: how targets compare</title><style>${CSS}
-main{max-width:none}td,th{min-width:90px}.note{font-size:12px;margin-top:2px}.fam{background:#eaeef2;text-transform:capitalize}.off{background:#fff8c5}table{table-layout:fixed}
+main{max-width:none}td,th{min-width:90px;overflow-wrap:anywhere}.note{font-size:12px;margin-top:2px}.fam{background:#eaeef2;text-transform:capitalize}.off{background:#fff8c5}table{table-layout:fixed}
 </style></head><body><header style="background:${COLOR['NOT_IMPLEMENTED']}"><h1>ECR BatchCheckLayerAvailability: how targets compare</h1><p>${m.targets.length} targets; hover a cell for the first message, open it for the whole.</p></header><main>
-<section><h2>Targets</h2><table><thead><tr><th></th>${th}</tr></thead><tbody>${runRows}<tr><th>what it is</th>${m.targets.map((t) => `<td>${html(t.note ?? t.description)}</td>`).join('')}</tr><tr><th>setup found</th>${m.targets.map((t) => `<td>${t.runs.flatMap((r) => r.setupFindings).map((f) => `<p>${html(f.slice(0, 300))}</p>`).join('') || '—'}</td>`).join('')}</tr></tbody></table></section>
+<section><h2>Targets</h2><table><thead><tr><th></th>${th}</tr></thead><tbody>${runRows}${compareRow}<tr><th>what it is</th>${m.targets.map((t) => `<td>${html(t.note ?? t.description)}</td>`).join('')}</tr><tr><th>setup found</th>${m.targets.map((t) => `<td>${t.runs.flatMap((r) => r.setupFindings).map((f) => `<p>${html(f.slice(0, 300))}</p>`).join('') || '—'}</td>`).join('')}</tr></tbody></table></section>
 <section><h2>Rules</h2><table><thead><tr><th>rule</th>${th}</tr></thead><tbody>${ruleRows}</tbody></table></section>
 ${m.fingerprint.length > 0 ? `<section><h2>Where the documentation is silent</h2><p class="muted">Each point's choice per target; highlighted where it is not the AWS reference.</p><table><thead><tr><th>point</th>${th}</tr></thead><tbody>${pointRows}</tbody></table></section>` : ''}
 ${unexplained}
