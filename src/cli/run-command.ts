@@ -7,7 +7,7 @@ import { EXIT, exitCodeFor, UsageError } from '../errors.ts';
 import { FORMATS, parseFormats, writeReports } from '../report/write.ts';
 import { planRun } from '../run/plan.ts';
 import { parseDuration } from '../run/cleanup.ts';
-import { run, type RunOptions } from '../run/runner.ts';
+import { AUTO_CASES_PER_CORE, run, type RunOptions } from '../run/runner.ts';
 import type { RunResult } from '../run/result.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { renderOptions, renderTable } from './render.ts';
@@ -163,7 +163,7 @@ export function registerRun(program: Command): void {
     .option('--format <list>', `report formats, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--shard <i/n>', 'run only shard I of N (cases whose index is I-1 modulo N); join the reports with merge', parseShard)
     .option('--no-color', 'no colour on the terminal (also NO_COLOR, and whenever stdout is not a terminal)')
-    .option('--workers <n>', `threads exploring together (default: the number of cores, ${availableParallelism()} here, for runs large enough to repay starting them — a soak, or 2,500 cases per core — else 1; always 1 with --rps or --max-requests, which are one thread's); the result is the same whatever the number`, positiveInt('--workers'))
+    .option('--workers <n>', `threads exploring together (default: the number of cores, ${availableParallelism()} here, for runs large enough to repay starting them — a soak, or ${AUTO_CASES_PER_CORE.sdk.toLocaleString('en')} cases per core through the SDK transport, ${AUTO_CASES_PER_CORE.raw.toLocaleString('en')} through raw — else 1; always 1 with --rps or --max-requests, which are one thread's); the result is the same whatever the number`, positiveInt('--workers'))
     .option('--duration <time>', 'soak: after the first round, keep sending fresh cases (new seeds per round) until this much time has passed (90s, 30m, 8h); reaching it is not INCOMPLETE')
     .option('--name <name>', 'what reports, matrix and compare call the target (e.g. "moto 5.2.4.dev"); default: its endpoint')
     .option('--dry-run', 'print the plan — requests by operation, repositories created, bytes uploaded, duration at --rps — and send nothing')

@@ -57,7 +57,7 @@ export interface RunOptions {
    * lifecycle scenarios stay on this thread, and the shares are joined as merge joins shards, so the
    * result is the same whatever the number. Not with a request budget or a rate limit (they are one
    * process's), a replay, or onExchange (exchanges stay in their thread). 'auto': every core when the
-   * plan is large enough to repay starting the threads (a soak, or 2,500 cases per core), else one.
+   * plan is large enough to repay starting the threads (a soak, or AUTO_CASES_PER_CORE), else one.
    */
   workers?: number | 'auto';
   /** Wall-time bound for shrinking one rule's counterexample. */
@@ -458,14 +458,26 @@ export async function run(o: RunOptions): Promise<RunResult> {
   return assemble();
 }
 
-/** A thread takes about half a second to start: below this many cases per core, one thread is faster. */
-const AUTO_CASES_PER_THREAD = 2_500;
+/**
+ * Below this many cases per core, one thread is faster than one per core. A worker thread starts with
+ * its code cold: loading it takes ~0.2 s, and V8 then spends ~2 s of processor time compiling the hot
+ * code again (on the same cores). Measured on 2 cores, a run's whole time, one thread against two: the
+ * SDK transport breaks even at about 12,000 cases (22,000: two 7 % faster; 100,000: a fifth), the raw
+ * transport, whose requests cost a third as much, at about 45,000 (22,000: one 8 % faster; 100,000:
+ * two a fifth faster).
+ */
+export const AUTO_CASES_PER_CORE = { sdk: 6_000, raw: 25_000 } as const;
+
+/** How many threads --workers auto starts: every core for a soak or a plan large enough to repay them, else one. */
+export function autoWorkers(cases: number, cores: number, transport: 'sdk' | 'raw', soak: boolean): number {
+  return soak || cases >= AUTO_CASES_PER_CORE[transport] * cores ? cores : 1;
+}
 
 /** Explores on this thread, or splits the plan across worker threads and joins what they found. */
 async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: number, total: number, failing: number) => void): Promise<ExploreOutcome> {
   const wholePlan = c.props.reduce((sum, p) => sum + casesOf(p, o.runs), 0);
   const cores = availableParallelism();
-  const n = o.workers === 'auto' ? (o.durationMs || wholePlan >= AUTO_CASES_PER_THREAD * cores ? cores : 1) : o.workers ?? 1;
+  const n = o.workers === 'auto' ? autoWorkers(wholePlan, cores, o.target.transport, Boolean(o.durationMs)) : o.workers ?? 1;
   if (n <= 1 || c.replayed || o.onExchange || o.target.maxRequests > 0 || o.target.rps > 0) return explore(o, c, progress);
   const { signal: _s, ledger: _l, onProgress: _p, onExchange: _e, beforeCleanup: _b, replayCommand: _r, clock: _c, target: _t, ...options } = o;
   const workerTarget: TargetOptions = { ...o.target, concurrency: Math.max(1, Math.ceil(o.target.concurrency / n)), ...(o.maxTimeMs ? { deadline: c.started + o.maxTimeMs } : {}) };
