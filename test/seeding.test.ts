@@ -197,3 +197,62 @@ describe('a repository just deleted', () => {
     }
   }, 60_000);
 });
+
+describe('a repository just created', () => {
+  /**
+   * The embedded registry, not showing a repository for `showMs` after it is created (in BatchCheckLayerAvailability,
+   * the layer uploads and DescribeRepositories) — every time, or (`again`) only when it is created again under a name
+   * deleted before, as ECR creates repositories asynchronously.
+   */
+  const slowToShow = async (showMs: number, again = false) => {
+    const createdAt = new Map<string, number>();
+    const deleted = new Set<string>();
+    let hidden = 0;
+    const recent = (name: string) => Date.now() - (createdAt.get(name) ?? -Infinity) < showMs;
+    const registry = await startRegistry({
+      hooks: {
+        resolveRepository: (id, _explicit, name, find) => {
+          if (!recent(name)) return find(id, name);
+          hidden++;
+          return undefined;
+        },
+        answer: (a, op) => {
+          const body = JSON.parse(String(a.body || '{}')) as { repository?: { repositoryName: string }; repositories?: { repositoryName: string }[] };
+          if (op === 'DeleteRepository' && body.repository) deleted.add(body.repository.repositoryName);
+          if (op === 'CreateRepository' && body.repository && (!again || deleted.has(body.repository.repositoryName))) createdAt.set(body.repository.repositoryName, Date.now());
+          const missing = op === 'DescribeRepositories' ? body.repositories?.find((r) => recent(r.repositoryName)) : undefined;
+          if (!missing) return a;
+          hidden++;
+          return { ...a, status: 400, body: JSON.stringify({ __type: 'RepositoryNotFoundException', message: `The repository with name '${missing.repositoryName}' does not exist` }) };
+        },
+      },
+    });
+    return { registry, hidden: () => hidden };
+  };
+
+  it('may take a moment to show: setup and a check right after CreateRepository look again, and nothing is found wrong', async () => {
+    const { registry, hidden } = await slowToShow(600);
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'metamorphic.*', target: target(registry.endpoint) });
+      expect(hidden()).toBeGreaterThan(0);
+      expect(r.capabilities.setupFindings).toEqual([]);
+      expect(r.capabilities.unverified).toEqual({});
+      expect(r.rules.filter((x) => x.verdict === 'FAIL')).toEqual([]);
+      expect(r.rules.find((x) => x.id === 'metamorphic.recreate-forgets')!.verdict).toBe('PASS');
+    } finally {
+      await registry.close();
+    }
+  }, 30_000);
+
+  it('created again but never showing within the window is a FAIL of metamorphic.recreate-forgets', async () => {
+    const { registry } = await slowToShow(60_000, true);
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'metamorphic.recreate-forgets', target: target(registry.endpoint) });
+      const rule = r.rules.find((x) => x.id === 'metamorphic.recreate-forgets')!;
+      expect(rule.verdict).toBe('FAIL');
+      expect(rule.message).toMatch(/deleted and created again, a check in it got HTTP 400 RepositoryNotFoundException/);
+    } finally {
+      await registry.close();
+    }
+  }, 30_000);
+});

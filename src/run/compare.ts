@@ -142,7 +142,7 @@ async function setUp(s: Side, o: CompareOptions, runId: string, ledger: Ledger, 
   // from what it already holds), so that a case means the same repository on both sides.
   // Both sides store the same layers: the two-part one in ECR's smallest parts if either side is ECR.
   const aws = o.a.kind === 'aws' || ('kind' in o.b && o.b.kind === 'aws');
-  const prepared = await prepare(target, { seed: o.seed, uniqueNames: true, runId, prefixOnly: true, poolSize: 4, present: [], ...(aws ? {} : { layerPartBytes: LOCAL_PART_BYTES }) }, ledger.created);
+  const prepared = await prepare(target, { seed: o.seed, uniqueNames: true, runId, prefixOnly: true, poolSize: 4, present: [], against: aws ? 'aws' : 'emulator', ...(aws ? {} : { layerPartBytes: LOCAL_PART_BYTES }) }, ledger.created);
   return { name: s.name, target, prepared, ledger, fresh: freshLayers() };
 }
 

@@ -6,12 +6,12 @@ import { selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
 import { bucketsOf } from '../judge/coverage.ts';
 import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
-import { view, type View } from '../judge/view.ts';
+import { readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
 import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { createRepository, DELETED_CHECK_WAITS_MS, deletedRepositoryAnswer, deleteRepository, sha256Digest, uploadLayer } from '../target/seed.ts';
+import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, repositoryWaits, sha256Digest, uploadLayer } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -185,7 +185,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     } else if (a.kind === 'check-deleted') {
       const missing = operationSpec().errors.missingRepository.value;
       const digest = fresh ? sha256Digest(fresh) : `sha256:${'0'.repeat(64)}`;
-      const waits = DELETED_CHECK_WAITS_MS[against];
+      const waits = repositoryWaits(against);
       const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, digest, missing, waits, (ms) => sleep(ms, target.signal));
       exchange.action = answered === undefined
         ? { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: `${missing}, as for any repository that does not exist` }
@@ -203,19 +203,45 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
   return exchange;
 }
 
-/** What kind of target a case goes to, where waits differ: AWS, or an emulator. */
-export type Against = keyof typeof DELETED_CHECK_WAITS_MS;
+export type { Against };
 export const against = (kind: RunOptions['kind']): Against => (kind === 'aws' ? 'aws' : 'emulator');
 
 export async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer, to: Against = 'emulator'): Promise<Exchange[]> {
   const out: Exchange[] = [];
   const fresh = body.steps.some((s) => s.action?.kind === 'upload') ? freshLayer(id) : undefined;
   const digest = fresh ? sha256Digest(fresh) : undefined;
+  // A repository the case has just created, until a check in it has found it.
+  let created: string | undefined;
   for (const step of body.steps) {
-    if (step.action) out.push(await act(target, id, step, fresh!, to));
-    else out.push(await target.send(id, digest ? resolveFresh(step, digest) : step));
+    if (step.action) {
+      const x = await act(target, id, step, fresh!, to);
+      created = step.action.kind === 'create-repository' && x.action?.ok ? step.action.repositoryName : undefined;
+      out.push(x);
+      continue;
+    }
+    const sent = digest ? resolveFresh(step, digest) : step;
+    const name = (sent.body as { repositoryName?: unknown } | undefined)?.repositoryName;
+    out.push(created !== undefined && name === created ? await onceCreated(target, id, sent, to) : await target.send(id, sent));
+    created = undefined;
   }
   return out;
+}
+
+/**
+ * Sends a check in a repository just created. CreateRepository returns before ECR shows the repository
+ * (spec: repositoryConsistency), so while the answer is RepositoryNotFoundException the check is asked
+ * again after each pause; the last answer is the one judged.
+ */
+async function onceCreated(target: Target, id: string, step: Step, to: Against): Promise<Exchange> {
+  const missing = operationSpec().errors.missingRepository.value;
+  const [, ...pauses] = repositoryWaits(to);
+  let x = await target.send(id, step);
+  for (const ms of pauses) {
+    if (readAnswer(x).errorType !== missing) break;
+    await sleep(ms, target.signal);
+    x = await target.send(id, step);
+  }
+  return x;
 }
 
 /** Runs `fn` over items pulled lazily from an iterator, `width` at a time, until done or told to stop. */
@@ -386,7 +412,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
     report({ phase: 'setup', done: 0, total: 1, failing: 0 });
     try {
       prepared = await prepare(target, {
-        seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [],
+        seed: o.seed, uniqueNames: o.kind !== 'embedded', prefixOnly: o.kind === 'aws', poolSize: 4, present: o.present ?? [], against: against(o.kind),
         ...(o.kind !== 'aws' ? { layerPartBytes: LOCAL_PART_BYTES } : {}),
         ...(o.repository !== undefined ? { repository: o.repository } : {}),
         ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),

@@ -7,8 +7,8 @@ import type { Knowledge } from '../model.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
-import { createRepository, creationRefused, deleteRepository, existingRepositories, putManifest, uploadLayer } from '../target/seed.ts';
-import type { Target } from '../target/target.ts';
+import { type Against, createRepository, creationRefused, deleteRepository, existingRepositories, putManifest, repositoryWaits, uploadLayer } from '../target/seed.ts';
+import { sleep, type Target } from '../target/target.ts';
 import { nonce, poolLayer } from './seeds.ts';
 
 export interface Capabilities {
@@ -53,6 +53,8 @@ export interface SetupOptions {
    * (what real ECR requires); a run against an emulator sends a small one (LOCAL_PART_BYTES).
    */
   layerPartBytes?: number;
+  /** How long a repository just created may take to show (spec: repositoryConsistency); default an emulator's. */
+  against?: Against;
 }
 
 /**
@@ -255,7 +257,13 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     capabilities.missing['lifecycle'] = `CreateRepository refused a scratch repository (${describeError(e)})`;
   }
 
-  const back = await existingRepositories(target.client, accepted);
+  let back = await existingRepositories(target.client, accepted);
+  // CreateRepository returns before ECR shows the repository: while some are missing, look again after each pause.
+  for (const ms of repositoryWaits(o.against ?? 'emulator').slice(1)) {
+    if (back === undefined || accepted.every((n) => back!.has(n))) break;
+    await sleep(ms, target.signal);
+    back = await existingRepositories(target.client, accepted);
+  }
   if (back === undefined) capabilities.notes.push('DescribeRepositories is not available: repositories are taken to exist on CreateRepository\'s word');
   else {
     const lost = accepted.filter((n) => !back.has(n));

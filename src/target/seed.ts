@@ -16,6 +16,7 @@ import {
   UploadLayerPartCommand,
   type UploadLayerPartCommandOutput,
 } from '@aws-sdk/client-ecr';
+import { seedingSpec } from '../spec/index.ts';
 import { TransportFault } from './bounded-handler.ts';
 
 export interface RepositoryRef {
@@ -104,11 +105,14 @@ export async function deleteRepository(client: ECRClient, repo: RepositoryRef): 
   await client.send(new DeleteRepositoryCommand({ ...repo, force: true }));
 }
 
+/** What kind of target a call goes to, where waits differ: AWS, or an emulator. */
+export type Against = 'emulator' | 'aws';
+
 /**
- * Pauses before each check of a repository just deleted, since a store may take a moment to forget it:
- * 1.75 s in all against an emulator; against AWS 7.5 s, since nothing public says how soon ECR does.
+ * Pauses (ms) before each look at a repository just created or deleted, since ECR shows either a
+ * moment after the call returns (spec: seeding repositoryConsistency, with its sources).
  */
-export const DELETED_CHECK_WAITS_MS = { emulator: [0, 250, 500, 1000], aws: [0, 500, 1000, 2000, 4000] };
+export const repositoryWaits = (to: Against): number[] => seedingSpec().repositoryConsistency.value[to];
 
 /**
  * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, once after each of
