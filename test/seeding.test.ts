@@ -204,7 +204,7 @@ describe('a repository just created', () => {
    * the layer uploads and DescribeRepositories) — every time, or (`again`) only when it is created again under a name
    * deleted before, as ECR creates repositories asynchronously.
    */
-  const slowToShow = async (showMs: number, again = false) => {
+  const slowToShow = async (showMs: number, again = false, describeSees = false) => {
     const createdAt = new Map<string, number>();
     const deleted = new Set<string>();
     let hidden = 0;
@@ -220,7 +220,7 @@ describe('a repository just created', () => {
           const body = JSON.parse(String(a.body || '{}')) as { repository?: { repositoryName: string }; repositories?: { repositoryName: string }[] };
           if (op === 'DeleteRepository' && body.repository) deleted.add(body.repository.repositoryName);
           if (op === 'CreateRepository' && body.repository && (!again || deleted.has(body.repository.repositoryName))) createdAt.set(body.repository.repositoryName, Date.now());
-          const missing = op === 'DescribeRepositories' ? body.repositories?.find((r) => recent(r.repositoryName)) : undefined;
+          const missing = op === 'DescribeRepositories' && !describeSees ? body.repositories?.find((r) => recent(r.repositoryName)) : undefined;
           if (!missing) return a;
           hidden++;
           return { ...a, status: 400, body: JSON.stringify({ __type: 'RepositoryNotFoundException', message: `The repository with name '${missing.repositoryName}' does not exist` }) };
@@ -239,6 +239,18 @@ describe('a repository just created', () => {
       expect(r.capabilities.unverified).toEqual({});
       expect(r.rules.filter((x) => x.verdict === 'FAIL')).toEqual([]);
       expect(r.rules.find((x) => x.id === 'metamorphic.recreate-forgets')!.verdict).toBe('PASS');
+    } finally {
+      await registry.close();
+    }
+  }, 30_000);
+
+  it('the layer uploads may not see it yet where DescribeRepositories already does: the first upload is tried again', async () => {
+    const { registry, hidden } = await slowToShow(600, false, true);
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'classify.present', target: target(registry.endpoint) });
+      expect(hidden()).toBeGreaterThan(0);
+      expect(r.capabilities.missing).toEqual({});
+      expect(r.capabilities.setupFindings).toEqual([]);
     } finally {
       await registry.close();
     }

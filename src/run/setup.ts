@@ -277,9 +277,19 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
 
   const pool = Array.from({ length: o.poolSize }, (_, i) => poolLayer(o.seed, i));
   const layers = knowledge.repositories[primary]!.layers;
+  // The first upload to a repository just created may still find it missing (ECR shows it a moment
+  // later, and DescribeRepositories need not agree with the upload calls): tried again after each pause.
   const upload = async (repo: string, bytes: Buffer) => {
-    const r = await uploadLayer(target.client, { repositoryName: repo }, bytes);
-    return r;
+    const missing = operationSpec().errors.missingRepository.value;
+    for (const ms of repositoryWaits(o.against ?? 'emulator').slice(1)) {
+      try {
+        return await uploadLayer(target.client, { repositoryName: repo }, bytes);
+      } catch (e) {
+        if ((e as Error).name !== missing) throw e;
+        await sleep(ms, target.signal);
+      }
+    }
+    return uploadLayer(target.client, { repositoryName: repo }, bytes);
   };
   try {
     const disagreements: string[] = [];
