@@ -11,7 +11,7 @@ import { casesOf, properties, propertiesFor, type CaseBody, type Property } from
 import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, repositoryWaits, sha256Digest, uploadLayer } from '../target/seed.ts';
+import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, uploadLayer } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -234,14 +234,7 @@ export async function sendCase(target: Target, id: string, body: CaseBody, fresh
  */
 async function onceCreated(target: Target, id: string, step: Step, to: Against): Promise<Exchange> {
   const missing = operationSpec().errors.missingRepository.value;
-  const [, ...pauses] = repositoryWaits(to);
-  let x = await target.send(id, step);
-  for (const ms of pauses) {
-    if (readAnswer(x).errorType !== missing) break;
-    await sleep(ms, target.signal);
-    x = await target.send(id, step);
-  }
-  return x;
+  return lookAgain(repositoryWaits(to), (ms) => sleep(ms, target.signal), () => target.send(id, step), (x) => readAnswer(x).errorType === missing);
 }
 
 /** Runs `fn` over items pulled lazily from an iterator, `width` at a time, until done or told to stop. */

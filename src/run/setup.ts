@@ -7,7 +7,7 @@ import type { Knowledge } from '../model.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
-import { type Against, createRepository, creationRefused, deleteRepository, existingRepositories, putManifest, repositoryWaits, uploadLayer } from '../target/seed.ts';
+import { type Against, createRepository, creationRefused, deleteRepository, existingRepositories, lookAgain, putManifest, repositoryWaits, uploadLayer } from '../target/seed.ts';
 import { sleep, type Target } from '../target/target.ts';
 import { nonce, poolLayer } from './seeds.ts';
 
@@ -257,13 +257,10 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     capabilities.missing['lifecycle'] = `CreateRepository refused a scratch repository (${describeError(e)})`;
   }
 
-  let back = await existingRepositories(target.client, accepted);
   // CreateRepository returns before ECR shows the repository: while some are missing, look again after each pause.
-  for (const ms of repositoryWaits(o.against ?? 'emulator').slice(1)) {
-    if (back === undefined || accepted.every((n) => back!.has(n))) break;
-    await sleep(ms, target.signal);
-    back = await existingRepositories(target.client, accepted);
-  }
+  const waits = repositoryWaits(o.against ?? 'emulator');
+  const pause = (ms: number) => sleep(ms, target.signal);
+  const back = await lookAgain(waits, pause, () => existingRepositories(target.client, accepted), (found) => found !== undefined && !accepted.every((n) => found.has(n)));
   if (back === undefined) capabilities.notes.push('DescribeRepositories is not available: repositories are taken to exist on CreateRepository\'s word');
   else {
     const lost = accepted.filter((n) => !back.has(n));
@@ -281,15 +278,10 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   // later, and DescribeRepositories need not agree with the upload calls): tried again after each pause.
   const upload = async (repo: string, bytes: Buffer) => {
     const missing = operationSpec().errors.missingRepository.value;
-    for (const ms of repositoryWaits(o.against ?? 'emulator').slice(1)) {
-      try {
-        return await uploadLayer(target.client, { repositoryName: repo }, bytes);
-      } catch (e) {
-        if ((e as Error).name !== missing) throw e;
-        await sleep(ms, target.signal);
-      }
-    }
-    return uploadLayer(target.client, { repositoryName: repo }, bytes);
+    const last = await lookAgain(waits, pause, () => uploadLayer(target.client, { repositoryName: repo }, bytes).then((value) => ({ value }), (error: unknown) => ({ error })),
+      (r) => 'error' in r && (r.error as Error).name === missing);
+    if ('error' in last) throw last.error;
+    return last.value;
   };
   try {
     const disagreements: string[] = [];

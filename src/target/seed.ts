@@ -115,25 +115,36 @@ export type Against = 'emulator' | 'aws';
 export const repositoryWaits = (to: Against): number[] => seedingSpec().repositoryConsistency.value[to];
 
 /**
+ * Looks at something that takes a moment to settle: after each pause of `waits` (the first is usually 0),
+ * `look`s, until `again` says the last look needs no other; returns the last look.
+ */
+export async function lookAgain<T>(waits: number[], wait: (ms: number) => Promise<void>, look: () => Promise<T>, again: (last: T) => boolean): Promise<T> {
+  let last!: T;
+  for (const [i, ms] of waits.entries()) {
+    if (ms > 0) await wait(ms);
+    last = await look();
+    if (i === waits.length - 1 || !again(last)) break;
+  }
+  return last;
+}
+
+/**
  * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, once after each of
  * `waits`: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
  * what it answered the last time, in short. Anything that is not the target's answer (a transport fault,
  * the request budget, Ctrl-C) is thrown: only an answer can show a repository still there.
  */
 export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, waits: number[], wait: (ms: number) => Promise<void>): Promise<string | undefined> {
-  let last = '';
-  for (const ms of waits) {
-    if (ms > 0) await wait(ms);
+  return lookAgain(waits, wait, async () => {
     try {
       const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
-      last = `a success: ${JSON.stringify({ layers: out.layers, failures: out.failures }).slice(0, 300)}`;
+      return `a success: ${JSON.stringify({ layers: out.layers, failures: out.failures }).slice(0, 300)}`;
     } catch (e) {
       if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) throw e;
       if ((e as Error).name === missingType) return undefined;
-      last = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
+      return `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
     }
-  }
-  return last;
+  }, (last) => last !== undefined);
 }
 
 /**
