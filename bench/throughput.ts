@@ -102,8 +102,9 @@ async function ceiling(load: string[], mode: 'sdk' | 'raw', threads: number, war
 }
 
 // 1. The suite beside the same requests made bare with the same number of threads: a default run
-// (150 cases per property) on one thread, and a run ten times that size on every core (a run that
-// size is what threads are for: below 2,500 cases per core, the default is one thread). The one-thread
+// (150 cases per property) on one thread, and a run ten times that size on every core (11,175 cases:
+// on 2 cores, about where two threads break even with one through the SDK; see AUTO_CASES_PER_CORE
+// in src/run/runner.ts for where --workers auto starts them). The one-thread
 // run is on this thread, warm, so its ceilings are measured warm; a run on every core starts its
 // threads, so those ceilings start theirs too. The measurements take turns, REPEAT times, and each
 // keeps its best: this machine's speed drifts by a third within an hour, and taking turns lets every
