@@ -1,7 +1,7 @@
 // One worker thread of a run (--workers): it explores its share of the plan — every case whose index
-// is its own modulo the number of workers, lifecycle scenarios excepted (the main thread sends those,
-// one at a time) — against the target, judges them, and hands back its tallies and its smallest
-// failing cases, which the main thread joins as merge joins shards.
+// is its own modulo the number of workers, except the lifecycle scenarios, which the first worker sends
+// (one at a time: they share one scratch repository) — against the target, judges them, and hands back
+// its tallies and its smallest failing cases, which the main thread joins as merge joins shards.
 import { parentPort, workerData } from 'node:worker_threads';
 import { properties, propertiesFor } from '../generate/properties.ts';
 import { selectRules } from '../judge/catalogue.ts';
@@ -21,6 +21,8 @@ export interface WorkerInput {
   soakEnds?: number;
   /** The run's request count, in shared memory: every thread adds its requests. */
   requestCount: Int32Array;
+  /** The tags setup put on the repositories it created (against AWS), for the scenarios' CreateRepository. */
+  creationTags?: { Key: string; Value: string }[];
 }
 
 const d = workerData as WorkerInput;
@@ -34,22 +36,22 @@ parentPort!.on('message', (m: unknown) => {
 controller.signal.addEventListener('abort', () => rounds.open());
 const target = new Target(d.target, controller.signal);
 target.shareRequestCount(d.requestCount);
+if (d.creationTags) target.creationTags = d.creationTags;
 const entries = selectRules(d.options.rules);
 const props = propertiesFor(properties(d.k), entries.map((e) => e.id));
 let last = 0;
 try {
   const out = await explore({ ...d.options, target: d.target, signal: controller.signal }, {
     target, k: d.k, entries, props, lifecycle: new Mutex(), fresh: freshLayers(), started: d.started, clock: Date.now,
-    include: (i, p) => p.exclusive !== true && i % d.of === d.index,
-    onCase: (acc) => {
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      parentPort!.postMessage({ progress: { cases: acc.cases, failing: acc.failing } });
-    },
+    include: (i, p) => (p.exclusive === true ? d.index === 0 : i % d.of === d.index),
     onRound: (round) => parentPort!.postMessage({ round }),
     beforeRound: (round) => rounds.wait(round),
     ...(d.soakEnds !== undefined ? { soakEnds: d.soakEnds } : {}),
+  }, (cases, planned, failing) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    parentPort!.postMessage({ progress: { cases, failing, planned } });
   });
   parentPort!.postMessage({
     done: {

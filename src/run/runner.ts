@@ -426,7 +426,8 @@ export async function run(o: RunOptions): Promise<RunResult> {
       rounds.push(...outcome.rounds);
       acc = outcome.acc;
       if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted && !o.signal?.aborted) {
-        await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, lifecycle, fresh, (done, all) => report({ phase: 'shrink', done, total: all, failing: acc.failing }));
+        // Shrinking uploads fresh layers of its own: never one an explorer (in whichever thread) uploaded already.
+        await shrinkAll(o, target, k, entries, props, acc.smallest, counterexamples, lifecycle, freshLayers('shrinking'), (done, all) => report({ phase: 'shrink', done, total: all, failing: acc.failing }));
       }
     }
   } catch (e) {
@@ -500,34 +501,37 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   if (n <= 1 || c.replayed || o.onExchange || o.target.maxRequests > 0 || o.target.rps > 0) return explore(o, c, progress);
   const { signal: _s, ledger: _l, onProgress: _p, onExchange: _e, beforeCleanup: _b, replayCommand: _r, clock: _c, target: _t, ...options } = o;
   const workerTarget: TargetOptions = { ...o.target, concurrency: Math.max(1, Math.ceil(o.target.concurrency / n)), ...(o.maxTimeMs ? { deadline: c.started + o.maxTimeMs } : {}) };
-  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0 }));
-  let mine = { cases: 0, failing: 0, planned: 0 };
-  const tell = () => progress(mine.cases + seen.reduce((a, x) => a + x.cases, 0), mine.planned, mine.failing + seen.reduce((a, x) => a + x.failing, 0));
+  const seen = Array.from({ length: n }, () => ({ cases: 0, failing: 0, planned: 0 }));
+  const tell = () => progress(seen.reduce((a, x) => a + x.cases, 0), Math.max(...seen.map((x) => x.planned)), seen.reduce((a, x) => a + x.failing, 0));
   // A soak's rounds are whole across threads: each thread sends its share of a round, and none starts the
-  // next before every thread has finished this one (or ended) — else the main thread, whose share is a
-  // few lifecycle scenarios, would race through rounds of its own. One deadline for all of them.
-  // finished[0] is this thread's last finished round, finished[i + 1] worker i's; Infinity once ended.
-  const finished = Array.from({ length: n + 1 }, () => -1);
+  // next before every thread has finished this one (or ended), so that the first, which also sends the
+  // lifecycle scenarios one at a time, is not left rounds behind. One deadline for all of them.
+  // finished[i] is worker i's last finished round; Infinity once it ended.
+  const finished = Array.from({ length: n }, () => -1);
   const rounds = new RoundGate();
   const release = () => {
     const next = Math.min(...finished) + 1;
     if (rounds.release(next)) for (const w of workers) w.postMessage({ go: next });
   };
-  const beforeRound = (round: number) => rounds.wait(round);
   const soakEnds = o.durationMs ? c.clock() + o.durationMs : undefined;
   // Every thread counts its requests into one shared number, so that progress and "the run had sent N
   // requests when this broke" (firstDetection) count the whole run's, setup included, not one thread's.
   const requestCount = new Int32Array(new SharedArrayBuffer(4));
   requestCount[0] = c.target.requestsUsed;
   c.target.shareRequestCount(requestCount);
-  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), { options, target: workerTarget, k: c.k, index, of: n, started: c.started, requestCount, ...(soakEnds !== undefined ? { soakEnds } : {}) } satisfies WorkerInput));
+  // This thread only starts the explorers and joins what they found: left idle, V8 shrinks its heap,
+  // which setup grew (its young generation alone to 32 MiB), and which no resource limit caps.
+  const creationTags = c.target.creationTags;
+  const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), {
+    options, target: workerTarget, k: c.k, index, of: n, started: c.started, requestCount, ...(soakEnds !== undefined ? { soakEnds } : {}), ...(creationTags ? { creationTags } : {}),
+  } satisfies WorkerInput));
   const stop = () => { for (const w of workers) w.postMessage('stop'); };
   o.signal?.addEventListener('abort', stop, { once: true });
   try {
     const shares = workers.map((w, i) => new Promise<WorkerDone>((resolve, reject) => {
-      const end = () => { finished[i + 1] = Infinity; release(); };
-      w.on('message', (m: { progress?: { cases: number; failing: number }; round?: number; done?: WorkerDone }) => {
-        if (m.round !== undefined) { finished[i + 1] = m.round; release(); }
+      const end = () => { finished[i] = Infinity; release(); };
+      w.on('message', (m: { progress?: { cases: number; failing: number; planned: number }; round?: number; done?: WorkerDone }) => {
+        if (m.round !== undefined) { finished[i] = m.round; release(); }
         if (m.progress) {
           seen[i] = m.progress;
           tell();
@@ -537,16 +541,9 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
       w.on('error', (e) => { end(); reject(e); });
       w.on('exit', (code) => { end(); reject(new Error(`explorer thread ${i + 1} ended (exit ${code}) before handing back its share`)); });
     }));
-    // This thread sends the lifecycle scenarios, one at a time, meanwhile.
-    const own = await explore(o, {
-      ...c, include: (_i, p) => p.exclusive === true, beforeRound, ...(soakEnds !== undefined ? { soakEnds } : {}),
-      onRound: (round) => { finished[0] = round; release(); },
-    }, (done, total, failing) => { mine = { cases: done, failing, planned: total }; tell(); });
-    finished[0] = Infinity;
-    release();
     const done = await Promise.all(shares);
     c.target.shareRequestCount(undefined);
-    const out: ExploreOutcome = { ...own, rounds: [...own.rounds] };
+    const out: ExploreOutcome = { acc: new Accumulator(), rounds: [], budgetExhausted: false, timeExhausted: false, planned: 0 };
     for (const d of done) {
       out.acc.absorb(d.part);
       d.rounds.forEach((r, i) => {
@@ -582,15 +579,13 @@ export interface ExploreContext {
   entries: CatalogueEntry[];
   props: Property[];
   lifecycle: Mutex;
-  /** The first round's fresh layers (shrinking shares them); later rounds of a soak make their own. */
+  /** The first round's fresh layers; later rounds of a soak make their own, and shrinking its own. */
   fresh: (caseId: string) => Buffer;
   started: number;
   clock: () => number;
   replayed?: Case[];
   /** Which of the plan's cases this explorer sends (its share); default all (or the --shard's). */
   include?: (index: number, p: Property) => boolean;
-  /** Told of progress after every case. */
-  onCase?: (acc: Accumulator) => void;
   /** Told when a round of a soak is over. */
   onRound?: (round: number) => void;
   /** Waited for before a soak's next round (with --workers: until every thread has finished the one before). */
@@ -641,8 +636,7 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
       : planCases(props, seed, o.runs, mine);
     planned += perRound;
     // A later round of a soak counts its fresh layers under a label of its own, anew each round, so the
-    // counts go with the round instead of piling up overnight. The first round's are the run's, and
-    // shrinking goes on counting there (an unlabelled layer is never one a later round uploaded).
+    // counts go with the round instead of piling up overnight (and shrinking has a label of its own).
     const fresh = round === 0 ? c.fresh : freshLayers(`round ${round}`);
     const before = acc.cases;
     await inParallel(cases, o.target.concurrency, () => stop() || (round > 0 && soakOver()), async ({ index, kase, exclusive }) => {
@@ -657,7 +651,6 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
         if (e instanceof BudgetExhausted) budgetExhausted = true;
         else if (!(e instanceof TransportFault && e.kind === 'interrupted')) throw e;
       }
-      c.onCase?.(acc);
       progress(acc.cases, planned, acc.failing);
     });
     rounds.push({ seed, cases: acc.cases - before });
