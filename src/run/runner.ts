@@ -54,7 +54,7 @@ export interface RunOptions {
   durationMs?: number;
   /**
    * Worker threads exploring the plan together (default 1): each sends its share of the cases, the
-   * lifecycle scenarios stay on this thread, and the shares are joined as merge joins shards, so the
+   * first also the lifecycle scenarios, and the shares are joined as merge joins shards, so the
    * result is the same whatever the number. Not with a request budget or a rate limit (they are one
    * process's), a replay, or onExchange (exchanges stay in their thread). 'auto': every core when the
    * plan is large enough to repay starting the threads (a soak, or AUTO_CASES_PER_CORE), else one.
