@@ -1,6 +1,7 @@
 // --workers: the plan split across worker threads and joined as merge joins shards. The same seed gives
 // the same verdicts, counts, fingerprint, coverage and counterexamples whatever the number of threads,
-// against a faithful registry and a broken one; lifecycle scenarios stay on the main thread.
+// against a faithful registry and a broken one; the first worker sends the lifecycle scenarios, with the
+// tags setup puts on what the run creates.
 import { describe, expect, it } from 'vitest';
 import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry } from '../src/registry/server.ts';
@@ -8,7 +9,7 @@ import { startRegistryThread } from '../src/registry/thread.ts';
 import type { RunResult } from '../src/run/result.ts';
 import { run, type Progress } from '../src/run/runner.ts';
 import { canonicalJson } from '../src/spec/index.ts';
-import { BatchCheckLayerAvailabilityCommand } from '@aws-sdk/client-ecr';
+import { BatchCheckLayerAvailabilityCommand, DescribeRepositoriesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
 import { makeEcrClient } from '../src/target/client.ts';
 
 /** Everything a verdict rests on; the timing-dependent first-detection counts left out (kind 'embedded': the repository names are the seed's, so both runs make the same ones). */
@@ -118,5 +119,43 @@ describe('--workers on the command line', () => {
     const r = await cli(['run', '--workers', '2', '--rps', '10']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^ecr-conformance: --workers 2 cannot share a rate limit or a request budget/);
+  });
+});
+
+describe('the lifecycle scenarios on the first worker', () => {
+  it('create their repository again with the tags setup put on it, so that cleanup still knows it for the run\'s', async () => {
+    // Once exploring is over, DeleteRepository fails: cleanup leaves the repositories, and their tags can be read.
+    let refuseDeletes = false;
+    const registry = await startRegistry({
+      hooks: {
+        takeOver: (req, res) => {
+          if (!refuseDeletes || !String(req.headers['x-amz-target']).endsWith('.DeleteRepository')) return false;
+          req.resume();
+          res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ __type: 'ServerException', message: 'not now' }));
+          return true;
+        },
+      },
+    });
+    const client = makeEcrClient({ endpoint: registry.endpoint });
+    try {
+      const r = await run({
+        kind: 'endpoint', seed: 6, runs: 4, workers: 2, shrink: false, rules: 'metamorphic.recreate-forgets',
+        target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 4, transport: 'raw' },
+        beforeCleanup: () => { refuseDeletes = true; },
+      });
+      expect(r.rules.find((x) => x.id === 'metamorphic.recreate-forgets')!.verdict).toBe('PASS');
+      const { repositories = [] } = await client.send(new DescribeRepositoriesCommand({}));
+      const tagsOf = async (suffix: string) => {
+        const repo = repositories.find((x) => x.repositoryName!.endsWith(suffix))!;
+        return (await client.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn! }))).tags;
+      };
+      // The lifecycle repository was deleted and created again by the first worker: it has the run's tags, as the primary does.
+      const primary = await tagsOf('/primary');
+      expect(primary!.length).toBeGreaterThan(0);
+      expect(await tagsOf('/lifecycle')).toEqual(primary);
+    } finally {
+      client.destroy();
+      await registry.close();
+    }
   });
 });
