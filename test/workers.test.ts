@@ -123,6 +123,23 @@ describe('--workers on the command line', () => {
 });
 
 describe('the lifecycle scenarios on the first worker', () => {
+  it('shrink on the main thread with fresh layers of its own: never one the worker uploaded, which a store would refuse or already hold', async () => {
+    const registry = await startRegistry(mutantOptions(MUTANTS.find((m) => m.id === 'delete-keeps-layers')));
+    try {
+      const r = await run({
+        kind: 'endpoint', seed: 3, runs: 10, workers: 2, rules: 'metamorphic.recreate-forgets',
+        target: { endpoint: registry.endpoint, region: 'us-east-1', timeoutMs: 5_000, rps: 0, maxRequests: 0, concurrency: 4, transport: 'raw' },
+      });
+      const rule = r.rules.find((x) => x.id === 'metamorphic.recreate-forgets')!;
+      expect(rule.verdict).toBe('FAIL');
+      // With the worker's layer (the same bytes for the same case), the shrinking steps could not show the bug again.
+      expect(rule.counterexample).toMatchObject({ shrunk: true });
+      expect(rule.counterexample!.message).toMatch(/is still AVAILABLE/);
+    } finally {
+      await registry.close();
+    }
+  });
+
   it('create their repository again with the tags setup put on it, so that cleanup still knows it for the run\'s', async () => {
     // Once exploring is over, DeleteRepository fails: cleanup leaves the repositories, and their tags can be read.
     let refuseDeletes = false;
