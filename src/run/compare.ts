@@ -9,7 +9,7 @@ import { readAnswer } from '../judge/view.ts';
 import { actionOutcome, type Case, type Exchange, type Knowledge } from '../model.ts';
 import type { Cassette } from '../sdk/cassette.ts';
 import { BudgetExhausted, Target, type TargetOptions } from '../target/target.ts';
-import { compressPath, freshLayers, parseCaseId, planCases, replayCase, sendCase, type Ledger } from './runner.ts';
+import { type Against, compressPath, freshLayers, parseCaseId, planCases, replayCase, sendCase, type Ledger } from './runner.ts';
 import { cleanup, LOCAL_PART_BYTES, prepare, type Prepared } from './setup.ts';
 import { nonce } from './seeds.ts';
 
@@ -137,12 +137,15 @@ async function prepareSide(s: Side, o: CompareOptions, runId: string, ledger: Le
   }
 }
 
+/** AWS if either side is: both then wait as long for a repository to show or go, and store layers in ECR's parts. */
+const againstOf = (o: CompareOptions): Against => (o.a.kind === 'aws' || ('kind' in o.b && o.b.kind === 'aws') ? 'aws' : 'emulator');
+
 async function setUp(s: Side, o: CompareOptions, runId: string, ledger: Ledger, target: Target): Promise<Live> {
   // Every name under the shared run id (no 2-character names, which each target would pick for itself
   // from what it already holds), so that a case means the same repository on both sides.
   // Both sides store the same layers: the two-part one in ECR's smallest parts if either side is ECR.
-  const aws = o.a.kind === 'aws' || ('kind' in o.b && o.b.kind === 'aws');
-  const prepared = await prepare(target, { seed: o.seed, uniqueNames: true, runId, prefixOnly: true, poolSize: 4, present: [], against: aws ? 'aws' : 'emulator', ...(aws ? {} : { layerPartBytes: LOCAL_PART_BYTES }) }, ledger.created);
+  const to = againstOf(o);
+  const prepared = await prepare(target, { seed: o.seed, uniqueNames: true, runId, prefixOnly: true, poolSize: 4, present: [], against: to, ...(to === 'aws' ? {} : { layerPartBytes: LOCAL_PART_BYTES }) }, ledger.created);
   return { name: s.name, target, prepared, ledger, fresh: freshLayers() };
 }
 
@@ -311,8 +314,7 @@ async function explore(o: CompareOptions, a: Live, b: Live, record: (kase: Case,
   const ka = a.prepared.knowledge;
   const kb = b.prepared.knowledge;
   const props = properties(ka);
-  // Against AWS on either side, both wait as long for a deleted repository to be gone.
-  const to = o.a.kind === 'aws' || ('kind' in o.b && o.b.kind === 'aws') ? 'aws' : 'emulator';
+  const to = againstOf(o);
   const both = async (id: string, body: CaseBody) => {
     const [xa, xb] = await Promise.all([sendCase(a.target, id, body, a.fresh, to), sendCase(b.target, id, forB(body, ka, kb), b.fresh, to)]);
     return { xa, xb };
