@@ -3,13 +3,18 @@
 
 const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token', 'x-amz-content-sha256', 'cookie']);
 
+/** An Authorization header keeps its scheme's name (AWS4-HMAC-SHA256) and nothing else; an odd one, not even that. */
+const AUTH_SCHEME = /^[A-Za-z][A-Za-z0-9-]{0,39}(?=\s)/;
+
 export function redactHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // Every request and answer passes here: a plain loop, no entries array, no regex but the scheme's.
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    const text = Array.isArray(value) ? value.join(', ') : String(value);
-    if (key === 'authorization') out[key] = text.replace(/^(\S+).*$/, '$1 Credential=<redacted>, SignedHeaders=<redacted>, Signature=<redacted>');
+    const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
+    if (key === 'authorization') out[key] = `${AUTH_SCHEME.exec(text)?.[0] ?? '<redacted>'} Credential=<redacted>, SignedHeaders=<redacted>, Signature=<redacted>`;
     else if (SECRET_HEADERS.has(key)) out[key] = '<redacted>';
     else out[key] = text;
   }
