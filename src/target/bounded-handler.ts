@@ -49,42 +49,53 @@ export class BoundedHandler {
   private readonly inner: Inner;
   private readonly recordings = new WeakMap<object, Recording>();
 
+  /** What interrupts each call in flight: Ctrl-C ends them all through one listener. */
+  private readonly inFlight = new Set<() => void>();
+
   constructor(private readonly o: BoundedOptions) {
     const agent = { keepAlive: true, maxSockets: o.maxSockets };
     this.inner = new NodeHttpHandler({ connectionTimeout: o.timeoutMs, requestTimeout: o.timeoutMs, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent });
+    o.signal?.addEventListener('abort', this.interruptAll, { once: true });
   }
 
-  /** Records the exchange of the call made with this signal (the SDK transport's wire bytes). */
-  watch(signal: object): Recording {
-    const r: Recording = {};
-    this.recordings.set(signal, r);
-    return r;
+  private readonly interruptAll = () => {
+    for (const interrupt of [...this.inFlight]) interrupt();
+  };
+
+  /** Records into `recording` the exchange of this request (the SDK transport's wire bytes). */
+  watch(request: object, recording: Recording): void {
+    this.recordings.set(request, recording);
   }
 
   async handle(request: HandleArgs[0], options: HttpHandlerOptions = {}) {
     const caller = options.abortSignal as Partial<AbortSignal> | undefined;
-    const rec = caller ? this.recordings.get(caller) : undefined;
+    const rec = this.recordings.get(request);
     if (rec) {
       rec.requestHeaders = redactHeaders(request.headers);
       rec.requestBody = bodyText(request.body);
     }
     const operation = String(request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.').pop() || 'a call';
     if (this.o.signal?.aborted) throw new TransportFault('interrupted', `${operation}: interrupted before the call`);
-    const controller = new AbortController();
+    // The inner handler takes a signal without listeners (it sets `onabort`): an AbortController and its
+    // event target per call would cost more than the rest of this handler.
+    const inner: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
     let why: TransportFault | undefined;
     let stream: Readable | undefined;
     const abort = (fault: TransportFault) => {
       why ??= fault;
-      controller.abort();
+      if (!inner.aborted) {
+        inner.aborted = true;
+        inner.onabort?.();
+      }
       stream?.destroy();
     };
     const timer = setTimeout(() => abort(new TransportFault('timeout', `${operation}: no complete answer within the ${this.o.timeoutMs} ms deadline`)), this.o.timeoutMs);
     const onInterrupt = () => abort(new TransportFault('interrupted', `${operation}: interrupted`));
     const onCallerAbort = () => abort(new TransportFault('interrupted', `${operation}: the caller gave up`));
-    this.o.signal?.addEventListener('abort', onInterrupt, { once: true });
+    this.inFlight.add(onInterrupt);
     if (typeof caller?.addEventListener === 'function') caller.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      const out = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
+      const out = await this.inner.handle(request, { ...options, abortSignal: inner as unknown as AbortSignal });
       stream = out.response.body as Readable;
       // The deadline or Ctrl-C came while the headers were being handed over: nothing will end the body now.
       if (why) stream.destroy();
@@ -104,7 +115,7 @@ export class BoundedHandler {
       throw e;
     } finally {
       clearTimeout(timer);
-      this.o.signal?.removeEventListener('abort', onInterrupt);
+      this.inFlight.delete(onInterrupt);
       if (typeof caller?.removeEventListener === 'function') caller.removeEventListener('abort', onCallerAbort);
     }
   }
@@ -116,6 +127,7 @@ export class BoundedHandler {
     return this.inner.httpHandlerConfigs();
   }
   destroy(): void {
+    this.o.signal?.removeEventListener('abort', this.interruptAll);
     this.inner.destroy();
   }
 }

@@ -1,11 +1,14 @@
 // Single exchanges scripted with nock: what the transports record, and how faults, throttles and
 // the budget are handled. No socket leaves the process.
+import { getEventListeners } from 'node:events';
+import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import nock from 'nock';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../judge/catalogue.ts';
 import { judgeCase } from '../judge/judge.ts';
 import { amzTarget, operationSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
+import { makeEcrClient } from './client.ts';
 import { BudgetExhausted, Target, THROTTLE_EXTRA_ATTEMPTS, type TargetOptions } from './target.ts';
 
 const HOST = 'http://ecr.nock.test';
@@ -69,6 +72,44 @@ describe('the SDK transport', () => {
     expect(seen!.auth).toMatch(/^AWS4-HMAC-SHA256 Credential=\w+\/\d{8}\/us-east-1\/ecr\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
     expect(x.sdk).toBeUndefined();
     expect(x.response?.status).toBe(400);
+  });
+
+  it('records each of many calls in flight at once as its own, the same input sent twice included', async () => {
+    // The SDK resolves its middleware once (cacheMiddleware), so every call shares one context: the
+    // recording must follow the call's own request, not anything the calls share.
+    bcla().times(24).delay(20).reply(200, (_uri, body) => {
+      const d = (JSON.parse(String(body)) as { layerDigests: string[] }).layerDigests[0];
+      return { layers: [{ layerDigest: d, layerAvailability: 'UNAVAILABLE' }], failures: [] };
+    }, JSON_TYPE);
+    const target = new Target(options({ concurrency: 24 }));
+    const twice = { label: 'twice', body: { repositoryName: 'repo', layerDigests: [`sha256:${'0'.repeat(64)}`] } };
+    const steps = Array.from({ length: 22 }, (_, i) => ({ label: `s${i}`, body: { repositoryName: 'repo', layerDigests: [`sha256:${String(i + 1).padStart(64, '0')}`] } }));
+    const xs = await Promise.all([twice, ...steps, twice].map((step) => target.send('c', step)));
+    target.close();
+    [twice, ...steps, twice].forEach((step, i) => {
+      expect(JSON.parse(xs[i]!.request.body)).toEqual(step.body);
+      expect(JSON.parse(xs[i]!.response!.body).layers[0].layerDigest).toBe(step.body.layerDigests[0]);
+    });
+    expect(xs[0]).not.toBe(xs[23]);
+  });
+});
+
+describe('the bounded handler', () => {
+  it('ends every call in flight on Ctrl-C, and lets go of the signal when destroyed', async () => {
+    const controller = new AbortController();
+    const client = makeEcrClient({ endpoint: HOST, signal: controller.signal, timeoutMs: 5_000 });
+    nock(HOST).post('/').times(3).delay(4_000).reply(200, { repositories: [] }, JSON_TYPE);
+    const started = Date.now();
+    const calls = Array.from({ length: 3 }, () => client.send(new DescribeRepositoriesCommand({})).then(() => 'answered', (e: Error) => e.message));
+    setTimeout(() => controller.abort(), 50);
+    expect(await Promise.all(calls)).toEqual(Array(3).fill('DescribeRepositories: interrupted'));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    client.destroy();
+    // A client destroyed before Ctrl-C leaves nothing behind on the run's signal.
+    const live = new AbortController();
+    const clients = Array.from({ length: 3 }, () => makeEcrClient({ endpoint: HOST, signal: live.signal }));
+    for (const c of clients) c.destroy();
+    expect(getEventListeners(live.signal, 'abort')).toHaveLength(0);
   });
 });
 
