@@ -12,7 +12,8 @@ const url = new URL(endpoint);
 const agent = new Agent({ keepAlive: true, maxSockets: width });
 // Bare: the client an application makes, its default HTTP handler (keep-alive), none of the suite's
 // deadline, size cap or recording; one attempt, as the suite's SDK transport makes (it retries itself).
-const client = new ECRClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+// 'sdk-cached' also sets the SDK's cacheMiddleware option, as the suite's SDK transport does.
+const client = new ECRClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, ...(mode === 'sdk-cached' ? { cacheMiddleware: true } : {}) });
 const inputs = bodies.map((b) => {
   try {
     const j = JSON.parse(b);
@@ -35,7 +36,7 @@ async function sendAll() {
   await Promise.all(Array.from({ length: width }, async () => {
     while (next < bodies.length) {
       const i = next++;
-      await (mode === 'sdk' ? sdk(i) : raw(bodies[i]));
+      await (mode === 'raw' ? raw(bodies[i]) : sdk(i));
     }
   }));
 }
