@@ -31,27 +31,32 @@ const raw = (body) => new Promise((resolve, reject) => {
 // The SDK sends what it can express; a body it cannot (a wrong type, raw bytes) goes as an empty list.
 const sdk = (i) => client.send(new BatchCheckLayerAvailabilityCommand(inputs[i] ?? { repositoryName: 'bench', layerDigests: [] })).then(() => undefined, () => undefined);
 
-async function sendAll() {
+// When each answer of the measured pass came (ms on a clock every thread shares), so that the bench can
+// also take the rate of the second half of all threads' requests, once they are warm.
+const answered = [];
+
+async function sendAll(timed) {
   let next = 0;
   await Promise.all(Array.from({ length: width }, async () => {
     while (next < bodies.length) {
       const i = next++;
       await (mode === 'raw' ? raw(bodies[i]) : sdk(i));
+      if (timed) answered.push(performance.timeOrigin + performance.now());
     }
   }));
 }
 
 const measured = async () => {
   const started = performance.now();
-  await sendAll();
-  parentPort.postMessage({ ms: performance.now() - started });
+  await sendAll(true);
+  parentPort.postMessage({ ms: performance.now() - started, answered });
   agent.destroy();
   client.destroy();
 };
 if (warm) {
   parentPort.once('message', () => void measured());
   // Once through first, so the measured pass runs warm code, as a long-lived thread does.
-  await sendAll();
+  await sendAll(false);
   parentPort.postMessage({ ready: true });
 } else {
   await measured();

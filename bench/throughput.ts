@@ -93,25 +93,48 @@ const loads = new Map([[150, [bodies, bodies, bodies, bodies].flat()]]);
  * from go to the last answer, after a pass that warmed the threads' code up (as the default run's
  * thread, the bench's own, is warm). Cold: ms from starting the threads, as a run starts its explorers.
  */
-async function ceiling(load: string[], mode: Ceiling, threads: number, warm: boolean): Promise<number> {
+/**
+ * Requests a second over the second half of a pass's requests, from the times they were answered (ms,
+ * on one clock): by then fresh threads have compiled their hot code, so this is their warm pace.
+ */
+function secondHalfRate(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  const half = Math.ceil(sorted.length / 2);
+  return (sorted.length - half) / ((sorted[sorted.length - 1]! - sorted[half - 1]!) / 1000);
+}
+
+/** The same, from a run's progress samples (time, requests sent so far) while it explored. */
+function secondHalfOfRun(samples: { at: number; requests: number }[]): number {
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  const half = first.requests + (last.requests - first.requests) / 2;
+  const i = samples.findIndex((x) => x.requests >= half);
+  const a = samples[Math.max(0, i - 1)]!;
+  const b = samples[i]!;
+  const at = b.requests === a.requests ? b.at : a.at + ((half - a.requests) / (b.requests - a.requests)) * (b.at - a.at);
+  return (last.requests - half) / ((last.at - at) / 1000);
+}
+
+async function ceiling(load: string[], mode: Ceiling, threads: number, warm: boolean): Promise<{ ms: number; secondHalf: number }> {
   const spawned = performance.now();
   const workers = Array.from({ length: threads }, (_, t) => spawnWorker(new URL('./load-worker.mjs', import.meta.url), {
     endpoint: registry.endpoint, mode, warm, amzTarget: amzTarget('BatchCheckLayerAvailability'), credentials: DUMMY_CREDENTIALS, width: Math.ceil(CONCURRENCY / threads), bodies: load.filter((_, i) => i % threads === t),
   } satisfies LoadInput));
-  const next = () => Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const next = () => Promise.all(workers.map((w) => new Promise<{ answered?: number[] }>((resolve) => w.once('message', resolve))));
   let started = spawned;
+  let reports: { answered?: number[] }[];
   if (warm) {
     await next();
     started = performance.now();
     const done = next();
     for (const w of workers) w.postMessage('go');
-    await done;
+    reports = await done;
   } else {
-    await next();
+    reports = await next();
   }
   const ms = performance.now() - started;
   await Promise.all(workers.map((w) => w.terminate()));
-  return ms;
+  return { ms, secondHalf: secondHalfRate(reports.flatMap((r) => r.answered ?? [])) };
 }
 
 // 1. The suite beside the same requests made bare with the same number of threads: a default run
@@ -128,14 +151,30 @@ for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] 
   if (!loads.has(runs)) loads.set(runs, (await bodiesOf(runs)).bodies);
   const load = loads.get(runs)!;
   const ceilingMs: Record<Ceiling, number> = { sdk: Infinity, 'sdk-cached': Infinity, raw: Infinity };
-  const suite = { sdk: { ms: Infinity, result: undefined as RunResult | undefined }, raw: { ms: Infinity, result: undefined as RunResult | undefined } };
+  const ceilingHalf: Record<Ceiling, number> = { sdk: 0, 'sdk-cached': 0, raw: 0 };
+  const suite = { sdk: { ms: Infinity, half: 0, result: undefined as RunResult | undefined }, raw: { ms: Infinity, half: 0, result: undefined as RunResult | undefined } };
   for (let i = 0; i < REPEAT; i++) {
-    for (const mode of CEILINGS) ceilingMs[mode] = Math.min(ceilingMs[mode], await ceiling(load, mode, threads, warm));
+    for (const mode of CEILINGS) {
+      const c = await ceiling(load, mode, threads, warm);
+      ceilingMs[mode] = Math.min(ceilingMs[mode], c.ms);
+      ceilingHalf[mode] = Math.max(ceilingHalf[mode], c.secondHalf);
+    }
     for (const transport of ['sdk', 'raw'] as const) {
+      const samples: { at: number; requests: number }[] = [];
+      let exploring = true;
       const t = performance.now();
-      const result = await run({ kind: 'embedded', seed: 1, runs, workers: threads, target: target(transport) });
+      const result = await run({
+        kind: 'embedded', seed: 1, runs, workers: threads, target: target(transport),
+        // The explore phase's progress, and the first report after it (its end).
+        onProgress: (p) => {
+          if (!exploring) return;
+          if (p.phase === 'explore' || samples.length > 0) samples.push({ at: performance.timeOrigin + performance.now(), requests: p.requests });
+          if (p.phase !== 'explore' && samples.length > 0) exploring = false;
+        },
+      });
       const ms = performance.now() - t;
-      if (ms < suite[transport].ms) suite[transport] = { ms, result };
+      if (ms < suite[transport].ms) suite[transport] = { ...suite[transport], ms, result };
+      suite[transport].half = Math.max(suite[transport].half, secondHalfOfRun(samples));
     }
   }
   const rate = (mode: Ceiling) => load.length / (ceilingMs[mode] / 1000);
@@ -148,6 +187,11 @@ for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] 
     const perSecond = r.provenance.requests.used / (ms / 1000);
     const vs = (mode: Ceiling) => `${(perSecond / rate(mode)).toFixed(2)} × ${CEILING_NAMES[mode].short}`;
     console.log(`${runs === 150 ? 'default run' : `run of ${runs} cases per property`}, ${transport} transport, ${plural(threads, 'worker')}: ${r.summary.cases} cases, ${r.provenance.requests.used} requests in ${(ms / 1000).toFixed(2)} s (setup and cleanup included) → ${(r.summary.cases / (ms / 1000)).toFixed(0)} cases/s, ${perSecond.toFixed(0)} requests/s; ${CEILINGS.map(vs).join(', ')} (${r.summary.verdict})`);
+  }
+  // Fresh threads start with cold code: their warm pace is that of the second half of their requests.
+  if (!warm) {
+    const half = (rate: number, mode: Ceiling) => `${(rate / ceilingHalf[mode]).toFixed(2)} × ${CEILING_NAMES[mode].short}`;
+    console.log(`second half of the requests (warm by then), ${plural(threads, 'thread')}: ${CEILINGS.map((m) => `${CEILING_NAMES[m].short} ${ceilingHalf[m].toFixed(0)}`).join(', ')} requests/s; ${(['sdk', 'raw'] as const).map((t) => `${t} transport ${suite[t].half.toFixed(0)} requests/s → ${CEILINGS.map((m) => half(suite[t].half, m)).join(', ')}`).join('; ')}`);
   }
 }
 // 1b. Where one thread's time goes, warm, piece by piece: the same bodies as bare SDK calls and through
