@@ -89,22 +89,12 @@ const { bodies, result: first } = await bodiesOf(150);
 const loads = new Map([[150, [bodies, bodies, bodies, bodies].flat()]]);
 
 /**
- * The same bodies, split across `threads` threads, as bare SDK calls or raw keep-alive HTTP. Warm: ms
- * from go to the last answer, after a pass that warmed the threads' code up (as the default run's
- * thread, the bench's own, is warm). Cold: ms from starting the threads, as a run starts its explorers.
+ * Requests a second over the second half of a pass's requests, from samples of (time in ms on a clock
+ * every thread shares, requests answered so far): by then fresh threads have compiled their hot code,
+ * so this is their warm pace. A run's samples are its progress reports while it explored; a ceiling's,
+ * each answer's time.
  */
-/**
- * Requests a second over the second half of a pass's requests, from the times they were answered (ms,
- * on one clock): by then fresh threads have compiled their hot code, so this is their warm pace.
- */
-function secondHalfRate(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  const half = Math.ceil(sorted.length / 2);
-  return (sorted.length - half) / ((sorted[sorted.length - 1]! - sorted[half - 1]!) / 1000);
-}
-
-/** The same, from a run's progress samples (time, requests sent so far) while it explored. */
-function secondHalfOfRun(samples: { at: number; requests: number }[]): number {
+function secondHalfRate(samples: { at: number; requests: number }[]): number {
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
   const half = first.requests + (last.requests - first.requests) / 2;
@@ -115,6 +105,11 @@ function secondHalfOfRun(samples: { at: number; requests: number }[]): number {
   return (last.requests - half) / ((last.at - at) / 1000);
 }
 
+/**
+ * The same bodies, split across `threads` threads, as bare SDK calls or raw keep-alive HTTP. Warm: ms
+ * from go to the last answer, after a pass that warmed the threads' code up (as the default run's
+ * thread, the bench's own, is warm). Cold: ms from starting the threads, as a run starts its explorers.
+ */
 async function ceiling(load: string[], mode: Ceiling, threads: number, warm: boolean): Promise<{ ms: number; secondHalf: number }> {
   const spawned = performance.now();
   const workers = Array.from({ length: threads }, (_, t) => spawnWorker(new URL('./load-worker.mjs', import.meta.url), {
@@ -134,7 +129,8 @@ async function ceiling(load: string[], mode: Ceiling, threads: number, warm: boo
   }
   const ms = performance.now() - started;
   await Promise.all(workers.map((w) => w.terminate()));
-  return { ms, secondHalf: secondHalfRate(reports.flatMap((r) => r.answered ?? [])) };
+  const answered = reports.flatMap((r) => r.answered ?? []).sort((x, y) => x - y);
+  return { ms, secondHalf: secondHalfRate(answered.map((at, i) => ({ at, requests: i + 1 }))) };
 }
 
 // 1. The suite beside the same requests made bare with the same number of threads: a default run
@@ -174,7 +170,7 @@ for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] 
       });
       const ms = performance.now() - t;
       if (ms < suite[transport].ms) suite[transport] = { ...suite[transport], ms, result };
-      suite[transport].half = Math.max(suite[transport].half, secondHalfOfRun(samples));
+      suite[transport].half = Math.max(suite[transport].half, secondHalfRate(samples));
     }
   }
   const rate = (mode: Ceiling) => load.length / (ceilingMs[mode] / 1000);
