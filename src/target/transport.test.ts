@@ -90,7 +90,6 @@ describe('the SDK transport', () => {
       expect(JSON.parse(xs[i]!.request.body)).toEqual(step.body);
       expect(JSON.parse(xs[i]!.response!.body).layers[0].layerDigest).toBe(step.body.layerDigests[0]);
     });
-    expect(xs[0]).not.toBe(xs[23]);
   });
 });
 
