@@ -2,9 +2,9 @@
 // in this one run against the same embedded registry (in a thread of its own, as `run` starts it),
 // with one thread and with as many threads as cores, printed as ratios; how soon the suite catches
 // its bug-shaped mutants; then the time and peak memory of a large run of the built command line.
-// Usage: npm run bench [-- --big-cases 100000 --big-workers N]
+// Usage: npm run bench [-- --big-cases 100000 --big-workers N --big-node-flags "--single-threaded-gc"]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,11 @@ const CONCURRENCY = 16;
 const CORES = availableParallelism();
 const BIG = arg('--big-cases', 100_000);
 const BIG_WORKERS = arg('--big-workers', CORES);
+/** Node or V8 flags to make each large run with a second time, beside the run without them (space-separated). */
+const BIG_NODE_FLAGS = (() => {
+  const i = process.argv.indexOf('--big-node-flags');
+  return i >= 0 ? (process.argv[i + 1] ?? '').split(/\s+/).filter(Boolean) : [];
+})();
 const REPEAT = 3;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -307,7 +312,10 @@ function runSampled(args: string[], env: NodeJS.ProcessEnv): Promise<{ stderr: s
 }
 
 // 3. A large run as users run it: the built command line in a process of its own, its peak RSS the
-// whole process's (every thread), as the kernel counted it, and where its processor time went.
+// whole process's (every thread), as the kernel counted it, and where its processor time went. With
+// --big-node-flags, each transport's large run is made a second time right after, under those node
+// flags, and that line gives its time against the first's (e.g. --single-threaded-gc, to see how much
+// of the helper threads' time is garbage collection that would otherwise fall on the explorers).
 if (BIG > 0) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const cli = join(root, 'dist', 'cli.js');
@@ -316,17 +324,26 @@ if (BIG > 0) {
   const runs = Math.ceil(BIG / (first.summary.cases / 150));
   const peak = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))";
   for (const transport of ['raw', 'sdk'] as const) {
-    const started = performance.now();
-    const child = await runSampled(['--import', peak, cli, 'run', '--runs', String(runs), '--seed', '2', '--no-shrink', '--workers', String(BIG_WORKERS), '--transport', transport, '--format', 'json', '--report-dir', dir],
-      { ...process.env, ECR_CONFORMANCE_PROGRESS: 'off' });
-    const seconds = (performance.now() - started) / 1000;
-    const maxrss = Number(/maxrss (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024;
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { summary: { cases: number; verdict: string } };
-    console.log(`large run, ${transport} transport (built command line, ${plural(BIG_WORKERS, 'worker')}): ${report.summary.cases} cases in ${seconds.toFixed(0)} s, peak RSS ${maxrss.toFixed(0)} MiB (${report.summary.verdict})`);
-    if (child.threads.length > 0) {
-      const total = child.threads.reduce((a, b) => a + b, 0) / 1000;
-      const busy = child.threads.filter((ms) => ms >= 500).map((ms) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0));
-      console.log(`  processor time ${total.toFixed(0)} s in ${seconds.toFixed(0)} s on ${plural(CORES, 'core')}; by thread (above 0.5 s): ${busy.join(', ')} s`);
+    let plain: number | undefined;
+    for (const v8Flags of BIG_NODE_FLAGS.length > 0 ? [[], BIG_NODE_FLAGS] : [[]]) {
+      const started = performance.now();
+      const child = await runSampled([...v8Flags, '--import', peak, cli, 'run', '--runs', String(runs), '--seed', '2', '--no-shrink', '--workers', String(BIG_WORKERS), '--transport', transport, '--format', 'json', '--report-dir', dir],
+        { ...process.env, ECR_CONFORMANCE_PROGRESS: 'off' });
+      const seconds = (performance.now() - started) / 1000;
+      const maxrss = Number(/maxrss (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024;
+      const reportFile = join(dir, 'conformance.json');
+      if (!existsSync(reportFile)) throw new Error(`the large run${v8Flags.length > 0 ? ` under node ${v8Flags.join(' ')}` : ''} wrote no report; it said:\n${child.stderr.slice(-2000)}`);
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { summary: { cases: number; verdict: string } };
+      rmSync(reportFile);
+      const how = v8Flags.length > 0 ? `, node ${v8Flags.join(' ')}` : '';
+      const against = plain !== undefined ? `; ${(seconds / plain).toFixed(2)} × the time without` : '';
+      console.log(`large run, ${transport} transport (built command line, ${plural(BIG_WORKERS, 'worker')}${how}): ${report.summary.cases} cases in ${seconds.toFixed(0)} s, peak RSS ${maxrss.toFixed(0)} MiB (${report.summary.verdict})${against}`);
+      plain ??= seconds;
+      if (child.threads.length > 0) {
+        const total = child.threads.reduce((a, b) => a + b, 0) / 1000;
+        const busy = child.threads.filter((ms) => ms >= 500).map((ms) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0));
+        console.log(`  processor time ${total.toFixed(0)} s in ${seconds.toFixed(0)} s on ${plural(CORES, 'core')}; by thread (above 0.5 s): ${busy.join(', ')} s`);
+      }
     }
   }
   rmSync(dir, { recursive: true, force: true });
