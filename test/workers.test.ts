@@ -7,7 +7,9 @@ import { MUTANTS, mutantOptions } from '../src/registry/mutants.ts';
 import { startRegistry } from '../src/registry/server.ts';
 import { startRegistryThread } from '../src/registry/thread.ts';
 import type { RunResult } from '../src/run/result.ts';
-import { run, type Progress } from '../src/run/runner.ts';
+import { planCases, run, type Claims, type Progress } from '../src/run/runner.ts';
+import type { CaseBody, Property } from '../src/generate/properties.ts';
+import fc from 'fast-check';
 import { canonicalJson } from '../src/spec/index.ts';
 import { BatchCheckLayerAvailabilityCommand, DescribeRepositoriesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
 import { makeEcrClient } from '../src/target/client.ts';
@@ -50,6 +52,39 @@ describe('run with workers', () => {
     firstDifference(essence(three), essence(one));
     expect(three.coverage.inputClasses['scenario.read-your-write']).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('sharing out the plan', () => {
+  // Two properties, one exclusive (a lifecycle scenario), with bodies that name their own case.
+  const prop = (name: string, weight: number, exclusive?: true): Property => ({
+    name, about: name, weight, min: 1, feeds: [], ...(exclusive ? { exclusive } : {}),
+    arbitrary: fc.integer().map((n) => ({ inputClasses: [name], expected: 'ok', steps: [], n }) as unknown as CaseBody),
+  });
+  const props = [prop('plain', 1), prop('lifecycle', 0.1, true)];
+  const counter = (): Claims => { let next = 0; return { next: () => next++ }; };
+
+  it('hands every case to exactly one explorer, the lifecycle ones to the first, each in plan order, as fast as each asks', () => {
+    const claims = counter();
+    const first = planCases(props, 5, 100, () => true, claims);
+    const second = planCases(props, 5, 100, (_i, p) => p.exclusive !== true, claims);
+    const whole = [...planCases(props, 5, 100)];
+    const sent: { first: typeof whole; second: typeof whole } = { first: [], second: [] };
+    // The first explorer asks four times as often as the second (its cases are cheaper).
+    for (const done = [false, false]; !done[0] || !done[1];) {
+      for (let i = 0; i < 4 && !done[0]; i++) { const n = first.next(); if (n.done) done[0] = true; else sent.first.push(n.value); }
+      if (!done[1]) { const n = second.next(); if (n.done) done[1] = true; else sent.second.push(n.value); }
+    }
+    const got = { first: sent.first.map((c) => c.index), second: sent.second.map((c) => c.index) };
+    expect([...got.first, ...got.second].sort((a, b) => a - b)).toEqual(whole.map((c) => c.index));
+    // The same case at the same index as in the whole plan, whoever made it.
+    for (const c of [...sent.first, ...sent.second]) expect(c).toEqual(whole[c.index]);
+    const lifecycle = whole.filter((c) => c.exclusive).map((c) => c.index);
+    expect(lifecycle.length).toBeGreaterThan(5);
+    expect(got.first.filter((i) => lifecycle.includes(i))).toEqual(lifecycle);
+    for (const mine of [got.first, got.second]) expect(mine).toEqual([...mine].sort((a, b) => a - b));
+    // Shared out as asked, not split in halves: the first sent about four times as many.
+    expect(got.first.length).toBeGreaterThan(3 * got.second.length);
+  });
 });
 
 describe('first detection with workers', () => {

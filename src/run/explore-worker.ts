@@ -1,26 +1,29 @@
-// One worker thread of a run (--workers): it explores its share of the plan — every case whose index
-// is its own modulo the number of workers, except the lifecycle scenarios, which the first worker sends
-// (one at a time: they share one scratch repository) — against the target, judges them, and hands back
-// its tallies and its smallest failing cases, which the main thread joins as merge joins shards.
+// One worker thread of a run (--workers): it explores its share of the plan — the cases it claims as it
+// goes, from a counter every thread shares, so that all finish together; the lifecycle scenarios the
+// first worker sends (one at a time: they share one scratch repository) — against the target, judges
+// them, and hands back its tallies and its smallest failing cases, which the main thread joins as merge
+// joins shards.
 import { parentPort, workerData } from 'node:worker_threads';
 import { properties, propertiesFor } from '../generate/properties.ts';
 import { selectRules } from '../judge/catalogue.ts';
 import type { Knowledge } from '../model.ts';
 import { Target, type TargetOptions } from '../target/target.ts';
 import { RoundGate } from './round-gate.ts';
-import { explore, freshLayers, Mutex, type RunOptions } from './runner.ts';
+import { explore, freshLayers, Mutex, sharedClaims, type RunOptions } from './runner.ts';
 
 export interface WorkerInput {
   options: Omit<RunOptions, 'target' | 'signal' | 'ledger' | 'onProgress' | 'onExchange' | 'beforeCleanup' | 'replayCommand' | 'clock'>;
   target: TargetOptions;
   k: Knowledge;
+  /** 0 for the first worker, which sends the lifecycle scenarios. */
   index: number;
-  of: number;
   started: number;
   /** When a soak ends (Date.now): the same for every thread. */
   soakEnds?: number;
   /** The run's request count, in shared memory: every thread adds its requests. */
   requestCount: Int32Array;
+  /** Claims on the shared cases of the round under way, in shared memory (see planCases). */
+  claimed: Int32Array;
   /** The tags setup put on the repositories it created (against AWS), for the scenarios' CreateRepository. */
   creationTags?: { Key: string; Value: string }[];
 }
@@ -43,7 +46,8 @@ let last = 0;
 try {
   const out = await explore({ ...d.options, target: d.target, signal: controller.signal }, {
     target, k: d.k, entries, props, lifecycle: new Mutex(), fresh: freshLayers(), started: d.started, clock: Date.now,
-    include: (i, p) => (p.exclusive === true ? d.index === 0 : i % d.of === d.index),
+    include: (_i, p) => p.exclusive !== true || d.index === 0,
+    claims: sharedClaims(d.claimed),
     onRound: (round) => parentPort!.postMessage({ round }),
     beforeRound: (round) => rounds.wait(round),
     ...(d.soakEnds !== undefined ? { soakEnds: d.soakEnds } : {}),

@@ -509,9 +509,15 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   // finished[i] is worker i's last finished round; Infinity once it ended.
   const finished = Array.from({ length: n }, () => -1);
   const rounds = new RoundGate();
+  // The cases the threads share out as they go (all but the lifecycle scenarios): one counter in shared
+  // memory, of the round under way, so that no thread waits idle at the end for a slower one.
+  const claimed = new Int32Array(new SharedArrayBuffer(4));
   const release = () => {
     const next = Math.min(...finished) + 1;
-    if (rounds.release(next)) for (const w of workers) w.postMessage({ go: next });
+    if (!rounds.release(next)) return;
+    // Every thread has finished the round before (or ended): nobody claims until told to go.
+    Atomics.store(claimed, 0, 0);
+    for (const w of workers) w.postMessage({ go: next });
   };
   const soakEnds = o.durationMs ? c.clock() + o.durationMs : undefined;
   // Every thread counts its requests into one shared number, so that progress and "the run had sent N
@@ -523,7 +529,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
   // which setup grew (its young generation alone to 32 MiB), and which no resource limit caps.
   const creationTags = c.target.creationTags;
   const workers = Array.from({ length: n }, (_, index) => spawnWorker(sibling(import.meta.url, 'explore-worker'), {
-    options, target: workerTarget, k: c.k, index, of: n, started: c.started, requestCount, ...(soakEnds !== undefined ? { soakEnds } : {}), ...(creationTags ? { creationTags } : {}),
+    options, target: workerTarget, k: c.k, index, started: c.started, requestCount, claimed, ...(soakEnds !== undefined ? { soakEnds } : {}), ...(creationTags ? { creationTags } : {}),
   } satisfies WorkerInput));
   const stop = () => { for (const w of workers) w.postMessage('stop'); };
   o.signal?.addEventListener('abort', stop, { once: true });
@@ -586,6 +592,8 @@ export interface ExploreContext {
   replayed?: Case[];
   /** Which of the plan's cases this explorer sends (its share); default all (or the --shard's). */
   include?: (index: number, p: Property) => boolean;
+  /** Claims on the shared cases, with the other explorers of the run (see planCases). */
+  claims?: Claims;
   /** Told when a round of a soak is over. */
   onRound?: (round: number) => void;
   /** Waited for before a soak's next round (with --workers: until every thread has finished the one before). */
@@ -633,7 +641,7 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
     const offset = round * wholePlan;
     const cases = c.replayed
       ? c.replayed.map((kase) => ({ index: 0, kase, exclusive: props.find((p) => p.name === kase.property)?.exclusive === true })).values()
-      : planCases(props, seed, o.runs, mine);
+      : planCases(props, seed, o.runs, mine, c.claims);
     planned += perRound;
     // A later round of a soak counts its fresh layers under a label of its own, anew each round, so the
     // counts go with the round instead of piling up overnight (and shrinking has a label of its own).
@@ -661,24 +669,58 @@ export async function explore(o: RunOptions, c: ExploreContext, progress: (done:
 }
 
 /**
+ * Hands out the plan's shared cases (every one but the lifecycle scenarios) to whichever explorer asks
+ * first: `next()` is the next unclaimed position in the list of them, the same list in every explorer.
+ * Across threads, one counter in shared memory (`sharedClaims`).
+ */
+export interface Claims {
+  next(): number;
+}
+
+/** Claims from a counter in shared memory that every explorer thread of a run (or of one soak round) adds to. */
+export const sharedClaims = (counter: Int32Array): Claims => ({ next: () => Atomics.add(counter, 0, 1) });
+
+/**
  * The cases a run explores, made one at a time, each from its own derived seed, with its index in the
  * whole plan. Properties are interleaved in proportion to their case counts, the first case of each
  * at the very start, so a run cut short by a budget has sampled every property, evenly. Cases
- * `include` rejects are not even generated.
+ * `include` rejects are not even generated. With `claims`, this explorer sends the exclusive cases
+ * `include` gives it and, of the rest, those it claims as it goes (each no earlier than its exclusive
+ * cases that come before it in the plan), so that explorers sharing the claims finish together
+ * however unevenly their cases cost; without, every case `include` accepts.
  */
-export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number, p: Property) => boolean): Generator<{ index: number; kase: Case; exclusive: boolean }> {
+export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number, p: Property) => boolean, claims?: Claims): Generator<{ index: number; kase: Case; exclusive: boolean }> {
   const slots: { key: number; p: number; i: number }[] = [];
   props.forEach((p, pi) => {
     const n = casesOf(p, runs);
     for (let i = 0; i < n; i++) slots.push({ key: i / n, p: pi, i });
   });
   slots.sort((a, b) => a.key - b.key || a.p - b.p);
-  for (const [index, slot] of slots.entries()) {
+  const make = (index: number) => {
+    const slot = slots[index]!;
     const p = props[slot.p]!;
-    if (include && !include(index, p)) continue;
     const s = caseSeed(seed, p.name, slot.i);
     const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
-    yield { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body }, exclusive: p.exclusive === true };
+    return { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body }, exclusive: p.exclusive === true };
+  };
+  if (!claims) {
+    for (let index = 0; index < slots.length; index++) if (!include || include(index, props[slots[index]!.p]!)) yield make(index);
+    return;
+  }
+  const own: number[] = [];
+  const shared: number[] = [];
+  for (let index = 0; index < slots.length; index++) {
+    const p = props[slots[index]!.p]!;
+    if (include && !include(index, p)) continue;
+    (p.exclusive === true ? own : shared).push(index);
+  }
+  let o = 0;
+  for (;;) {
+    const k = claims.next();
+    const index = k < shared.length ? shared[k]! : Infinity;
+    while (o < own.length && own[o]! < index) yield make(own[o++]!);
+    if (index === Infinity) return;
+    yield make(index);
   }
 }
 
