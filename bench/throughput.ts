@@ -188,6 +188,12 @@ for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] 
     const perSecond = r.provenance.requests.used / (ms / 1000);
     const vs = (mode: Ceiling) => `${(perSecond / rate(mode)).toFixed(2)} × ${CEILING_NAMES[mode].short}`;
     console.log(`${runs === 150 ? 'default run' : `run of ${runs} cases per property`}, ${transport} transport, ${plural(threads, 'worker')}: ${r.summary.cases} cases, ${r.provenance.requests.used} requests in ${(ms / 1000).toFixed(2)} s (setup and cleanup included) → ${(r.summary.cases / (ms / 1000)).toFixed(0)} cases/s, ${perSecond.toFixed(0)} requests/s; ${CEILINGS.map(vs).join(', ')} (${r.summary.verdict})`);
+    // Each worker's share and when it finished: a thread done early leaves its core idle meanwhile.
+    const shares = r.provenance.workers;
+    if (shares) {
+      const at = shares.map((w) => w.finishedMs);
+      console.log(`  its workers: ${shares.map((w) => `${w.cases} cases, done at ${(w.finishedMs / 1000).toFixed(2)} s`).join('; ')} (${((Math.max(...at) - Math.min(...at)) / 1000).toFixed(2)} s apart)`);
+    }
   }
   // Fresh threads start with cold code: their warm pace is that of the second half of their requests.
   if (!warm) {

@@ -44,6 +44,20 @@ describe('run with workers', () => {
     expect(one.summary.verdict).toBe('CONFORMANT');
     firstDifference(essence(three), essence(one));
     expect(three.summary.cases).toBe(one.summary.cases);
+    // Each thread's share, in the report: together the whole run's cases.
+    expect(one.provenance.workers).toBeUndefined();
+    const shares = three.provenance.workers!;
+    expect(shares).toHaveLength(3);
+    expect(shares.reduce((n, w) => n + w.cases, 0)).toBe(three.summary.cases);
+    for (const w of shares) {
+      expect(w.cases).toBeGreaterThan(0);
+      expect(w.finishedMs).toBeGreaterThan(0);
+      expect(w.finishedMs).toBeLessThanOrEqual(three.provenance.durationMs);
+    }
+    // Every exchange judged was a thread's request; setup's were the main thread's.
+    const sent = shares.reduce((n, w) => n + w.requests, 0);
+    expect(sent).toBeGreaterThanOrEqual(three.summary.exchanges);
+    expect(sent).toBeLessThan(three.provenance.requests.used);
   }, 60_000);
 
   it('the same broken rules and counterexamples from a broken registry, and the lifecycle scenarios ran', async () => {

@@ -60,6 +60,7 @@ try {
   parentPort!.postMessage({
     done: {
       part: out.acc.part(), rounds: out.rounds, budgetExhausted: out.budgetExhausted, timeExhausted: out.timeExhausted, planned: out.planned,
+      cases: out.acc.cases, finishedMs: Date.now() - d.started,
       requests: { used: target.requestsUsed, throttled: target.throttled, transientErrors: target.transientErrors, recovered: target.recovered },
     },
   });

@@ -105,6 +105,11 @@ export interface RunResult {
     soak?: { durationMs: number; rounds: { seed: number; cases: number }[] };
     /** Cases the run planned (this shard's share). */
     planned?: number;
+    /**
+     * With worker threads (--workers), each explorer's share: the cases and requests it sent, and when it
+     * finished, in ms since the run began (threads that finish far apart leave a core idle meanwhile).
+     */
+    workers?: { cases: number; requests: number; finishedMs: number }[];
     /** The case this run replayed (--replay): its rules are judged on that case alone. */
     replayOf?: string;
     /** What replay needs to rebuild the same target knowledge. */

@@ -395,6 +395,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
   let timeExhausted = false;
   let planned = 0;
   const rounds: { seed: number; cases: number }[] = [];
+  let workers: ExploreOutcome['workers'];
   let leftovers: string[] = [];
   let props: Property[] = [];
   const lifecycle = new Mutex();
@@ -422,7 +423,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
       const shard = o.shard;
       const outcome = await exploreAll(o, { target, k, entries, props, lifecycle, fresh, started, clock, ...(replayed ? { replayed } : {}) },
         (done, total, failing) => report({ phase: 'explore', done, total, failing }));
-      ({ budgetExhausted, timeExhausted, planned } = outcome);
+      ({ budgetExhausted, timeExhausted, planned, workers } = outcome);
       rounds.push(...outcome.rounds);
       acc = outcome.acc;
       if (o.shrink !== false && !o.replay && !budgetExhausted && !timeExhausted && !o.signal?.aborted) {
@@ -447,6 +448,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
         startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
         requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered, ...(target.slowestRate !== undefined ? { slowestRps: Math.round(target.slowestRate * 10) / 10 } : {}) },
         interrupted: Boolean(o.signal?.aborted), budgetExhausted, timeExhausted, planned,
+        ...(workers ? { workers } : {}),
         ...(o.replay ? { replayOf: o.replay } : {}),
         options: o.replayOptions ?? {},
         ...(o.shard ? { shard: o.shard } : {}),
@@ -549,7 +551,7 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
     }));
     const done = await Promise.all(shares);
     c.target.shareRequestCount(undefined);
-    const out: ExploreOutcome = { acc: new Accumulator(), rounds: [], budgetExhausted: false, timeExhausted: false, planned: 0 };
+    const out: ExploreOutcome = { acc: new Accumulator(), rounds: [], budgetExhausted: false, timeExhausted: false, planned: 0, workers: done.map((d) => ({ cases: d.cases, requests: d.requests.used, finishedMs: d.finishedMs })) };
     for (const d of done) {
       out.acc.absorb(d.part);
       d.rounds.forEach((r, i) => {
@@ -571,6 +573,9 @@ async function exploreAll(o: RunOptions, c: ExploreContext, progress: (done: num
 
 interface WorkerDone {
   part: AccumulatorPart;
+  /** Cases this thread sent, and when it finished (ms since the run began). */
+  cases: number;
+  finishedMs: number;
   rounds: { seed: number; cases: number }[];
   budgetExhausted: boolean;
   timeExhausted: boolean;
@@ -608,6 +613,8 @@ export interface ExploreOutcome {
   budgetExhausted: boolean;
   timeExhausted: boolean;
   planned: number;
+  /** With worker threads: each one's share (provenance.workers). */
+  workers?: { cases: number; requests: number; finishedMs: number }[];
 }
 
 /**
