@@ -691,10 +691,10 @@ export const sharedClaims = (counter: Int32Array): Claims => ({ next: () => Atom
  * The cases a run explores, made one at a time, each from its own derived seed, with its index in the
  * whole plan. Properties are interleaved in proportion to their case counts, the first case of each
  * at the very start, so a run cut short by a budget has sampled every property, evenly. Cases
- * `include` rejects are not even generated. With `claims`, this explorer sends the exclusive cases
- * `include` gives it and, of the rest, those it claims as it goes (each no earlier than its exclusive
- * cases that come before it in the plan), so that explorers sharing the claims finish together
- * however unevenly their cases cost; without, every case `include` accepts.
+ * `include` rejects are not even generated. Of those it accepts, the exclusive ones (the lifecycle
+ * scenarios) are this explorer's; the rest it sends as it claims them, each after its own exclusive
+ * cases that come before it in the plan. Explorers sharing `claims` thus finish together however
+ * unevenly their cases cost; without, an explorer claims every case in turn, in the plan's order.
  */
 export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number, p: Property) => boolean, claims?: Claims): Generator<{ index: number; kase: Case; exclusive: boolean }> {
   const slots: { key: number; p: number; i: number }[] = [];
@@ -710,10 +710,9 @@ export function* planCases(props: Property[], seed: number, runs: number, includ
     const body = fc.sample(p.arbitrary, { seed: s, numRuns: 1 })[0]!;
     return { index, kase: { id: `${p.name}@${s}`, property: p.name, ...body }, exclusive: p.exclusive === true };
   };
-  if (!claims) {
-    for (let index = 0; index < slots.length; index++) if (!include || include(index, props[slots[index]!.p]!)) yield make(index);
-    return;
-  }
+  // Alone, an explorer claims every shared case in turn: then this is the plan's order.
+  let alone = 0;
+  const claimed = claims ?? { next: () => alone++ };
   const own: number[] = [];
   const shared: number[] = [];
   for (let index = 0; index < slots.length; index++) {
@@ -723,7 +722,7 @@ export function* planCases(props: Property[], seed: number, runs: number, includ
   }
   let o = 0;
   for (;;) {
-    const k = claims.next();
+    const k = claimed.next();
     const index = k < shared.length ? shared[k]! : Infinity;
     while (o < own.length && own[o]! < index) yield make(own[o++]!);
     if (index === Infinity) return;
