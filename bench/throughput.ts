@@ -220,8 +220,9 @@ for (const [threads, runs] of [[1, 150], ...(CORES > 1 ? [[CORES, 1500]] : [])] 
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < calls.length) await fn(calls[next++]!); }));
     return ((performance.now() - t) * 1000) / calls.length;
   };
-  const bare = new ECRClient({ endpoint: registry.endpoint, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
-  const cached = new ECRClient({ endpoint: registry.endpoint, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1, cacheMiddleware: true });
+  const bareClient = (cacheMiddleware: boolean) => new ECRClient({ endpoint: registry.endpoint, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1, cacheMiddleware });
+  const bare = bareClient(false);
+  const cached = bareClient(true);
   const transport = new SdkTransport({ endpoint: registry.endpoint, region: 'us-east-1', credentials: async () => DUMMY_CREDENTIALS, timeoutMs: 10_000, maxResponseBytes: 1 << 20, maxSockets: CONCURRENCY });
   // The cases of a default plan against a target set up as a run sets it up, and what they got back.
   const seeding = new Target(target('sdk'));
