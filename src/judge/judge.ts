@@ -219,10 +219,12 @@ export interface VerdictContext {
   notApplicable: Record<string, string>;
   /** How many requests of each bucket were sent and answered in the run. */
   coverage: Record<string, { sent: number; answered: number }>;
-  /** Exchanges that ended in a transport fault, a non-JSON success or a throttle that outlasted the retries. */
+  /** Exchanges that ended in a transport fault, a throttle that outlasted the retries, or a refusal of the caller. */
   faults: number;
   /** The first such fault, for messages. */
   firstFault?: string;
+  /** Successes that arrived whole but were not JSON: wire.json fails them, no other rule can read them. */
+  notJson?: number;
   /** A replay of one case: a rule needs one check of that case, no more, and no bucket. */
   replay?: boolean;
 }
@@ -247,7 +249,7 @@ export function verdicts(entries: CatalogueEntry[], tally: FindingTally, ctx: Ve
     }
     if (t.firstError) return { ...base, verdict: 'ERROR' as const, message: t.firstError.finding.message, ...withCase(t.firstError.finding) };
     if (b) return { ...base, verdict: b.verdict, message: b.message, ...withCase(b) };
-    const faults = ctx.faults > 0 ? `; ${ctx.faults} exchange(s) could not be judged (first: ${ctx.firstFault ?? 'a fault'})` : '';
+    const faults = `${ctx.faults > 0 ? `; ${ctx.faults} exchange(s) could not be judged (first: ${ctx.firstFault ?? 'a fault'})` : ''}${ctx.notJson ? `; ${ctx.notJson} success answer(s) were not JSON (wire.json), so no other rule could read them` : ''}`;
     if (checks.had === 0 && ctx.faults > 0) return { ...base, verdict: 'ERROR' as const, message: `no check: ${ctx.faults} exchange(s) ended in faults (first: ${ctx.firstFault ?? 'a fault'})` };
     if (checks.had < checks.needs) return skip(`${checks.had} of the ${checks.needs} checks it needs (${entry.checks.what})${faults}`);
     for (const bucket of ctx.replay ? [] : entry.buckets ?? []) {

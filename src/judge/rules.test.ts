@@ -52,7 +52,10 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'framing.request-id': { pass: [[{}], [{ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-request-id': 'r' } }]], fail: [[{ headers: { 'content-type': 'application/x-amz-json-1.1' } }]] },
   'wire.json': {
     pass: [[{}], [{ rawRes: '{"layers":[{"layerDigest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","layerAvailability":"AVAILABLE","layerSize":10,"mediaType":"\\u0078"}],"failures":[]}' }]],
-    fail: [[{ rawRes: '{"layers":[],"failures":[],"layers":[]}' }], [{ invalidUtf8: true }]],
+    fail: [[{ rawRes: '{"layers":[],"failures":[],"layers":[]}' }], [{ invalidUtf8: true }],
+      // A success that came whole but is not JSON: a byte-order mark, a trailing comma, a second document.
+      [{ rawRes: `\uFEFF${JSON.stringify({ layers: [avail()], failures: [] })}` }], [{ rawRes: JSON.stringify({ layers: [avail()], failures: [] }).replace(']', ',]') }],
+      [{ rawRes: `${JSON.stringify({ layers: [avail()], failures: [] })}\n{}` }]],
   },
   'wire.integers': {
     pass: [[{}], [{ rawRes: JSON.stringify({ layers: [avail(P, { layerSize: 9007199254740993 })] }).replace('9007199254740992', '9007199254740993') }]],
@@ -191,6 +194,20 @@ describe('every rule can pass and can break', () => {
       }
     });
   }
+});
+
+describe('a success that is not JSON', () => {
+  const only = (rawRes: string, headers: Record<string, string> = JSON_HEADERS) =>
+    judgeCase('c', [ex({ rawRes, headers })], K, catalogue().filter((e) => e.scope === 'exchange')).filter((f) => f.verdict !== 'PASS');
+  it('breaks wire.json alone, saying what it saw; an error answer that is not JSON is framing.error-type\'s', () => {
+    const bom = only(`\uFEFF${JSON.stringify({ layers: [avail()], failures: [] })}`);
+    expect(bom.map((f) => f.ruleId)).toEqual(['wire.json']);
+    expect(bom[0]!.message).toMatch(/^HTTP 200 with a body that is not JSON \(it begins with a byte-order mark.*\): "\uFEFF\{\\"layers/);
+    expect(only('\x1f\x8b', { ...JSON_HEADERS, 'content-encoding': 'gzip' })[0]!.message).toMatch(/Content-Encoding gzip, which the client did not ask for/);
+    expect(only('x'.repeat(5000))[0]!.message).toMatch(/first 200 of 5000 characters/);
+    const error = judgeCase('c', [ex({ status: 400, rawRes: '<html>' })], K, catalogue().filter((e) => e.id === 'wire.json'));
+    expect(error).toEqual([]);
+  });
 });
 
 describe('laws', () => {

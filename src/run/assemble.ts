@@ -7,7 +7,7 @@ import { fingerprint } from '../judge/fingerprint.ts';
 import { FindingTally, judgeRun, verdicts } from '../judge/judge.ts';
 import type { Verdict } from '../model.ts';
 import { specChecksum } from '../spec/index.ts';
-import { RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunTallies, type RunVerdict } from './result.ts';
+import { NOT_JSON_SUCCESS, RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunTallies, type RunVerdict } from './result.ts';
 import type { Capabilities } from './setup.ts';
 import { GENERATOR } from '../generate/version.ts';
 import { versions } from './versions.ts';
@@ -51,6 +51,7 @@ export function assembleResult(i: AssembleInput): RunResult {
     coverage: t.buckets ?? {},
     faults: t.faultCount + (cap.probeFault ? 1 : 0),
     ...(t.faults[0] ? { firstFault: t.faults[0].summary } : {}),
+    ...(t.observedOutcomes[NOT_JSON_SUCCESS] ? { notJson: t.observedOutcomes[NOT_JSON_SUCCESS] } : {}),
     ...(cap.implemented ? {} : { notImplemented: cap.notImplementedEvidence ?? 'not implemented' }),
     ...(cap.probeFault ? { untestable: cap.probeFault } : {}),
     ...(p.replayOf ? { replay: true } : {}),

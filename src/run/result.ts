@@ -57,6 +57,9 @@ export interface RunReplayOptions {
   accountId?: string;
 }
 
+/** The observed outcome of a success that arrived whole but is not JSON: wire.json fails it, no other rule can read it. */
+export const NOT_JSON_SUCCESS = 'a success that is not JSON';
+
 /** The machine part of a result: enough to merge shards into what one run would have found. */
 export interface RunTallies {
   findings: Record<string, RuleTally>;
@@ -68,7 +71,7 @@ export interface RunTallies {
   /** Per coverage bucket (`dimension:bucket`), requests sent and answered. */
   buckets: Record<string, { sent: number; answered: number }>;
   faults: { index: number; caseId: string; summary: string }[];
-  /** Unjudged exchanges by kind: timeout, reset, too-large, too-deep, garbage, throttled. */
+  /** Unjudged exchanges by kind: timeout, reset, too-large, too-deep, throttled, denied. */
   faultKinds: Record<string, number>;
   faultCount: number;
   /** Scenario actions (uploads, deletes, creates between checks) the target refused. */

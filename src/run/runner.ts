@@ -15,7 +15,7 @@ import { type Against, createRepository, deletedRepositoryAnswer, deleteReposito
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
-import type { Counterexample, RunReplayOptions, RunResult, RunTallies } from './result.ts';
+import { type Counterexample, NOT_JSON_SUCCESS, type RunReplayOptions, type RunResult, type RunTallies } from './result.ts';
 import { caseSeed, soakSeed } from './seeds.ts';
 import { GENERATOR } from '../generate/version.ts';
 import { RoundGate } from './round-gate.ts';
@@ -306,9 +306,10 @@ export class Accumulator {
         c.sent++;
         if (answered) c.answered++;
       }
-      // An answer about another account's registry is the expected one there: not a fault.
+      // An answer about another account's registry is the expected one there: not a fault. A success
+      // that is not JSON is not one either: it came whole, and wire.json judges it.
       const expectedDenial = v.answer.kind === 'denied' && v.sent.registryId !== undefined && v.sent.registryId !== k.accountId;
-      if (v.answer.kind === 'fault' || v.answer.kind === 'garbage' || v.answer.kind === 'throttled' || (v.answer.kind === 'denied' && !expectedDenial)) {
+      if (v.answer.kind === 'fault' || v.answer.kind === 'throttled' || (v.answer.kind === 'denied' && !expectedDenial)) {
         this.faultCount++;
         count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind === 'denied' ? `denied (${v.answer.errorType})` : v.answer.kind);
         this.faults.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });
@@ -376,6 +377,7 @@ export class Accumulator {
 function outcomeOf(v: View): string {
   const a = v.answer;
   if (a.kind === 'success') return 'success';
+  if (a.kind === 'garbage') return NOT_JSON_SUCCESS;
   if (a.kind === 'fault') return `fault:${v.exchange.fault?.kind ?? 'too-deep'}`;
   return a.errorType ?? `HTTP ${a.status}`;
 }
