@@ -67,6 +67,8 @@ export interface Quirks {
   sizeAsFloat?: boolean;
   /** layerAvailability written twice in each layer, a default first. */
   duplicateAvailability?: boolean;
+  /** The layers and failures lists written by hand, a comma after each entry: `[{…},{…},]` is not JSON. */
+  trailingCommas?: boolean;
   /** The body is encoded as Latin-1 instead of UTF-8. */
   latin1Body?: boolean;
   /** Every non-ASCII character escaped as \uXXXX (Python's json.dumps default). */

@@ -96,14 +96,17 @@ const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}
 /** Writes a JSON value the way this registry's serializer does: exactly as JSON.stringify, unless a quirk says otherwise. */
 export function encodeJson(value: unknown, q: Quirks, key?: string): string {
   // Without a quirk of the serializer, the members-by-hand walk below writes exactly what JSON.stringify does.
-  if (!q.prettyJson && !q.sizeAsFloat && !q.asciiEscapes && !q.duplicateAvailability) return JSON.stringify(value) ?? 'null';
+  if (!q.prettyJson && !q.sizeAsFloat && !q.asciiEscapes && !q.duplicateAvailability && !q.trailingCommas) return JSON.stringify(value) ?? 'null';
   if (q.prettyJson && key === undefined) return JSON.stringify(value, null, 2).replace(/\n/g, '\r\n');
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && key === 'layerSize' && q.sizeAsFloat && Number.isInteger(value)) return `${value}.0`;
     const text = JSON.stringify(value) ?? 'null';
     return typeof value === 'string' && q.asciiEscapes ? text.replace(/[\u007f-\uffff]/g, hex4) : text;
   }
-  if (Array.isArray(value)) return `[${value.map((v) => encodeJson(v, q, '')).join(',')}]`;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => encodeJson(v, q, ''));
+    return q.trailingCommas && (key === 'layers' || key === 'failures') ? `[${items.map((i) => `${i},`).join('')}]` : `[${items.join(',')}]`;
+  }
   const members = Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeJson(k, q, '')}:${encodeJson(v, q, k)}`);
   if (q.duplicateAvailability && 'layerAvailability' in value) members.unshift('"layerAvailability":"UNAVAILABLE"');
   return `{${members.join(',')}}`;
