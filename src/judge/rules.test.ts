@@ -68,7 +68,7 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
       [{ status: 400, res: { __type: 'InvalidParameterException' } }], [{ status: 400, res: { __type: 'MadeUpException', message: 'm' } }], [{ status: 400, rawRes: 'oops' }]],
   },
   'framing.error-status': { pass: [[err('RepositoryNotFoundException')], [{}]], fail: [[err('RepositoryNotFoundException', 404)], [err('ServerException', 400)], [{ status: 202 }]] },
-  'shape.top-level': { pass: [[{}]], fail: [[{ res: { layers: [], failures: [], registryId: '1' } }], [{ res: { layers: {} } }], [{ res: [1] }]] },
+  'shape.top-level': { pass: [[{}]], fail: [[{ res: { layers: [], failures: [], registryId: '1' } }], [{ res: { layers: {} } }], [{ res: [1] }], [{ res: { layers: [avail()], failures: null } }]] },
   'shape.layer': { pass: [[{}]], fail: [[{ res: { layers: [avail(P, { layerSize: '10' })] } }], [{ res: { layers: [avail(P, { layerSize: -1 })] } }], [{ res: { layers: [avail(P, { extra: 1 })] } }], [{ res: { layers: [{ layerAvailability: 'AVAILABLE' }] } }]] },
   'shape.failure': { pass: [[{ req: req(['x']), res: { layers: [], failures: [fail('x')] } }]], fail: [[{ req: req(['x']), res: { failures: [{ ...fail('x'), repositoryName: 'repo' }] } }], [{ req: req(['x']), res: { failures: [{ layerDigest: 'x' }] } }]] },
   'shape.enums': { pass: [[{}], [{ res: { layers: [avail(P, { layerAvailability: 'ARCHIVED' })] } }]], fail: [[{ res: { layers: [avail(P, { layerAvailability: 'available' })] } }], [{ req: req(['x']), res: { failures: [fail('x', 'NotFound')] } }]] },
@@ -194,6 +194,14 @@ describe('every rule can pass and can break', () => {
       }
     });
   }
+});
+
+describe('a null member', () => {
+  it('is named as such, with the protocol test a server breaks by writing it', () => {
+    const f = judgeCase('c', [ex({ res: { layers: [avail(P, { mediaType: null })], failures: null } })], K, catalogue().filter((e) => e.id.startsWith('shape.')));
+    expect(f.filter((x) => x.verdict === 'FAIL').map((x) => x.ruleId).sort()).toEqual(['shape.layer', 'shape.top-level']);
+    for (const x of f.filter((x) => x.verdict === 'FAIL')) expect(x.message).toMatch(/received null \(a server leaves a member out instead of writing null: Smithy protocol test AwsJson11ServersDontSerializeNullStructureValues/);
+  });
 });
 
 describe('a success that is not JSON', () => {

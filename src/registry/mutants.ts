@@ -166,6 +166,8 @@ export const MUTANTS: readonly Mutant[] = [
     { sizeAsFloat: true }, 'NOT_CONFORMANT', ['wire.integers']),
   bug('duplicate-member', 'each layer object is written with a default layerAvailability first and the real one after it',
     { duplicateAvailability: true }, 'NOT_CONFORMANT', ['wire.json']),
+  bug('go-nil-slices', 'a Go fake whose output struct has Layers []Layer `json:"layers"` without omitempty: encoding/json writes the nil slice of an answer with no layers as null',
+    { nilListsAsNull: true }, 'NOT_CONFORMANT', ['shape.top-level']),
   bug('trailing-commas', 'the answer\'s lists are built by string concatenation, a comma after each entry, as a hand-written template does: every answer with a layer or a failure ends its list in ",]" and is not JSON',
     { trailingCommas: true }, 'NOT_CONFORMANT', ['wire.json']),
   bug('latin1-body', 'answers are encoded as Latin-1, so an echoed non-ASCII digest is not valid UTF-8',

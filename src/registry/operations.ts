@@ -174,6 +174,7 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   let output: BatchCheckOutput = {};
   if (layers.length > 0 || (b.emptyLayers ?? b.emptyLists) === 'present') output.layers = layers;
   if (failures.length > 0 || (b.emptyFailures ?? b.emptyLists) === 'present') output.failures = [...failures];
+  if (q.nilListsAsNull) for (const member of ['layers', 'failures'] as const) if (output[member]?.length === 0) (output as Record<string, unknown>)[member] = null;
   const callIndex = ctx.counters.batchChecks++;
   if (ctx.hooks.batchCheck) output = ctx.hooks.batchCheck(output, { digests, repository: repo, registryId: id, explicitRegistryId: explicit, callIndex });
   return output;

@@ -67,6 +67,8 @@ export interface Quirks {
   sizeAsFloat?: boolean;
   /** layerAvailability written twice in each layer, a default first. */
   duplicateAvailability?: boolean;
+  /** An empty layers or failures list written as null, as Go's encoding/json writes a nil slice. */
+  nilListsAsNull?: boolean;
   /** The layers and failures lists written by hand, a comma after each entry: `[{…},{…},]` is not JSON. */
   trailingCommas?: boolean;
   /** The body is encoded as Latin-1 instead of UTF-8. */

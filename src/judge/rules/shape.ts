@@ -29,8 +29,11 @@ const getSchemas = () =>
     failure: objectSchema('failure'),
   });
 
+/** Why a null member is wrong although every SDK reads it as absent: the protocol's server-side test. */
+const NULL_MEMBER = ' (a server leaves a member out instead of writing null: Smithy protocol test AwsJson11ServersDontSerializeNullStructureValues; SDKs read it as absent, other clients may not)';
+
 function describeIssues(error: z.ZodError, prefix: string): string {
-  return error.issues.slice(0, 3).map((i) => `${prefix}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; ');
+  return error.issues.slice(0, 3).map((i) => `${prefix}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}${/received null$/.test(i.message) ? NULL_MEMBER : ''}`).join('; ');
 }
 
 /** The items of a list member of a successful answer, when the body is an object with that list. */
