@@ -154,6 +154,13 @@ describe.concurrent('ecr-conformance check', () => {
     expect(r.stdout).not.toMatch(/PASS/);
   });
 
+  it('a success that is not JSON fails wire.json, as in a run: NOT_CONFORMANT, not UNTESTABLE', async () => {
+    const r = await cli(['check', '--mutant', 'trailing-commas', '--repository-name', example.request.repositoryName, '--layer-digests', ...example.request.layerDigests]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+wire\.json\s+HTTP 200 with a body that is not JSON \(JSON\.parse: "Unexpected token ']', .*\},\].*"\): "\{/);
+    expect(r.stdout).toMatch(/^NOT_CONFORMANT$/m);
+  });
+
   it('prints the input and output skeletons without sending anything', async () => {
     const input = await cli(['check', '--generate-cli-skeleton']);
     expect(JSON.parse(input.stdout)).toEqual({ registryId: '', repositoryName: '', layerDigests: [''] });

@@ -97,7 +97,7 @@ export function registerCheck(program: Command): void {
         const findings = implemented ? judgeCase('check', [exchange], knowledge, catalogue()) : [];
         const counts = emptyCounts();
         for (const f of findings) counts[f.verdict]++;
-        const verdict = decideVerdict({ implemented, counts, untestable: answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled' || answer.kind === 'denied', causes: [] });
+        const verdict = decideVerdict({ implemented, counts, untestable: answer.kind === 'fault' || answer.kind === 'throttled' || answer.kind === 'denied', causes: [] });
         if (implemented) {
           process.stdout.write('\nrules that apply:\n');
           for (const f of findings) process.stdout.write(`  ${f.verdict.padEnd(9)} ${f.ruleId}  ${inert(f.message)}\n`);

@@ -210,7 +210,7 @@ describe('a success that is not JSON', () => {
   it('breaks wire.json alone, saying what it saw; an error answer that is not JSON is framing.error-type\'s', () => {
     const bom = only(`\uFEFF${JSON.stringify({ layers: [avail()], failures: [] })}`);
     expect(bom.map((f) => f.ruleId)).toEqual(['wire.json']);
-    expect(bom[0]!.message).toMatch(/^HTTP 200 with a body that is not JSON \(it begins with a byte-order mark.*\): "\uFEFF\{\\"layers/);
+    expect(bom[0]!.message).toMatch(/^HTTP 200 with a body that is not JSON \(it begins with a byte-order mark.*\) \(JSON\.parse: .*\): "\uFEFF\{\\"layers/);
     expect(only('\x1f\x8b', { ...JSON_HEADERS, 'content-encoding': 'gzip' })[0]!.message).toMatch(/Content-Encoding gzip, which the client did not ask for/);
     expect(only('x'.repeat(5000))[0]!.message).toMatch(/first 200 of 5000 characters/);
     const error = judgeCase('c', [ex({ status: 400, rawRes: '<html>' })], K, catalogue().filter((e) => e.id === 'wire.json'));

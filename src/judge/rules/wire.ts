@@ -22,7 +22,17 @@ function notJson(res: { status: number; headers: Record<string, string>; body: s
   const encoding = res.headers['content-encoding'];
   const why = res.body.startsWith('\uFEFF') ? ' (it begins with a byte-order mark, which RFC 8259 forbids in JSON sent over a network)'
     : encoding ? ` (Content-Encoding ${encoding}, which the client did not ask for)` : '';
-  return `HTTP ${res.status} with a body that is not JSON${why}: ${show(res.body.slice(0, 200))}${res.body.length > 200 ? ` (first 200 of ${res.body.length} characters)` : ''}`;
+  return `HTTP ${res.status} with a body that is not JSON${why} (JSON.parse: ${show(parseError(res.body), 300)}): ${show(res.body.slice(0, 200))}${res.body.length > 200 ? ` (first 200 of ${res.body.length} characters)` : ''}`;
+}
+
+/** What the parser says, which shows where it stopped. */
+function parseError(text: string): string {
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 const LAYER_SIZE = /^layers\[\d+\]\.layerSize$/;
