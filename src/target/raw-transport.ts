@@ -1,7 +1,7 @@
 // Sends exact bytes over HTTP(S), signed with SigV4 by @smithy/signature-v4, with a deadline and
 // a bound on the answer's size. Used for what the SDK cannot send, and for speed.
 import { isUtf8 } from 'node:buffer';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -74,7 +74,9 @@ export class RawTransport {
         req.destroy();
         finish({ fault: { kind: 'interrupted', message: 'interrupted' } });
       };
+      let answer: IncomingMessage | undefined;
       const req = send({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: sentHeaders, agent: this.agent }, (res) => {
+        answer = res;
         readLimited(res, this.o.maxResponseBytes).then(
           (bytes) => finish({ response: wireResponse(res.statusCode ?? 0, redactHeaders(res.headers as Record<string, string>), bytes) }),
           (e: unknown) => {
@@ -87,7 +89,11 @@ export class RawTransport {
         req.destroy(Object.assign(new Error(`no complete answer within the ${this.o.timeoutMs} ms deadline`), { code: 'ETIMEDOUT' }));
         finish({ fault: { kind: 'timeout', message: `no complete answer within the ${this.o.timeoutMs} ms deadline` } });
       }, this.o.timeoutMs);
-      req.on('error', (e) => finish({ fault: faultOf(e) }));
+      // Bytes past the end of a complete answer (more than its Content-Length) break the connection, not
+      // this answer: it is judged as it came, as the SDK's handler does.
+      req.on('error', (e) => {
+        if (!answer?.complete) finish({ fault: faultOf(e) });
+      });
       if (this.o.signal?.aborted) interrupt();
       else this.o.signal?.addEventListener('abort', interrupt, { once: true });
       req.end(body);
