@@ -17,7 +17,8 @@ export interface Sent {
 /**
  * success: 2xx with a JSON body. error: an HTTP error answer. not-implemented: the target says it does
  * not implement the operation. throttled: a rate limit that outlasted the retries. fault: no readable
- * answer (transport fault, or JSON nested past the depth bound). garbage: 2xx that arrived whole but is not JSON (wire.json fails it; no other rule can read it).
+ * answer (transport fault, or JSON nested past the depth bound). garbage: 2xx that arrived whole but
+ * is not JSON (wire.json fails it; no other rule can read it).
  * action: a scenario's change to the target, not an answer of the operation. denied: an answer about
  * the caller (no permission, bad credentials), not about the request: never judged, never a FAIL.
  */
