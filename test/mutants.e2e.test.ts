@@ -101,6 +101,16 @@ describe('bug-shaped mutants are caught with the verdict they must get', () => {
     expect(r.summary.causes.join('\n')).toMatch(/setup could not verify stored-layers/);
   });
 
+  it('successes that are not JSON are findings, not faults: wire.json fails, the rules that could not read them say why', async () => {
+    const r = await runAgainst(MUTANTS.find((m) => m.id === 'trailing-commas'));
+    expect(r.summary.faults).toBe(0);
+    expect(r.summary.causes.join('\n')).not.toMatch(/could not be judged/);
+    expect(r.rules.find((x) => x.id === 'wire.json')!.message).toMatch(/^HTTP 200 with a body that is not JSON \(JSON\.parse: .*\): /);
+    const present = r.rules.find((x) => x.id === 'classify.present')!;
+    expect(present.verdict).toBe('SKIPPED');
+    expect(present.message).toMatch(/\d+ success answer\(s\) were not JSON \(wire\.json\), so no other rule could read them/);
+  });
+
   it('a target that answers every valid request with an error is never CONFORMANT, even after retries', async () => {
     const r = await runAgainst(MUTANTS.find((m) => m.id === 'server-error-on-valid'));
     expect(r.summary.verdict).toBe('NOT_CONFORMANT');
