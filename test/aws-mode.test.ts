@@ -19,9 +19,10 @@ function forward(path: string, headers: Record<string, string | string[] | undef
   const url = new URL(registry.endpoint);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, method: 'POST', path, headers: { 'content-type': String(headers['content-type']), 'x-amz-target': String(headers['x-amz-target']) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve([res.statusCode ?? 0, text, res.headers as Record<string, string>]));
+      // Decoded once, whole: a character split across two chunks would not survive decoding each alone.
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve([res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), res.headers as Record<string, string>]));
     });
     req.on('error', reject);
     req.end(body);

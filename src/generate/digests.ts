@@ -103,6 +103,15 @@ export function validDigest(ctx: DigestContext): fc.Arbitrary<Labeled<string>> {
   return fc.oneof(...Object.entries(classes).map(([cls, arb]) => ({ weight: weight(cls), arbitrary: fc.noShrink(arb).map((value) => ({ cls, value })) })));
 }
 
+/**
+ * Digests of the most characters allowed, the last quarter of them '€' (three UTF-8 bytes each): 1,500
+ * bytes on the wire apiece, so that the most of them make the largest request every constraint allows.
+ */
+export function wideDigest(maxLength: number): fc.Arbitrary<Labeled<string>> {
+  const wide = Math.floor(maxLength / 4);
+  return fc.noShrink(hex(maxLength - wide - 7, maxLength - wide - 7)).map((h) => ({ cls: 'digest.length-max-multibyte', value: `sha256:${h}${'€'.repeat(wide)}` }));
+}
+
 /** A digest longer than the documented maximum: the request becomes invalid. */
 export function tooLongDigest(maxLength: number): fc.Arbitrary<Labeled<string>> {
   return fc.noShrink(hex(maxLength + 1 - 7, maxLength + 200)).map((h) => ({ cls: 'digest.too-long', value: `sha256:${h}` }));

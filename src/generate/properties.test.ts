@@ -103,7 +103,7 @@ describe('generators', () => {
 
   it('without a repository or an account id, only what can be judged is generated', () => {
     const bare = properties({ otherAccountId: '000000000000', repositories: {}, missingRepositories: ['gone'] }).map((p) => p.name);
-    expect(bare).toEqual(['empty-list', 'too-many', 'digest-too-long', 'name-too-short', 'name-too-long', 'bad-name-pattern', 'bad-registry-id', 'empty-registry-id', 'missing-member', 'wrong-type', 'missing-repository', 'boundaries', 'name-model']);
+    expect(bare).toEqual(['largest-request', 'empty-list', 'too-many', 'digest-too-long', 'name-too-short', 'name-too-long', 'bad-name-pattern', 'bad-registry-id', 'empty-registry-id', 'missing-member', 'wrong-type', 'missing-repository', 'boundaries', 'name-model']);
   });
 
   it('--rules narrows generation to the properties that feed the selected rules', () => {

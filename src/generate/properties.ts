@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
 import { FRESH_LAYER, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
-import { type Labeled, tooLongDigest, validDigest } from './digests.ts';
+import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
 export type CaseBody = Omit<Case, 'id' | 'property'>;
@@ -93,6 +93,21 @@ export function properties(k: Knowledge): Property[] {
         )),
       });
     }
+  }
+  // Valid, and about 150 KB on the wire: a body limit below that (Express's json() stops at 100 KB)
+  // refuses a request every constraint allows, which lists of short digests never show. For the run's
+  // repository, or, on a target where the suite has none, for a missing one.
+  {
+    const maxLength = input.layerDigests.items.maxLength.value;
+    out.push({
+      name: 'largest-request', weight: 0.02, min: 2, feeds: primary ? SUCCESS : ['validate.repository-not-found', 'validate.accepts-valid', ...ALL_PASSIVE],
+      about: 'the largest valid request: the most digests, each of the most characters, a quarter of those of three UTF-8 bytes',
+      arbitrary: fc.array(wideDigest(maxLength), { minLength: max, maxLength: max }).map((items) => single(
+        only(body(existing, items)),
+        ['digest.length-max-multibyte', 'registry-id.omitted', primary ? 'repository.existing' : 'repository.missing', 'list.max'],
+        primary ? 'success' : 'RepositoryNotFoundException',
+      )),
+    });
   }
   for (const [i, name] of (k.edges ?? []).entries()) {
     out.push({

@@ -10,6 +10,12 @@ import type { View } from './view.ts';
 /** Lists up to this length are "short"; longer valid ones fill the range up to the maximum. */
 export const SHORT_LIST = 20;
 
+/**
+ * Request bodies above this many bytes are "large": past the 100 KB at which Express's json() stops
+ * reading by default, a body limit many fakes inherit. Not an ECR fact: where the suite looks.
+ */
+export const LARGE_BODY = 100 * 1024;
+
 export interface Dimension {
   name: string;
   about: string;
@@ -28,6 +34,7 @@ export function dimensions(): Dimension[] {
       buckets: ['existing', 'existing-min-length', 'existing-max-length', 'existing-every-separator', 'missing', 'missing-min-length', 'missing-max-length', 'new-model-only', 'too-short', 'too-long', 'invalid-pattern', 'unknown'],
     },
     { name: 'request', about: 'members of the request', buckets: ['well-formed', 'unknown-member', 'missing-member', 'wrong-type'] },
+    { name: 'size', about: `the request body's bytes on the wire, against ${LARGE_BODY / 1024} KiB`, buckets: ['small', 'large'] },
     { name: 'digest', about: 'the kinds of digest a list holds (one count per kind per request)', buckets: ['stored', 'never-stored', 'grey', 'malformed', 'empty', 'max-length', 'over-max-length'] },
   ];
 }
@@ -88,6 +95,8 @@ function compute(x: View, k: Knowledge): string[] {
       if (n === input.repositoryName.maxLength.value) out.push('repository:missing-max-length');
     } else out.push('repository:unknown');
   }
+
+  out.push(Buffer.byteLength(x.exchange.request.body) > LARGE_BODY ? 'size:large' : 'size:small');
 
   if (a.violations.includes('wrong-type')) out.push('request:wrong-type');
   else if (a.violations.includes('missing-member')) out.push('request:missing-member');

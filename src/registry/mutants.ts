@@ -174,6 +174,8 @@ export const MUTANTS: readonly Mutant[] = [
     { latin1Body: true }, 'NOT_CONFORMANT', ['wire.json']),
   bug('content-length-in-characters', 'Content-Length is the string\'s length in characters, not bytes: an answer with a non-ASCII character is cut short',
     { contentLengthInChars: true }, 'NOT_CONFORMANT', ['wire.json']),
+  bug('express-body-limit', 'the fake reads requests with Express\'s json() at its default limit of 100 KB: a valid request of 100 long digests is refused with a 413 HTML page',
+    { bodyLimit: 100 * 1024 }, 'NOT_CONFORMANT', ['validate.valid-succeeds']),
   bug('slow-large-batches', 'lookups are quadratic: lists of more than 60 digests take longer than the deadline',
     { slowAbove: { digests: 60, ms: 3_000 } }, 'INCOMPLETE', [], ['partition.complete']),
 

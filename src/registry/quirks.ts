@@ -83,6 +83,8 @@ export interface Quirks {
   messageMember?: 'message' | 'Message';
 
   // The connection.
+  /** Request bodies above this many bytes refused with 413 and an HTML page, as Express's json() does past its limit. */
+  bodyLimit?: number;
   /** Content-Length counted in characters instead of bytes. */
   contentLengthInChars?: boolean;
   /** No Content-Length: a chunked body, and the connection closed after each answer. */

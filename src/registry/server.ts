@@ -213,6 +213,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBody) return tooLarge(res);
+    if (q.bodyLimit !== undefined && declared > q.bodyLimit) {
+      req.resume();
+      res.writeHead(413, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Error</title></head>\n<body><pre>PayloadTooLargeError: request entity too large</pre></body>\n</html>\n');
+      return;
+    }
     calls++;
     const call = calls;
     expire();
