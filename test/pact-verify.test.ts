@@ -71,9 +71,9 @@ async function signatureCheckingFront(upstream: string, secret: string) {
   // The same check `serve --require-sigv4` makes: the signature recomputed from the signed headers and body.
   const check = async (req: IncomingMessage, body: string) => (await checkSignature({ credentials: { AKIDFRONT: secret } }, { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers }, Buffer.from(body))) === undefined;
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => void check(req, body).then((ok) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => { const body = Buffer.concat(chunks).toString('utf8'); void check(req, body).then((ok) => {
       seen.push(ok);
       if (!ok) return res.writeHead(403, { 'content-type': 'application/x-amz-json-1.1' }).end('{"__type":"InvalidSignatureException","message":"signature mismatch"}');
       const u = new URL(upstream);
@@ -82,7 +82,7 @@ async function signatureCheckingFront(upstream: string, secret: string) {
         r.pipe(res);
       });
       fwd.end(body);
-    }));
+    }); });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };

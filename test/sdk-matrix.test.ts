@@ -112,5 +112,10 @@ describe('record', () => {
     expect(text).not.toMatch(/AKIACANARY|canary-record-secret|Signature=|authorization/i);
     expect(text).not.toContain('123456789012');
     expect(text).toContain('000000000000');
-  });
+    // Replayed through the SDK that recorded it, every interaction keeps its expectations: the largest
+    // request (multi-byte digests, more than one chunk on the wire) comes back byte for byte.
+    expect(c.interactions.some((i) => i.id.includes('largest-request'))).toBe(true);
+    const { matrix } = await runMatrix([PINNED], [dir], CACHE, quiet);
+    expect(matrix.rows.flatMap((r) => (r.violations[PINNED]!.length > 0 ? [`${r.id}: ${r.violations[PINNED]!.join()}`] : []))).toEqual([]);
+  }, 120_000);
 });

@@ -24,9 +24,11 @@ export async function replayThrough(sdk: SdkModule, interactions: CassetteIntera
   let current: CassetteInteraction | undefined;
   let seen: ReplayResult['request'] = { body: '', target: '', contentType: '' };
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    // Decoded once, whole: a character split across two chunks would not survive decoding each alone.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
       seen = { body, target: String(req.headers['x-amz-target'] ?? ''), contentType: String(req.headers['content-type'] ?? '') };
       const r = current!.response;
       res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }).end(r.body);
