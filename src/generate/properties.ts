@@ -104,7 +104,7 @@ export function properties(k: Knowledge): Property[] {
       about: 'the largest valid request: the most digests, each of the most characters, a quarter of those of three UTF-8 bytes',
       arbitrary: fc.array(wideDigest(maxLength), { minLength: max, maxLength: max }).map((items) => single(
         only(body(existing, items)),
-        ['digest.length-max-multibyte', 'registry-id.omitted', primary ? 'repository.existing' : 'repository.missing', 'list.max'],
+        [...classesOf(items), 'registry-id.omitted', primary ? 'repository.existing' : 'repository.missing', ...lengthClass(items.length, items.map((i) => i.value))],
         primary ? 'success' : 'RepositoryNotFoundException',
       )),
     });
