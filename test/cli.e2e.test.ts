@@ -71,7 +71,7 @@ describe.concurrent('ecr-conformance run', () => {
     const r = await cli(['run', '--rules', 'validate.too-many', '--runs', '10', '--seed', '5', '--report-dir', dir]);
     expect(r.code).toBe(0);
     const doc = report(dir);
-    expect(doc.coverage.properties.map((p) => p.name)).toEqual(['too-many']);
+    expect(doc.coverage.properties.map((p) => p.name)).toEqual(['too-many-by-one', 'too-many']);
     expect(Object.keys(doc.coverage.expectedOutcomes)).toEqual(['InvalidParameterException']);
     expect(r.stdout).toMatch(new RegExp(`1 of ${catalogue().length} rules selected`));
   });

@@ -112,7 +112,11 @@ export function wideDigest(maxLength: number): fc.Arbitrary<Labeled<string>> {
   return fc.noShrink(hex(maxLength - wide - 7, maxLength - wide - 7)).map((h) => ({ cls: 'digest.length-max-multibyte', value: `sha256:${h}${'€'.repeat(wide)}` }));
 }
 
-/** A digest longer than the documented maximum: the request becomes invalid. */
-export function tooLongDigest(maxLength: number): fc.Arbitrary<Labeled<string>> {
-  return fc.noShrink(hex(maxLength + 1 - 7, maxLength + 200)).map((h) => ({ cls: 'digest.too-long', value: `sha256:${h}` }));
+/**
+ * A digest longer than the documented maximum: the request becomes invalid. `by-one` is exactly one
+ * character over, where a fencepost error (<= where < was meant) lets it through; `more` is 2 to 200 over.
+ */
+export function tooLongDigest(maxLength: number, over: 'by-one' | 'more'): fc.Arbitrary<Labeled<string>> {
+  const [min, max] = over === 'by-one' ? [maxLength + 1, maxLength + 1] : [maxLength + 2, maxLength + 200];
+  return fc.noShrink(hex(min - 7, max - 7)).map((h) => ({ cls: over === 'by-one' ? 'digest.too-long-by-one' : 'digest.too-long', value: `sha256:${h}` }));
 }

@@ -36,11 +36,19 @@ const fill = (prefix: string | undefined, total: number, extra = 0) => {
   return word(room, room + extra).map(under(prefix));
 };
 
-export function badLengthName(which: 'short' | 'long', prefix?: string): fc.Arbitrary<Labeled<string>> {
+/**
+ * Names of a bad length: one character past a limit (`short-by-one`, `long-by-one`), where a fencepost
+ * error lets them through, or further past it (`short`: the shorter ones, none for a minimum of 1;
+ * `long`: 2 to 40 over).
+ */
+export function badLengthName(which: 'short-by-one' | 'short' | 'long-by-one' | 'long', prefix?: string): fc.Arbitrary<Labeled<string>> {
   const { minLength, maxLength } = operationSpec().input.repositoryName;
-  return which === 'short'
-    ? word(0, minLength.value - 1).map((value) => ({ cls: 'repository.name-too-short', value }))
-    : fill(prefix, maxLength.value + 1, 39).map((value) => ({ cls: 'repository.name-too-long', value }));
+  switch (which) {
+    case 'short-by-one': return word(minLength.value - 1, minLength.value - 1).map((value) => ({ cls: 'repository.name-too-short-by-one', value }));
+    case 'short': return word(0, Math.max(0, minLength.value - 2)).map((value) => ({ cls: 'repository.name-too-short', value }));
+    case 'long-by-one': return fill(prefix, maxLength.value + 1).map((value) => ({ cls: 'repository.name-too-long-by-one', value }));
+    case 'long': return fill(prefix, maxLength.value + 2, 38).map((value) => ({ cls: 'repository.name-too-long', value }));
+  }
 }
 
 /** Valid names at the length limits; unlikely to exist, so answered 200 or RepositoryNotFoundException. Under a prefix, only the longest. */

@@ -35,7 +35,8 @@ const violationsOf = (c: Case) => requests(c).map((s) => analyseRequest(readSent
 
 /** The one constraint each invalid property breaks. */
 const BREAKS: Record<string, Violation> = {
-  'empty-list': 'empty-list', 'too-many': 'too-many', 'digest-too-long': 'digest-too-long', 'name-too-short': 'repository-name-length', 'name-too-long': 'repository-name-length',
+  'empty-list': 'empty-list', 'too-many-by-one': 'too-many', 'too-many': 'too-many', 'digest-too-long-by-one': 'digest-too-long', 'digest-too-long': 'digest-too-long',
+  'name-too-short-by-one': 'repository-name-length', 'name-too-short': 'repository-name-length', 'name-too-long-by-one': 'repository-name-length', 'name-too-long': 'repository-name-length',
   'bad-name-pattern': 'repository-name-pattern', 'bad-registry-id': 'registry-id', 'empty-registry-id': 'registry-id', 'missing-member': 'missing-member', 'wrong-type': 'wrong-type',
 };
 
@@ -69,12 +70,34 @@ describe('generators', () => {
 
   it('sends every coverage bucket the rules name, read by the judge from the request bytes, whatever --runs is', () => {
     const seen = new Set(plan(properties(K), 3, 1).flatMap((c) => requests(c).flatMap((s) => bucketsOf(view(exchangeOf(c, s)), K))));
-    for (const b of ['list-length:0', 'list-length:1', 'list-length:2-20', 'list-length:21-99', 'list-length:100', 'list-length:101+',
+    for (const b of ['list-length:0', 'list-length:1', 'list-length:2-20', 'list-length:21-99', 'list-length:100', 'list-length:101', 'list-length:102+',
       'registry-id:absent', 'registry-id:own', 'registry-id:other', 'registry-id:malformed', 'registry-id:empty',
       'repository:existing', 'repository:existing-min-length', 'repository:existing-max-length', 'repository:existing-every-separator',
-      'repository:missing', 'repository:missing-min-length', 'repository:missing-max-length', 'repository:new-model-only', 'repository:too-short', 'repository:too-long', 'repository:invalid-pattern',
-      'request:unknown-member', 'request:missing-member', 'request:wrong-type', 'digest:stored', 'digest:never-stored', 'digest:grey', 'digest:malformed', 'digest:empty', 'digest:max-length', 'digest:over-max-length']) {
+      'repository:missing', 'repository:missing-min-length', 'repository:missing-max-length', 'repository:new-model-only', 'repository:too-short-by-one', 'repository:too-short', 'repository:too-long-by-one', 'repository:too-long', 'repository:invalid-pattern',
+      'request:unknown-member', 'request:missing-member', 'request:wrong-type', 'digest:stored', 'digest:never-stored', 'digest:grey', 'digest:malformed', 'digest:empty', 'digest:max-length', 'digest:over-max-length-by-one', 'digest:over-max-length']) {
       expect(seen, b).toContain(b);
+    }
+  });
+
+  it('probes each limit exactly one past it in every case of a by-one property, and further past it in the others', () => {
+    // A fencepost error (<= where < was meant) lets through only the first value past a limit.
+    const byOne: Record<string, [string, string]> = {
+      'too-many': ['list-length:101', 'list-length:102+'],
+      'digest-too-long': ['digest:over-max-length-by-one', 'digest:over-max-length'],
+      'name-too-short': ['repository:too-short-by-one', 'repository:too-short'],
+      'name-too-long': ['repository:too-long-by-one', 'repository:too-long'],
+    };
+    const all = plan(properties(K), 7, 60);
+    for (const [property, [exact, further]] of Object.entries(byOne)) {
+      for (const [name, want, not] of [[`${property}-by-one`, exact, further], [property, further, exact]] as const) {
+        const mine = all.filter((c) => c.property === name);
+        expect(mine.length, name).toBeGreaterThan(0);
+        for (const c of mine) {
+          const buckets = requests(c).flatMap((s) => bucketsOf(view(exchangeOf(c, s)), K));
+          expect(buckets, c.id).toContain(want);
+          expect(buckets, c.id).not.toContain(not);
+        }
+      }
     }
   });
 
@@ -103,11 +126,11 @@ describe('generators', () => {
 
   it('without a repository or an account id, only what can be judged is generated', () => {
     const bare = properties({ otherAccountId: '000000000000', repositories: {}, missingRepositories: ['gone'] }).map((p) => p.name);
-    expect(bare).toEqual(['largest-request', 'empty-list', 'too-many', 'digest-too-long', 'name-too-short', 'name-too-long', 'bad-name-pattern', 'bad-registry-id', 'empty-registry-id', 'missing-member', 'wrong-type', 'missing-repository', 'boundaries', 'name-model']);
+    expect(bare).toEqual(['largest-request', 'empty-list', 'too-many-by-one', 'too-many', 'digest-too-long-by-one', 'digest-too-long', 'name-too-short-by-one', 'name-too-short', 'name-too-long-by-one', 'name-too-long', 'bad-name-pattern', 'bad-registry-id', 'empty-registry-id', 'missing-member', 'wrong-type', 'missing-repository', 'boundaries', 'name-model']);
   });
 
   it('--rules narrows generation to the properties that feed the selected rules', () => {
-    expect(propertiesFor(properties(K), ['validate.too-many']).map((p) => p.name)).toEqual(['too-many']);
+    expect(propertiesFor(properties(K), ['validate.too-many']).map((p) => p.name)).toEqual(['too-many-by-one', 'too-many']);
     expect(propertiesFor(properties(K), ['metamorphic.recreate-forgets', 'validate.empty-list']).map((p) => p.name)).toEqual(['empty-list', 'recreate']);
     expect(propertiesFor(properties(K), ['framing.content-type']).length).toBe(properties(K).length);
   });

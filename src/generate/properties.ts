@@ -78,8 +78,9 @@ export function properties(k: Knowledge): Property[] {
   const only = (b: unknown) => [{ label: 'only', body: b }];
   const out: Property[] = [];
   const existing = primary ?? k.missingRepositories[0]!;
-  const invalid = (name: string, about: string, feeds: string, arbitrary: fc.Arbitrary<CaseBody>) =>
-    out.push({ name, about, weight: 0.15, min: 4, feeds: [feeds, ...ALL_PASSIVE], arbitrary });
+  /** An invalid request; `share` splits a constraint's cases between the properties that probe it. */
+  const invalid = (name: string, about: string, feeds: string, arbitrary: fc.Arbitrary<CaseBody>, share = 1) =>
+    out.push({ name, about, weight: 0.15 * share, min: 4, feeds: [feeds, ...ALL_PASSIVE], arbitrary });
 
   if (primary) {
     for (const [suffix, about, weight, min, list] of lists) {
@@ -120,19 +121,26 @@ export function properties(k: Knowledge): Property[] {
 
   invalid('empty-list', 'an empty layerDigests list', 'validate.empty-list',
     fc.constant(single(only({ repositoryName: existing, layerDigests: [] }), ['list.empty'], 'InvalidParameterException')));
-  invalid('too-many', 'more digests than the maximum, duplicates among them sometimes', 'validate.too-many',
-    fc.array(digest, { minLength: max + 1, maxLength: max + 20 }).map((items) =>
-      single(only(body(existing, items)), ['list.too-many', ...classesOf(items)], 'InvalidParameterException')));
-  invalid('digest-too-long', 'one digest over the maximum length', 'validate.digest-too-long',
-    fc.tuple(okList, tooLongDigest(input.layerDigests.items.maxLength.value), fc.nat()).map(([items, long, at]) => {
-      const all = [...items];
-      all.splice(at % (all.length + 1), 0, long);
-      return single(only(body(existing, all)), [long.cls, ...classesOf(items)], 'InvalidParameterException');
-    }));
+  // Each limit is probed exactly one past it, where a fencepost error (<= where < was meant) lets a
+  // request through, and further past it: two properties, so that both are sent whatever --runs is.
+  for (const [suffix, about, lengths] of [['-by-one', `exactly ${max + 1} digests`, [max + 1, max + 1]], ['', `${max + 2} to ${max + 20} digests, duplicates among them sometimes`, [max + 2, max + 20]]] as const) {
+    invalid(`too-many${suffix}`, about, 'validate.too-many',
+      fc.array(digest, { minLength: lengths[0], maxLength: lengths[1] }).map((items) =>
+        single(only(body(existing, items)), [`list.too-many${suffix}`, ...classesOf(items)], 'InvalidParameterException')), 1 / 2);
+  }
+  for (const [suffix, over, about] of [['-by-one', 'by-one', 'one digest exactly one character over the maximum length'], ['', 'more', 'one digest 2 to 200 characters over the maximum length']] as const) {
+    invalid(`digest-too-long${suffix}`, about, 'validate.digest-too-long',
+      fc.tuple(okList, tooLongDigest(input.layerDigests.items.maxLength.value, over), fc.nat()).map(([items, long, at]) => {
+        const all = [...items];
+        all.splice(at % (all.length + 1), 0, long);
+        return single(only(body(existing, all)), [long.cls, ...classesOf(items)], 'InvalidParameterException');
+      }), 1 / 2);
+  }
   const prefix = k.namePrefix;
-  for (const [suffix, names] of [['short', badLengthName('short')], ['long', badLengthName('long', prefix)]] as const) {
-    invalid(`name-too-${suffix}`, `repository names too ${suffix}`, 'validate.repository-name-length',
-      fc.tuple(names, okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));
+  for (const which of ['short-by-one', 'short', 'long-by-one', 'long'] as const) {
+    const about = which.endsWith('by-one') ? `repository names one character too ${which.slice(0, -'-by-one'.length)}` : `repository names too ${which} by more than one character`;
+    invalid(`name-too-${which}`, about, 'validate.repository-name-length',
+      fc.tuple(badLengthName(which, prefix), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')), 1 / 2);
   }
   invalid('bad-name-pattern', 'repository names no model accepts', 'validate.repository-name-pattern',
     fc.tuple(badPatternName(prefix), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')));

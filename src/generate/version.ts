@@ -5,8 +5,10 @@
  * `replay` and `merge` can refuse reports whose cases this build cannot make again.
  * 2: digests' hex from two random draws (sfc32) instead of one draw per byte.
  * 3: the recreate scenario checks the deleted repository is gone before creating it again.
+ * 4: each length and count limit is probed exactly one past it by a property of its own (too-many-by-one,
+ *    digest-too-long-by-one, name-too-short-by-one, name-too-long-by-one), the others further past it.
  */
-export const GENERATOR = 3;
+export const GENERATOR = 4;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

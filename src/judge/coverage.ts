@@ -27,15 +27,15 @@ export function dimensions(): Dimension[] {
   const min = minItems.value;
   const max = maxItems.value;
   return [
-    { name: 'list-length', about: 'how many digests a request lists', buckets: [`${min - 1}`, `${min}`, `${min + 1}-${SHORT_LIST}`, `${SHORT_LIST + 1}-${max - 1}`, `${max}`, `${max + 1}+`] },
+    { name: 'list-length', about: 'how many digests a request lists', buckets: [`${min - 1}`, `${min}`, `${min + 1}-${SHORT_LIST}`, `${SHORT_LIST + 1}-${max - 1}`, `${max}`, `${max + 1}`, `${max + 2}+`] },
     { name: 'registry-id', about: 'the registryId member', buckets: ['absent', 'own', 'other', 'malformed', 'empty'] },
     {
-      name: 'repository', about: 'the repositoryName: whether it exists, and its edges',
-      buckets: ['existing', 'existing-min-length', 'existing-max-length', 'existing-every-separator', 'missing', 'missing-min-length', 'missing-max-length', 'new-model-only', 'too-short', 'too-long', 'invalid-pattern', 'unknown'],
+      name: 'repository', about: 'the repositoryName: whether it exists, and its edges (a bad length one past a limit, or further)',
+      buckets: ['existing', 'existing-min-length', 'existing-max-length', 'existing-every-separator', 'missing', 'missing-min-length', 'missing-max-length', 'new-model-only', 'too-short-by-one', 'too-short', 'too-long-by-one', 'too-long', 'invalid-pattern', 'unknown'],
     },
     { name: 'request', about: 'members of the request', buckets: ['well-formed', 'unknown-member', 'missing-member', 'wrong-type'] },
     { name: 'size', about: `the request body's bytes on the wire, against ${LARGE_BODY / 1024} KiB`, buckets: ['small', 'large'] },
-    { name: 'digest', about: 'the kinds of digest a list holds (one count per kind per request)', buckets: ['stored', 'never-stored', 'grey', 'malformed', 'empty', 'max-length', 'over-max-length'] },
+    { name: 'digest', about: 'the kinds of digest a list holds (one count per kind per request)', buckets: ['stored', 'never-stored', 'grey', 'malformed', 'empty', 'max-length', 'over-max-length-by-one', 'over-max-length'] },
   ];
 }
 
@@ -55,7 +55,8 @@ function listBucket(n: number): string {
   if (n <= SHORT_LIST) return `${minItems.value + 1}-${SHORT_LIST}`;
   if (n < maxItems.value) return `${SHORT_LIST + 1}-${maxItems.value - 1}`;
   if (n === maxItems.value) return `${maxItems.value}`;
-  return `${maxItems.value + 1}+`;
+  if (n === maxItems.value + 1) return `${maxItems.value + 1}`;
+  return `${maxItems.value + 2}+`;
 }
 
 function compute(x: View, k: Knowledge): string[] {
@@ -80,8 +81,9 @@ function compute(x: View, k: Knowledge): string[] {
   if (typeof name === 'string') {
     const n = length(name);
     const own = x.sent.registryId === undefined || x.sent.registryId === k.accountId;
-    if (n < input.repositoryName.minLength.value) out.push('repository:too-short');
-    else if (n > input.repositoryName.maxLength.value) out.push('repository:too-long');
+    // One past a limit is where a fencepost error (<= for <) shows: a bucket of its own.
+    if (n < input.repositoryName.minLength.value) out.push(n === input.repositoryName.minLength.value - 1 ? 'repository:too-short-by-one' : 'repository:too-short');
+    else if (n > input.repositoryName.maxLength.value) out.push(n === input.repositoryName.maxLength.value + 1 ? 'repository:too-long-by-one' : 'repository:too-long');
     else if (a.violations.includes('repository-name-pattern')) out.push('repository:invalid-pattern');
     else if (a.newModelOnlyName) out.push('repository:new-model-only');
     else if (own && k.repositories[name]) {
@@ -114,7 +116,8 @@ function compute(x: View, k: Knowledge): string[] {
       // A string has no more code points than UTF-16 units: a shorter one cannot reach the maximum.
       const len = d.length < max ? d.length : length(d);
       if (len === max) kinds.add('max-length');
-      if (len > max) kinds.add('over-max-length');
+      if (len === max + 1) kinds.add('over-max-length-by-one');
+      else if (len > max) kinds.add('over-max-length');
     }
     for (const kind of kinds) out.push(`digest:${kind}`);
   }

@@ -136,6 +136,8 @@ export const MUTANTS: readonly Mutant[] = [
     { softDeleteVisible: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
+  bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',
+    { fencepost: true }, 'NOT_CONFORMANT', ['validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length']),
   bug('limit-after-dedupe', 'the 100-digest limit is checked after duplicates are removed, so 101 digests with a repeat pass',
     { countDistinct: true }, 'NOT_CONFORMANT', ['validate.too-many']),
   bug('byte-length-limit', 'the 1000-character limit is checked with Go\'s len(), which counts UTF-8 bytes: a 1000-character digest with a non-ASCII character is rejected',

@@ -43,6 +43,10 @@ function limits(ctx: OperationContext): Limits {
   return { ...specLimits(), ...ctx.hooks.limits };
 }
 
+/** The fencepost quirk: each bound moved one past the value it should refuse (the list minimum kept). */
+const fenced = (l: Limits, q: Quirks): Limits =>
+  q.fencepost ? { ...l, maxItems: l.maxItems + 1, digestMaxLength: l.digestMaxLength + 1, nameMinLength: l.nameMinLength - 1, nameMaxLength: l.nameMaxLength + 1 } : l;
+
 function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit: boolean } {
   const id = stringMember(body, 'registryId', false);
   if (id === undefined || (id === '' && ctx.quirks.emptyRegistryIdIsDefault)) return { id: ctx.store.accountId, explicit: false };
@@ -56,7 +60,7 @@ function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit
 function repositoryNameOf(body: Body, ctx: OperationContext): string {
   // The skip.memberTypes seam lets a mutant crash on a missing or mistyped member, as careless fakes do.
   const name = ctx.hooks.skip?.memberTypes ? (body['repositoryName'] as string) : stringMember(body, 'repositoryName', true);
-  const l = limits(ctx);
+  const l = fenced(limits(ctx), ctx.quirks);
   if (lengthOf(name, 'code-points') < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
   if (lengthOf(name, 'code-points') > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
   const pattern = repositoryNamePattern(ctx.behaviour.repositoryNameModel);
@@ -104,7 +108,7 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   const { id, explicit } = registryIdOf(body, ctx);
   const name = repositoryNameOf(body, ctx);
   const digests = ctx.hooks.skip?.memberTypes ? (body['layerDigests'] as string[]) : stringListMember(body, 'layerDigests');
-  const l = limits(ctx);
+  const l = fenced(limits(ctx), q);
   const listed = q.countDistinct ? new Set(digests).size : digests.length;
   if (listed < l.minItems) throw constraint('layerDigests', `Member must have length greater than or equal to ${l.minItems}`);
   if (listed > l.maxItems) throw constraint('layerDigests', `Member must have length less than or equal to ${l.maxItems}`);

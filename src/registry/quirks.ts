@@ -27,6 +27,8 @@ export interface Quirks {
   uploadsAreStubs?: boolean;
 
   // The BatchCheckLayerAvailability handler.
+  /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */
+  fencepost?: boolean;
   /** The list-size limit is applied to distinct digests. */
   countDistinct?: boolean;
   /** How digest lengths are measured against the limit: code points (right) or UTF-8 bytes. */

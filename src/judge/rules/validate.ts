@@ -31,8 +31,10 @@ export const emptyList = violationRule('validate.empty-list', 'empty-list', () =
 export const tooMany = violationRule('validate.too-many', 'too-many', digestCount);
 export const digestTooLong = violationRule('validate.digest-too-long', 'digest-too-long', (x) =>
   `a digest of ${Math.max(...(x.sent.digests ?? []).map(length))} characters`);
-export const repositoryNameLength = violationRule('validate.repository-name-length', 'repository-name-length', (x) =>
-  `a repositoryName of ${length(x.sent.repositoryName ?? '')} characters (${show(x.sent.repositoryName)})`);
+export const repositoryNameLength = violationRule('validate.repository-name-length', 'repository-name-length', (x) => {
+  const n = length(x.sent.repositoryName ?? '');
+  return `a repositoryName of ${n} character${n === 1 ? '' : 's'} (${show(x.sent.repositoryName)})`;
+});
 export const repositoryNamePattern = violationRule('validate.repository-name-pattern', 'repository-name-pattern', (x) =>
   `repositoryName ${show(x.sent.repositoryName)}`);
 export const registryId = violationRule('validate.registry-id', 'registry-id', (x) => `registryId ${show(x.sent.registryId)}`);
