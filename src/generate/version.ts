@@ -6,7 +6,8 @@
  * 2: digests' hex from two random draws (sfc32) instead of one draw per byte.
  * 3: the recreate scenario checks the deleted repository is gone before creating it again.
  * 4: each length and count limit is probed exactly one past it by a property of its own (too-many-by-one,
- *    digest-too-long-by-one, name-too-short-by-one, name-too-long-by-one), the others further past it.
+ *    digest-too-long-by-one, name-too-short-by-one, name-too-long-by-one), the others further past it;
+ *    each way of breaking the name pattern, each missing and each mistyped member is a property of its own.
  */
 export const GENERATOR = 4;
 

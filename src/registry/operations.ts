@@ -64,7 +64,8 @@ function repositoryNameOf(body: Body, ctx: OperationContext): string {
   if (lengthOf(name, 'code-points') < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
   if (lengthOf(name, 'code-points') > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
   const pattern = repositoryNamePattern(ctx.behaviour.repositoryNameModel);
-  if (!ctx.hooks.skip?.repositoryNamePattern && !pattern.test(name)) {
+  const matches = ctx.quirks.emptySegmentsDropped ? name.split('/').filter(Boolean).every((segment) => pattern.test(segment)) : pattern.test(name);
+  if (!ctx.hooks.skip?.repositoryNamePattern && !matches) {
     throw constraint('repositoryName', `must satisfy regular expression '${printedPattern(pattern.source)}'`);
   }
   return name;
@@ -107,7 +108,8 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   // Members are read in model order so that a request with several problems gets a stable answer.
   const { id, explicit } = registryIdOf(body, ctx);
   const name = repositoryNameOf(body, ctx);
-  const digests = ctx.hooks.skip?.memberTypes ? (body['layerDigests'] as string[]) : stringListMember(body, 'layerDigests');
+  const given = body['layerDigests'];
+  const digests = q.stringAsList && typeof given === 'string' ? [...given] : ctx.hooks.skip?.memberTypes ? (given as string[]) : stringListMember(body, 'layerDigests');
   const l = fenced(limits(ctx), q);
   const listed = q.countDistinct ? new Set(digests).size : digests.length;
   if (listed < l.minItems) throw constraint('layerDigests', `Member must have length greater than or equal to ${l.minItems}`);

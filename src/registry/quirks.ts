@@ -29,6 +29,10 @@ export interface Quirks {
   // The BatchCheckLayerAvailability handler.
   /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */
   fencepost?: boolean;
+  /** Repository names are checked segment by segment after split('/') drops the empty ones: a//b passes. */
+  emptySegmentsDropped?: boolean;
+  /** A layerDigests that is a string is iterated as if it were the list, one character a digest (Python's list(), a for loop). */
+  stringAsList?: boolean;
   /** The list-size limit is applied to distinct digests. */
   countDistinct?: boolean;
   /** How digest lengths are measured against the limit: code points (right) or UTF-8 bytes. */
