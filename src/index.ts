@@ -19,7 +19,7 @@ export type { Capabilities } from './run/setup.ts';
 // The generators, for your own property tests: fast-check arbitraries, labelled with their input classes.
 export { digestClasses, validDigest, tooLongDigest } from './generate/digests.ts';
 export type { Labeled, DigestContext } from './generate/digests.ts';
-export { BAD_NAME_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './generate/names.ts';
+export { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './generate/names.ts';
 export { properties, propertiesFor, casesOf } from './generate/properties.ts';
 export type { Property, CaseBody } from './generate/properties.ts';
 

@@ -78,11 +78,15 @@ export function modelPair(prefix?: string): fc.Arbitrary<{ candidate: string; co
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 
-/** Registry ids that break the pattern: too short, too long, a stray character (the empty string has a property of its own). */
-export function badRegistryId(): fc.Arbitrary<Labeled<string>> {
-  return fc.oneof(
-    digits(1, 11),
-    digits(13, 20),
-    fc.tuple(digits(11, 11), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
-  ).map((value) => ({ cls: 'registry-id.malformed', value }));
+/** The ways a registry id breaks the pattern: too short, too long, twelve characters with a stray one among them. */
+export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character'] as const;
+
+/** Registry ids that break the pattern in one way (the empty string has a property of its own). */
+export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Arbitrary<Labeled<string>> {
+  const ids = {
+    short: digits(1, 11),
+    long: digits(13, 20),
+    'stray-character': fc.tuple(digits(11, 11), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
+  }[how];
+  return ids.map((value) => ({ cls: 'registry-id.malformed', value }));
 }

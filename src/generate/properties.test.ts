@@ -7,7 +7,7 @@ import { readSent, view } from '../judge/view.ts';
 import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { plan } from '../run/runner.ts';
 import { digestClasses, hexFromSeed } from './digests.ts';
-import { BAD_NAME_WAYS } from './names.ts';
+import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS } from './names.ts';
 import { casesOf, properties, propertiesFor } from './properties.ts';
 
 const P = `sha256:${'a'.repeat(64)}`;
@@ -38,7 +38,7 @@ const violationsOf = (c: Case) => requests(c).map((s) => analyseRequest(readSent
 const BREAKS: Record<string, Violation> = {
   'empty-list': 'empty-list', 'too-many-by-one': 'too-many', 'too-many': 'too-many', 'digest-too-long-by-one': 'digest-too-long', 'digest-too-long': 'digest-too-long',
   'name-too-short-by-one': 'repository-name-length', 'name-too-short': 'repository-name-length', 'name-too-long-by-one': 'repository-name-length', 'name-too-long': 'repository-name-length',
-  'bad-registry-id': 'registry-id', 'empty-registry-id': 'registry-id',
+  ...Object.fromEntries(BAD_REGISTRY_ID_WAYS.map((how) => [`bad-registry-id-${how}`, 'registry-id'])), 'empty-registry-id': 'registry-id',
   'missing-repository-name-member': 'missing-member', 'missing-layer-digests-member': 'missing-member', 'empty-body': 'missing-member',
   ...Object.fromEntries(BAD_NAME_WAYS.map((how) => [`bad-name-${how}`, 'repository-name-pattern'])),
   ...Object.fromEntries(['layer-digests-string', 'layer-digests-number', 'layer-digests-numbers', 'layer-digests-object', 'repository-name-number', 'repository-name-list', 'registry-id-number']
@@ -132,7 +132,7 @@ describe('generators', () => {
   it('without a repository or an account id, only what can be judged is generated', () => {
     const bare = properties({ otherAccountId: '000000000000', repositories: {}, missingRepositories: ['gone'] }).map((p) => p.name);
     expect(bare).toEqual(['largest-request', 'empty-list', 'too-many-by-one', 'too-many', 'digest-too-long-by-one', 'digest-too-long', 'name-too-short-by-one', 'name-too-short', 'name-too-long-by-one', 'name-too-long',
-      ...BAD_NAME_WAYS.map((how) => `bad-name-${how}`), 'bad-registry-id', 'empty-registry-id', 'missing-repository-name-member', 'missing-layer-digests-member', 'empty-body',
+      ...BAD_NAME_WAYS.map((how) => `bad-name-${how}`), ...BAD_REGISTRY_ID_WAYS.map((how) => `bad-registry-id-${how}`), 'empty-registry-id', 'missing-repository-name-member', 'missing-layer-digests-member', 'empty-body',
       'wrong-type-layer-digests-string', 'wrong-type-layer-digests-number', 'wrong-type-layer-digests-numbers', 'wrong-type-layer-digests-object', 'wrong-type-repository-name-number',
       'wrong-type-repository-name-list', 'wrong-type-registry-id-number', 'missing-repository', 'boundaries', 'name-model']);
   });

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
 import { FRESH_LAYER, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
-import { BAD_NAME_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
+import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
 export type CaseBody = Omit<Case, 'id' | 'property'>;
 
@@ -142,15 +142,17 @@ export function properties(k: Knowledge): Property[] {
     invalid(`name-too-${which}`, about, 'validate.repository-name-length',
       fc.tuple(badLengthName(which, prefix), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')), 1 / 2);
   }
-  // One property per way a name breaks the pattern, per missing member and per mistyped member: a
+  // One property per way a name or registry id breaks the pattern, per missing and per mistyped member: a
   // validator that leaves one check out (or a handler that iterates a string as a list) is caught by
   // every run, whatever --runs is, not by the runs that happen to draw that way.
   for (const how of BAD_NAME_WAYS) {
     invalid(`bad-name-${how}`, `repository names no model accepts: ${how}`, 'validate.repository-name-pattern',
       fc.tuple(badPatternName(how, prefix), okList).map(([name, items]) => single(only(body(name.value, items)), [name.cls, ...classesOf(items)], 'InvalidParameterException')), 1 / BAD_NAME_WAYS.length);
   }
-  invalid('bad-registry-id', 'registry ids that are not 12 digits', 'validate.registry-id',
-    fc.tuple(badRegistryId(), okList).map(([reg, items]) => single(only(body(existing, items, reg.value)), [reg.cls, ...classesOf(items)], 'InvalidParameterException')));
+  for (const how of BAD_REGISTRY_ID_WAYS) {
+    invalid(`bad-registry-id-${how}`, `registry ids that are not 12 digits: ${how}`, 'validate.registry-id',
+      fc.tuple(badRegistryId(how), okList).map(([reg, items]) => single(only(body(existing, items, reg.value)), [reg.cls, ...classesOf(items)], 'InvalidParameterException')), 1 / BAD_REGISTRY_ID_WAYS.length);
+  }
   invalid('empty-registry-id', 'the empty string as registryId, which a Go server may take for none', 'validate.registry-id',
     okList.map((items) => single(only(body(existing, items, '')), ['registry-id.empty', ...classesOf(items)], 'InvalidParameterException')));
   const missingMembers = [['repository-name', 'repositoryName'], ['layer-digests', 'layerDigests']] as const;

@@ -51,7 +51,9 @@ function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit
   const id = stringMember(body, 'registryId', false);
   if (id === undefined || (id === '' && ctx.quirks.emptyRegistryIdIsDefault)) return { id: ctx.store.accountId, explicit: false };
   const pattern = operationSpec().input.registryId.pattern.value;
-  if (!ctx.hooks.skip?.registryIdPattern && !new RegExp(pattern).test(id)) {
+  // The length-only quirk takes the length the pattern's {n} gives: a length check in place of the pattern.
+  const matches = ctx.quirks.registryIdLengthOnly ? id.length === Number(/\{(\d+)\}/.exec(pattern)?.[1]) : new RegExp(pattern).test(id);
+  if (!ctx.hooks.skip?.registryIdPattern && !matches) {
     throw constraint('registryId', `must satisfy regular expression '${printedPattern(pattern)}'`);
   }
   return { id, explicit: true };

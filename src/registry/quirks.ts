@@ -29,6 +29,8 @@ export interface Quirks {
   // The BatchCheckLayerAvailability handler.
   /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */
   fencepost?: boolean;
+  /** A registryId is checked for its length only (the pattern's count of digits), not for being digits. */
+  registryIdLengthOnly?: boolean;
   /** Repository names are checked segment by segment after split('/') drops the empty ones: a//b passes. */
   emptySegmentsDropped?: boolean;
   /** A layerDigests that is a string is iterated as if it were the list, one character a digest (Python's list(), a for loop). */
