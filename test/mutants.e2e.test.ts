@@ -101,6 +101,21 @@ describe('bug-shaped mutants are caught with the verdict they must get', () => {
     expect(r.summary.causes.join('\n')).toMatch(/setup could not verify stored-layers/);
   });
 
+  it('permission errors: only on invalid requests, the run says a fake may answer input errors so; on valid ones too, that the caller lacks a permission', async () => {
+    const onInvalid = await runAgainst(MUTANTS.find((m) => m.id === 'input-errors-denied'));
+    expect(onInvalid.summary.verdict).toBe('INCOMPLETE');
+    expect(onInvalid.summary.causes.join('\n')).toMatch(/every permission error answered a request that breaks a documented constraint, and no valid request got one: a fake may be answering input errors as permission errors/);
+    const denyAll: Mutant = {
+      id: 'deny-every-check', kind: 'hostile', description: 'answers every BatchCheckLayerAvailability with AccessDeniedException',
+      hooks: { answer: (a, op) => (op === 'BatchCheckLayerAvailability' ? { ...a, status: 400, body: JSON.stringify({ __type: 'AccessDeniedException', message: 'not authorized' }) } : a) },
+    };
+    const everywhere = await runAgainst(denyAll);
+    expect(everywhere.summary.verdict).not.toBe('CONFORMANT');
+    const causes = everywhere.summary.causes.join('\n');
+    expect(causes).toMatch(/the credentials lack a permission the run needs \(ecr-conformance policy prints the policy a run needs\)/);
+    expect(causes).not.toMatch(/a fake may be answering input errors/);
+  });
+
   it('successes that are not JSON are findings, not faults: wire.json fails, the rules that could not read them say why', async () => {
     const r = await runAgainst(MUTANTS.find((m) => m.id === 'trailing-commas'));
     expect(r.summary.faults).toBe(0);

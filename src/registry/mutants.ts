@@ -138,6 +138,8 @@ export const MUTANTS: readonly Mutant[] = [
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',
     { fencepost: true }, 'NOT_CONFORMANT', ['validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length']),
+  bug('input-errors-denied', 'the error handler\'s catch-all answers every validation error as AccessDeniedException, as a 403 fallback behind an auth middleware does: no rule can judge those answers, and the run says the permission errors fell only on invalid requests',
+    { inputErrorsDenied: true }, 'INCOMPLETE', [], ['validate.empty-list', 'validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length', 'validate.repository-name-pattern', 'validate.registry-id', 'validate.missing-member']),
   bug('registry-id-length-only', 'registryId is checked with len(registry_id) == 12 alone: twelve characters with a letter among them pass',
     { registryIdLengthOnly: true }, 'NOT_CONFORMANT', ['validate.registry-id']),
   bug('empty-segments-dropped', 'repository names are validated segment by segment after name.split("/").filter(Boolean), which drops the empty segment of a//b: a name with a double slash is accepted',

@@ -61,6 +61,8 @@ export interface Quirks {
   missingRepositoryCrash?: boolean;
   /** Error answers are written with status 200. */
   errorsAs200?: boolean;
+  /** Constraint violations are answered as AccessDeniedException (an error handler's catch-all). */
+  inputErrorsDenied?: boolean;
   /** Non-canonical digests are absent only for registered algorithms at their right length and lower case; every other one is InvalidLayerDigest (as go-digest's Validate decides). */
   greyByRegisteredAlgorithm?: boolean;
   /** A stored layer that no manifest references is answered without a mediaType. */

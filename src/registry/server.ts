@@ -183,8 +183,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     body: encodeJson(body, q),
   });
   const errorType = (type: string) => (q.errorTypeForm === 'shape-id' ? `com.amazonaws.ecr#${type}` : q.errorTypeForm === 'with-uri' ? `${type}:http://internal.amazon.com/coral/com.amazon.coral.validate/` : type);
-  const error = (e: AwsError): Answer =>
-    json(q.errorsAs200 ? 200 : e.status, { __type: errorType(e.type), [q.messageMember ?? 'message']: e.message, ...e.extra }, { 'x-amzn-errortype': e.type });
+  const denied = (e: AwsError) => new AwsError(operationSpec().errors.authorization.value.permission[0]!, `not authorized (${e.message})`, e.status);
+  const error = (given: AwsError): Answer => {
+    const e = q.inputErrorsDenied && given.type === operationSpec().errors.violation.value ? denied(given) : given;
+    return json(q.errorsAs200 ? 200 : e.status, { __type: errorType(e.type), [q.messageMember ?? 'message']: e.message, ...e.extra }, { 'x-amzn-errortype': e.type });
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (hooks.takeOver?.(req, res)) return;

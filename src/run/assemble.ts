@@ -7,7 +7,7 @@ import { fingerprint } from '../judge/fingerprint.ts';
 import { FindingTally, judgeRun, verdicts } from '../judge/judge.ts';
 import type { Verdict } from '../model.ts';
 import { specChecksum } from '../spec/index.ts';
-import { NOT_JSON_SUCCESS, RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunTallies, type RunVerdict } from './result.ts';
+import { DENIED_INVALID, NOT_JSON_SUCCESS, RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunTallies, type RunVerdict } from './result.ts';
 import type { Capabilities } from './setup.ts';
 import { GENERATOR } from '../generate/version.ts';
 import { versions } from './versions.ts';
@@ -90,7 +90,7 @@ export function assembleResult(i: AssembleInput): RunResult {
     return [...byReason].map(([why, caps]) => `${what} ${caps.join(', ')}: ${why}`);
   };
   const setup = [...grouped('setup could not verify', ctx.unverified), ...grouped('the target lacks', ctx.missing)];
-  if (t.faultCount > 0) causes.push(`${plural(t.faultCount, 'exchange')} could not be judged (${faultKinds}): a fault is never a FAIL, but it is not evidence either${/denied/.test(faultKinds) ? '; the credentials lack a permission the run needs (ecr-conformance policy prints the policy)' : ''}`);
+  if (t.faultCount > 0) causes.push(`${plural(t.faultCount, 'exchange')} could not be judged (${faultKinds}): a fault is never a FAIL, but it is not evidence either${deniedHint(t.faultKinds ?? {})}`);
   if (short.length > 0) {
     if (p.shard && 'index' in p.shard) causes.push(`this report is shard ${p.shard.index} of ${p.shard.count}: merge the shards (ecr-conformance merge) for the run's verdict`);
     if (cut) causes.push(cut);
@@ -142,4 +142,19 @@ export function assembleResult(i: AssembleInput): RunResult {
     leftovers: i.leftovers,
     tallies: t,
   };
+}
+
+/**
+ * What permission errors suggest. When every one answered a request that breaks a documented
+ * constraint (and so no valid request was refused), a fake may be answering input errors as permission
+ * errors; otherwise the caller lacks a permission.
+ */
+function deniedHint(kinds: Record<string, number>): string {
+  const denied = Object.keys(kinds).filter((k) => k.startsWith('denied'));
+  if (denied.length === 0) return '';
+  const lacking = 'ecr-conformance policy prints the policy a run needs';
+  if (denied.every((k) => k.includes(DENIED_INVALID))) {
+    return `; every permission error answered a request that breaks a documented constraint, and no valid request got one: a fake may be answering input errors as permission errors (against Amazon ECR, the credentials may lack a permission: ${lacking})`;
+  }
+  return `; the credentials lack a permission the run needs (${lacking})`;
 }

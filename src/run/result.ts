@@ -59,6 +59,8 @@ export interface RunReplayOptions {
 
 /** The observed outcome of a success that arrived whole but is not JSON: wire.json fails it, no other rule can read it. */
 export const NOT_JSON_SUCCESS = 'a success that is not JSON';
+/** The suffix of a fault kind for a permission error that answered a request breaking a documented constraint. */
+export const DENIED_INVALID = ', to a request that breaks a constraint';
 
 /** The machine part of a result: enough to merge shards into what one run would have found. */
 export interface RunTallies {

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { availableParallelism } from 'node:os';
 import { selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
+import { analyseRequest } from '../judge/contract.ts';
 import { bucketsOf } from '../judge/coverage.ts';
 import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
@@ -15,7 +16,7 @@ import { type Against, createRepository, deletedRepositoryAnswer, deleteReposito
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
-import { type Counterexample, NOT_JSON_SUCCESS, type RunReplayOptions, type RunResult, type RunTallies } from './result.ts';
+import { type Counterexample, DENIED_INVALID, NOT_JSON_SUCCESS, type RunReplayOptions, type RunResult, type RunTallies } from './result.ts';
 import { caseSeed, soakSeed } from './seeds.ts';
 import { GENERATOR } from '../generate/version.ts';
 import { RoundGate } from './round-gate.ts';
@@ -311,7 +312,7 @@ export class Accumulator {
       const expectedDenial = v.answer.kind === 'denied' && v.sent.registryId !== undefined && v.sent.registryId !== k.accountId;
       if (v.answer.kind === 'fault' || v.answer.kind === 'throttled' || (v.answer.kind === 'denied' && !expectedDenial)) {
         this.faultCount++;
-        count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind === 'denied' ? `denied (${v.answer.errorType})` : v.answer.kind);
+        count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind === 'denied' ? deniedKind(v) : v.answer.kind);
         this.faults.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });
         this.faults.sort((a, b) => a.index - b.index).splice(20);
       }
@@ -698,6 +699,9 @@ export const sharedClaims = (counter: Int32Array): Claims => ({ next: () => Atom
  * cases that come before it in the plan. Explorers sharing `claims` thus finish together however
  * unevenly their cases cost; without, an explorer claims every case in turn, in the plan's order.
  */
+/** A permission error, and whether the request it answered breaks a documented constraint (assemble reads the suffix). */
+const deniedKind = (v: View) => `denied (${v.answer.errorType}${analyseRequest(v.sent).violations.length > 0 ? DENIED_INVALID : ''})`;
+
 export function* planCases(props: Property[], seed: number, runs: number, include?: (index: number, p: Property) => boolean, claims?: Claims): Generator<{ index: number; kase: Case; exclusive: boolean }> {
   const slots: { key: number; p: number; i: number }[] = [];
   props.forEach((p, pi) => {
