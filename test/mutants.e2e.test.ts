@@ -146,15 +146,23 @@ describe('bug-shaped mutants are caught with the verdict they must get', () => {
   });
 });
 
+/** The run is CONFORMANT, nothing broken but the fingerprint points the alternative names. */
+function expectLegal(m: Mutant, r: RunResult, how = '') {
+  expect(r.summary.verdict, `${m.id}${how}: ${r.rules.filter((x) => x.verdict !== 'PASS' && x.verdict !== 'DIVERGENT').map((x) => `${x.id} ${x.verdict}: ${x.message}`).join('\n')}`).toBe('CONFORMANT');
+  expect(brokenRules(r), `${m.id}${how}`).toEqual([...m.expect!.broken!].sort());
+  for (const id of brokenRules(r)) expect(POINTS.has(id), `${id} is a fingerprint point`).toBe(true);
+}
+
 describe('legal alternatives are CONFORMANT', () => {
   for (const m of of('legal')) {
     it(`${m.id}`, async () => {
-      const r = await runAgainst(m);
-      expect(r.summary.verdict, `${r.rules.filter((x) => x.verdict !== 'PASS' && x.verdict !== 'DIVERGENT').map((x) => `${x.id} ${x.verdict}: ${x.message}`).join('\n')}`).toBe('CONFORMANT');
-      expect(brokenRules(r)).toEqual([...m.expect!.broken!].sort());
-      for (const id of brokenRules(r)) expect(POINTS.has(id), `${id} is a fingerprint point`).toBe(true);
+      expectLegal(m, await runAgainst(m));
     });
   }
+
+  it('under the smallest runs and other seeds too (--runs 10, seeds 2 to 4)', async () => {
+    for (const m of of('legal')) for (const seed of [2, 3, 4]) expectLegal(m, await runAgainst(m, { seed, runs: 10, shrink: false }), ` (seed ${seed}, --runs 10)`);
+  }, 300_000);
 
   it('a transient 503 that recovers on a retry is noted, never judged', async () => {
     const r = await runAgainst(MUTANTS.find((m) => m.id === 'transient-503'));
