@@ -106,6 +106,21 @@ describe('generators', () => {
     }
   });
 
+  it('order and batch-independence move a stored digest out of first place in many of their cases (a random pick, in one in ten)', () => {
+    // A handler that looks up only the first digest answers both orders alike unless a stored digest moves.
+    const stored = new Set(Object.keys(K.repositories['repo']!.layers));
+    const digestsOf = (s: Step) => (s.body as { layerDigests: string[] }).layerDigests;
+    const all = plan(properties(K), 7, 150);
+    const order = all.filter((c) => c.property === 'order');
+    const toFront = order.filter((c) => { const [a, b] = c.steps.map(digestsOf); return stored.has(b![0]!) && !stored.has(a![0]!); });
+    const batch = all.filter((c) => c.property === 'batch-independence');
+    const storedAlone = batch.filter((c) => { const [inBatch, alone] = c.steps.map(digestsOf); return stored.has(alone![0]!) && inBatch!.indexOf(alone![0]!) > 0; });
+    for (const [cases, moved] of [[order, toFront], [batch, storedAlone]] as const) {
+      expect(moved.length / cases.length, `${moved.length} of ${cases.length}`).toBeGreaterThan(0.15);
+      expect(moved.length).toBeLessThan(cases.length);
+    }
+  });
+
   it('spreads lists of 21 to 99 digests over the range, not at one length', () => {
     const lengths = new Set(cases.flatMap((c) => requests(c).map((s) => (resolve(s) as { layerDigests?: unknown[] } | undefined)?.layerDigests?.length ?? 0)).filter((n) => n > 20 && n < 100));
     expect(lengths.size).toBeGreaterThanOrEqual(15);
