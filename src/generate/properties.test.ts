@@ -34,6 +34,10 @@ const exchangeOf = (c: Case, s: Step): Exchange => ({
 const requests = (c: Case) => c.steps.filter((s) => !s.action);
 const violationsOf = (c: Case) => requests(c).map((s) => analyseRequest(readSent(exchangeOf(c, s))));
 
+/** The wrong-type properties, one per mistyped member (listed here apart from the generator on purpose). */
+const WRONG_TYPE_PROPERTIES = ['layer-digests-string', 'layer-digests-number', 'layer-digests-numbers', 'layer-digests-object', 'repository-name-number', 'repository-name-list', 'registry-id-number']
+  .map((kind) => `wrong-type-${kind}`);
+
 /** The one constraint each invalid property breaks. */
 const BREAKS: Record<string, Violation> = {
   'empty-list': 'empty-list', 'too-many-by-one': 'too-many', 'too-many': 'too-many', 'digest-too-long-by-one': 'digest-too-long', 'digest-too-long': 'digest-too-long',
@@ -41,8 +45,7 @@ const BREAKS: Record<string, Violation> = {
   ...Object.fromEntries(BAD_REGISTRY_ID_WAYS.map((how) => [`bad-registry-id-${how}`, 'registry-id'])), 'empty-registry-id': 'registry-id',
   'missing-repository-name-member': 'missing-member', 'missing-layer-digests-member': 'missing-member', 'empty-body': 'missing-member',
   ...Object.fromEntries(BAD_NAME_WAYS.map((how) => [`bad-name-${how}`, 'repository-name-pattern'])),
-  ...Object.fromEntries(['layer-digests-string', 'layer-digests-number', 'layer-digests-numbers', 'layer-digests-object', 'repository-name-number', 'repository-name-list', 'registry-id-number']
-    .map((kind) => [`wrong-type-${kind}`, 'wrong-type'])),
+  ...Object.fromEntries(WRONG_TYPE_PROPERTIES.map((name) => [name, 'wrong-type'])),
 };
 
 describe('generators', () => {
@@ -148,8 +151,7 @@ describe('generators', () => {
     const bare = properties({ otherAccountId: '000000000000', repositories: {}, missingRepositories: ['gone'] }).map((p) => p.name);
     expect(bare).toEqual(['largest-request', 'empty-list', 'too-many-by-one', 'too-many', 'digest-too-long-by-one', 'digest-too-long', 'name-too-short-by-one', 'name-too-short', 'name-too-long-by-one', 'name-too-long',
       ...BAD_NAME_WAYS.map((how) => `bad-name-${how}`), ...BAD_REGISTRY_ID_WAYS.map((how) => `bad-registry-id-${how}`), 'empty-registry-id', 'missing-repository-name-member', 'missing-layer-digests-member', 'empty-body',
-      'wrong-type-layer-digests-string', 'wrong-type-layer-digests-number', 'wrong-type-layer-digests-numbers', 'wrong-type-layer-digests-object', 'wrong-type-repository-name-number',
-      'wrong-type-repository-name-list', 'wrong-type-registry-id-number', 'missing-repository', 'boundaries', 'name-model']);
+      ...WRONG_TYPE_PROPERTIES, 'missing-repository', 'boundaries', 'name-model']);
   });
 
   it('--rules narrows generation to the properties that feed the selected rules', () => {
