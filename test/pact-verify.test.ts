@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { checkSignature } from '../src/registry/sigv4.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_PACT_FILE, PACT_FILE } from '../src/pact/interactions.ts';
-import { verifyPacts, type Verification } from '../src/pact/verify.ts';
+import { lineBuffer, MAX_LINE, verifyPacts, type Verification } from '../src/pact/verify.ts';
+import { redactText } from '../src/target/redact.ts';
 import { startContentTypeProxy } from '../src/pact/content-type-proxy.ts';
 import { MUTANTS } from '../src/registry/mutants.ts';
 import { startRegistry, type RunningRegistry } from '../src/registry/server.ts';
@@ -197,5 +198,35 @@ describe('ecr-conformance verify --endpoint', () => {
     expect(ct.verdict).toBe('FAIL');
     expect(ct.message).toMatch(/came with Content-Type application\/json/);
     expect(doc.rules.find((x) => x.id === 'pact.a-stored-layer')!.message).toMatch(/layerSize/);
+  });
+});
+
+describe("the verifier's output, as --verbose shows it", () => {
+  it('is handed on in whole lines, so that a secret or a character cut by a pipe read is masked and shown whole', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARYKEY1';
+    const text = `request headers: x-amz-security-token: ${secret}\nlayer digest ünïcode\nlast words without a newline`;
+    const bytes = Buffer.from(text, 'utf8');
+    // Every cut of the bytes in two: through the secret, through a two-byte character.
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const shown: string[] = [];
+      const lines = lineBuffer((t) => shown.push(redactText(t, [secret])));
+      lines.push(bytes.subarray(0, cut));
+      lines.push(bytes.subarray(cut));
+      lines.end();
+      expect(shown.join(''), `cut at byte ${cut}`).toBe(redactText(text, [secret]));
+      expect(shown.join('')).not.toContain(secret.slice(0, 20));
+      expect(shown.join('')).toContain('ünïcode');
+    }
+  });
+
+  it('a line without end is handed on in pieces: output without newlines cannot fill memory', () => {
+    const shown: string[] = [];
+    const lines = lineBuffer((t) => shown.push(t));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    for (let n = 0; n <= MAX_LINE / chunk.length; n++) lines.push(chunk);
+    expect(shown.length).toBe(1);
+    expect(shown[0]!.length).toBeGreaterThan(MAX_LINE);
+    lines.end();
+    expect(shown.join('').length).toBe((MAX_LINE / chunk.length + 1) * chunk.length);
   });
 });

@@ -2,6 +2,7 @@
 // up through the same seeding code the judge uses (create the repository, upload the layer) and
 // removed afterwards; only what was created here is deleted.
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
@@ -65,23 +66,60 @@ export function verifyPacts(o: VerifyOptions): Promise<Verification> {
   const loader = CHILD.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...loader, fileURLToPath(CHILD)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, PACT_DO_NOT_TRACK: 'true' } });
+    // Only the end is kept: it holds the last words of a verifier that died.
     let output = '';
-    const take = (c: Buffer) => {
-      const text = c.toString('utf8');
-      output += text;
+    const take = (text: string) => {
+      output = (output + text).slice(-OUTPUT_KEPT);
       onOutput?.(text);
     };
-    child.stdout!.on('data', take);
-    child.stderr!.on('data', take);
+    const streams = [child.stdout!, child.stderr!].map((stream) => {
+      const lines = lineBuffer(take);
+      stream.on('data', (c: Buffer) => lines.push(c));
+      return lines;
+    });
     let result: Verification | undefined;
     child.on('message', (m) => { result = m as Verification; });
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the child's last output may still be in the pipes when it exits.
+    child.on('close', (code) => {
+      for (const lines of streams) lines.end();
       if (result) resolve({ ...result, output });
       else resolve({ passed: false, interactions: [], error: `the Pact verifier process ended with exit code ${code}: ${output.trim().split('\n').pop() ?? ''}`, output });
     });
     child.send(options);
   });
+}
+
+/** How much of the verifier's output is kept for the report of a verifier that died. */
+const OUTPUT_KEPT = 64 * 1024;
+/** A line longer than this is handed on in pieces, so that no output can fill memory. */
+export const MAX_LINE = 1024 * 1024;
+
+/**
+ * Hands a stream's text on in whole lines, decoded as UTF-8 across chunk boundaries: a pipe read can
+ * end in the middle of a character or of a credential, and masking sees each written piece alone, so
+ * a secret cut in two would be shown as two unmasked halves.
+ */
+export function lineBuffer(emit: (text: string) => void): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  return {
+    push(chunk) {
+      const text = partial + decoder.write(chunk);
+      const end = text.lastIndexOf('\n') + 1;
+      partial = text.slice(end);
+      if (end > 0) emit(text.slice(0, end));
+      if (partial.length > MAX_LINE) {
+        emit(partial);
+        partial = '';
+      }
+    },
+    end() {
+      const rest = partial + decoder.end();
+      partial = '';
+      if (rest !== '') emit(rest);
+    },
+  };
 }
 
 type Params = Record<string, unknown> | undefined;
