@@ -14,11 +14,21 @@ const word = (min: number, max: number) => fc.string({ unit: lower, minLength: m
 const under = (prefix: string | undefined) => (name: string) => (prefix ? `${prefix}/${name}` : name);
 
 /** The ways a name of a valid length breaks every model's pattern: each is a check a hand-written validator may leave out. */
-export const BAD_NAME_WAYS = ['upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep'] as const;
+export const BAD_NAME_WAYS = ['upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep', 'edge-space', 'trailing-newline'] as const;
 export type BadNameWay = (typeof BAD_NAME_WAYS)[number];
 
 /** Names no model's pattern accepts, though their length is valid, broken in one way. */
 export function badPatternName(how: BadNameWay, prefix?: string): fc.Arbitrary<Labeled<string>> {
+  // A valid name with white space before or after it, or a line end after it: only a server that
+  // trims names (.strip(), TrimSpace) before it checks them takes it for the valid name within, and
+  // only one whose pattern's $ matches before a final line end (Python's re.match, Ruby, PHP) lets the
+  // line end through.
+  if (how === 'edge-space' || how === 'trailing-newline') {
+    return fc.tuple(word(2, 12), word(1, 12), whiteSpace, fc.boolean()).map(([a, b, ws, before]) => {
+      const name = under(prefix)(`${a}${b}`);
+      return { cls: 'repository.name-bad-pattern', value: how === 'trailing-newline' ? `${name}\n` : before ? `${ws}${name}` : `${name}${ws}` };
+    });
+  }
   return fc.tuple(word(2, 12), word(1, 12)).map(([a, b]) => {
     const value = {
       upper: `${a.toUpperCase()}X${b}`,
@@ -28,7 +38,7 @@ export function badPatternName(how: BadNameWay, prefix?: string): fc.Arbitrary<L
       'double-slash': `${a}//${b}`,
       space: `${a} ${b}`,
       'mixed-sep': `${a}_.${b}`,
-    }[how];
+    }[how as Exclude<BadNameWay, 'edge-space' | 'trailing-newline'>];
     return { cls: 'repository.name-bad-pattern', value: under(prefix)(value) };
   });
 }
@@ -76,10 +86,17 @@ export function modelPair(prefix?: string): fc.Arbitrary<{ candidate: string; co
     .map(([a, sep, bad, b]) => ({ candidate: under(prefix)(`${a}${sep}${b}`), control: under(prefix)(`${a}${bad}${b}`) }));
 }
 
+/** White space a trimming server strips (a line end has ways of its own). */
+const whiteSpace = fc.constantFrom(' ', '\t');
+
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 
-/** The ways a registry id breaks the pattern: too short, too long, twelve characters with a stray one among them. */
-export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character'] as const;
+/**
+ * The ways a registry id breaks the pattern: too short, too long, twelve characters with a stray one
+ * among them, twelve digits with white space before or after them or a line end after them (valid
+ * only to a server that trims, or whose $ matches before a final line end).
+ */
+export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character', 'edge-space', 'trailing-newline'] as const;
 
 /** Registry ids that break the pattern in one way (the empty string has a property of its own). */
 export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Arbitrary<Labeled<string>> {
@@ -87,6 +104,8 @@ export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Ar
     short: digits(1, 11),
     long: digits(13, 20),
     'stray-character': fc.tuple(digits(11, 11), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
+    'edge-space': fc.tuple(digits(12, 12), whiteSpace, fc.boolean()).map(([d, ws, before]) => (before ? ws + d : d + ws)),
+    'trailing-newline': digits(12, 12).map((d) => `${d}\n`),
   }[how];
   return ids.map((value) => ({ cls: 'registry-id.malformed', value }));
 }

@@ -9,8 +9,10 @@
  *    digest-too-long-by-one, name-too-short-by-one, name-too-long-by-one), the others further past it;
  *    each way of breaking the name pattern, each missing and each mistyped member is a property of its own.
  * 5: order and batch-independence move a stored digest out of first place half the time.
+ * 6: a repositoryName and a registryId valid but for white space at an edge or a final line end
+ *    (bad-name-edge-space, bad-name-trailing-newline, bad-registry-id-edge-space, …-trailing-newline).
  */
-export const GENERATOR = 5;
+export const GENERATOR = 6;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

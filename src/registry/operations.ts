@@ -47,12 +47,16 @@ function limits(ctx: OperationContext): Limits {
 const fenced = (l: Limits, q: Quirks): Limits =>
   q.fencepost ? { ...l, maxItems: l.maxItems + 1, digestMaxLength: l.digestMaxLength + 1, nameMinLength: l.nameMinLength - 1, nameMaxLength: l.nameMaxLength + 1 } : l;
 
+/** What a pattern is tested against: with the dollarBeforeNewline quirk, as if $ matched before a final line end. */
+const patternSubject = (value: string, q: Quirks) => (q.dollarBeforeNewline && value.endsWith('\n') ? value.slice(0, -1) : value);
+
 function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit: boolean } {
-  const id = stringMember(body, 'registryId', false);
+  const given = stringMember(body, 'registryId', false);
+  const id = ctx.quirks.trimNames ? given?.trim() : given;
   if (id === undefined || (id === '' && ctx.quirks.emptyRegistryIdIsDefault)) return { id: ctx.store.accountId, explicit: false };
   const pattern = operationSpec().input.registryId.pattern.value;
   // The length-only quirk takes the length the pattern's {n} gives: a length check in place of the pattern.
-  const matches = ctx.quirks.registryIdLengthOnly ? id.length === Number(/\{(\d+)\}/.exec(pattern)?.[1]) : new RegExp(pattern).test(id);
+  const matches = ctx.quirks.registryIdLengthOnly ? id.length === Number(/\{(\d+)\}/.exec(pattern)?.[1]) : new RegExp(pattern).test(patternSubject(id, ctx.quirks));
   if (!ctx.hooks.skip?.registryIdPattern && !matches) {
     throw constraint('registryId', `must satisfy regular expression '${printedPattern(pattern)}'`);
   }
@@ -61,12 +65,13 @@ function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit
 
 function repositoryNameOf(body: Body, ctx: OperationContext): string {
   // The skip.memberTypes seam lets a mutant crash on a missing or mistyped member, as careless fakes do.
-  const name = ctx.hooks.skip?.memberTypes ? (body['repositoryName'] as string) : stringMember(body, 'repositoryName', true);
+  const given = ctx.hooks.skip?.memberTypes ? (body['repositoryName'] as string) : stringMember(body, 'repositoryName', true);
+  const name = ctx.quirks.trimNames ? given.trim() : given;
   const l = fenced(limits(ctx), ctx.quirks);
   if (lengthOf(name, 'code-points') < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
   if (lengthOf(name, 'code-points') > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
   const pattern = repositoryNamePattern(ctx.behaviour.repositoryNameModel);
-  const matches = ctx.quirks.emptySegmentsDropped ? name.split('/').filter(Boolean).every((segment) => pattern.test(segment)) : pattern.test(name);
+  const matches = ctx.quirks.emptySegmentsDropped ? name.split('/').filter(Boolean).every((segment) => pattern.test(segment)) : pattern.test(patternSubject(name, ctx.quirks));
   if (!ctx.hooks.skip?.repositoryNamePattern && !matches) {
     throw constraint('repositoryName', `must satisfy regular expression '${printedPattern(pattern.source)}'`);
   }

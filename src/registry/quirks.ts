@@ -31,6 +31,10 @@ export interface Quirks {
   fencepost?: boolean;
   /** A registryId is checked for its length only (the pattern's count of digits), not for being digits. */
   registryIdLengthOnly?: boolean;
+  /** repositoryName and registryId are trimmed of white space before they are checked and used. */
+  trimNames?: boolean;
+  /** The repositoryName and registryId patterns end in a $ that matches before a final line end (Python's re.match): the value is used as sent. */
+  dollarBeforeNewline?: boolean;
   /** Repository names are checked segment by segment after split('/') drops the empty ones: a//b passes. */
   emptySegmentsDropped?: boolean;
   /** A layerDigests that is a string is iterated as if it were the list, one character a digest (Python's list(), a for loop). */
