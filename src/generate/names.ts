@@ -14,7 +14,7 @@ const word = (min: number, max: number) => fc.string({ unit: lower, minLength: m
 const under = (prefix: string | undefined) => (name: string) => (prefix ? `${prefix}/${name}` : name);
 
 /** The ways a name of a valid length breaks every model's pattern: each is a check a hand-written validator may leave out. */
-export const BAD_NAME_WAYS = ['upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep', 'edge-space', 'trailing-newline'] as const;
+export const BAD_NAME_WAYS = ['upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep', 'edge-space', 'trailing-newline', 'non-ascii'] as const;
 export type BadNameWay = (typeof BAD_NAME_WAYS)[number];
 
 /** Names no model's pattern accepts, though their length is valid, broken in one way. */
@@ -29,6 +29,12 @@ export function badPatternName(how: BadNameWay, prefix?: string): fc.Arbitrary<L
       return { cls: 'repository.name-bad-pattern', value: how === 'trailing-newline' ? `${name}\n` : before ? `${ws}${name}` : `${name}${ws}` };
     });
   }
+  // A valid name but for one lower-case letter or digit outside ASCII: only a server whose classes are
+  // Unicode-aware (Python's \w, \d, str.islower(), str.isalnum()) takes it for a valid one.
+  if (how === 'non-ascii') {
+    return fc.tuple(word(2, 12), fc.constantFrom(...NON_ASCII_LOWER), word(1, 12))
+      .map(([a, c, b]) => ({ cls: 'repository.name-bad-pattern', value: under(prefix)(`${a}${c}${b}`) }));
+  }
   return fc.tuple(word(2, 12), word(1, 12)).map(([a, b]) => {
     const value = {
       upper: `${a.toUpperCase()}X${b}`,
@@ -38,7 +44,7 @@ export function badPatternName(how: BadNameWay, prefix?: string): fc.Arbitrary<L
       'double-slash': `${a}//${b}`,
       space: `${a} ${b}`,
       'mixed-sep': `${a}_.${b}`,
-    }[how as Exclude<BadNameWay, 'edge-space' | 'trailing-newline'>];
+    }[how as Exclude<BadNameWay, 'edge-space' | 'trailing-newline' | 'non-ascii'>];
     return { cls: 'repository.name-bad-pattern', value: under(prefix)(value) };
   });
 }
@@ -86,6 +92,11 @@ export function modelPair(prefix?: string): fc.Arbitrary<{ candidate: string; co
     .map(([a, sep, bad, b]) => ({ candidate: under(prefix)(`${a}${sep}${b}`), control: under(prefix)(`${a}${bad}${b}`) }));
 }
 
+/** Lower-case letters and a decimal digit outside ASCII, each one code point: é, ß, ø, dotless ı, Cyrillic ж, Arabic-Indic 3. */
+const NON_ASCII_LOWER = ['\u00e9', '\u00df', '\u00f8', '\u0131', '\u0436', '\u0663'];
+/** Decimal digits outside ASCII (Unicode Nd): Arabic-Indic 3, full-width 0, Devanagari 9, Malayalam 7. */
+const NON_ASCII_DIGITS = ['\u0663', '\uff10', '\u096f', '\u0d6d'];
+
 /** White space a trimming server strips (a line end has ways of its own). */
 const whiteSpace = fc.constantFrom(' ', '\t');
 
@@ -94,9 +105,10 @@ const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(.
 /**
  * The ways a registry id breaks the pattern: too short, too long, twelve characters with a stray one
  * among them, twelve digits with white space before or after them or a line end after them (valid
- * only to a server that trims, or whose $ matches before a final line end).
+ * only to a server that trims, or whose $ matches before a final line end), twelve digits one of which
+ * is a decimal digit outside ASCII (valid only to a Unicode-aware \d, as Python's and .NET's are).
  */
-export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character', 'edge-space', 'trailing-newline'] as const;
+export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character', 'edge-space', 'trailing-newline', 'non-ascii-digit'] as const;
 
 /** Registry ids that break the pattern in one way (the empty string has a property of its own). */
 export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Arbitrary<Labeled<string>> {
@@ -106,6 +118,7 @@ export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Ar
     'stray-character': fc.tuple(digits(11, 11), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
     'edge-space': fc.tuple(digits(12, 12), whiteSpace, fc.boolean()).map(([d, ws, before]) => (before ? ws + d : d + ws)),
     'trailing-newline': digits(12, 12).map((d) => `${d}\n`),
+    'non-ascii-digit': fc.tuple(digits(11, 11), fc.constantFrom(...NON_ASCII_DIGITS), fc.nat(11)).map(([d, c, at]) => d.slice(0, at) + c + d.slice(at)),
   }[how];
   return ids.map((value) => ({ cls: 'registry-id.malformed', value }));
 }

@@ -10,7 +10,8 @@
  *    each way of breaking the name pattern, each missing and each mistyped member is a property of its own.
  * 5: order and batch-independence move a stored digest out of first place half the time.
  * 6: a repositoryName and a registryId valid but for white space at an edge or a final line end
- *    (bad-name-edge-space, bad-name-trailing-newline, bad-registry-id-edge-space, …-trailing-newline).
+ *    (bad-name-edge-space, bad-name-trailing-newline, bad-registry-id-edge-space, …-trailing-newline),
+ *    or for one character outside ASCII (bad-name-non-ascii, bad-registry-id-non-ascii-digit).
  */
 export const GENERATOR = 6;
 

@@ -146,6 +146,8 @@ export const MUTANTS: readonly Mutant[] = [
     { trimNames: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern', 'validate.registry-id']),
   bug('dollar-before-newline', 'repositoryName and registryId are checked with Python\'s re.match against patterns ending in $, which also matches before a final line end: "team/app\\n" and "123456789012\\n" pass, and are then looked up as sent',
     { dollarBeforeNewline: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern', 'validate.registry-id']),
+  bug('unicode-classes', 'names and registry ids are checked with Python\'s Unicode-aware classes (str.islower(), \\d): a lower-case letter or decimal digit outside ASCII passes, "café" as a name and a registry id with an Arabic-Indic digit',
+    { unicodeClasses: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern', 'validate.registry-id']),
   bug('empty-segments-dropped', 'repository names are validated segment by segment after name.split("/").filter(Boolean), which drops the empty segment of a//b: a name with a double slash is accepted',
     { emptySegmentsDropped: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern']),
   bug('string-as-digest-list', 'the handler iterates layerDigests without checking its type, as a Python for loop does: a string is taken for a list of one-character digests, each answered InvalidLayerDigest',

@@ -47,6 +47,10 @@ function limits(ctx: OperationContext): Limits {
 const fenced = (l: Limits, q: Quirks): Limits =>
   q.fencepost ? { ...l, maxItems: l.maxItems + 1, digestMaxLength: l.digestMaxLength + 1, nameMinLength: l.nameMinLength - 1, nameMaxLength: l.nameMaxLength + 1 } : l;
 
+/** A pattern as the server compiles it: with the unicodeClasses quirk, its ASCII classes take any lower-case letter or decimal digit. */
+const compiled = (source: string, q: Quirks): RegExp =>
+  q.unicodeClasses ? new RegExp(source.replaceAll('[a-z0-9]', '[\\p{Ll}\\p{Nd}]').replaceAll('[0-9]', '\\p{Nd}'), 'u') : new RegExp(source);
+
 /** What a pattern is tested against: with the dollarBeforeNewline quirk, as if $ matched before a final line end. */
 const patternSubject = (value: string, q: Quirks) => (q.dollarBeforeNewline && value.endsWith('\n') ? value.slice(0, -1) : value);
 
@@ -56,7 +60,7 @@ function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit
   if (id === undefined || (id === '' && ctx.quirks.emptyRegistryIdIsDefault)) return { id: ctx.store.accountId, explicit: false };
   const pattern = operationSpec().input.registryId.pattern.value;
   // The length-only quirk takes the length the pattern's {n} gives: a length check in place of the pattern.
-  const matches = ctx.quirks.registryIdLengthOnly ? id.length === Number(/\{(\d+)\}/.exec(pattern)?.[1]) : new RegExp(pattern).test(patternSubject(id, ctx.quirks));
+  const matches = ctx.quirks.registryIdLengthOnly ? id.length === Number(/\{(\d+)\}/.exec(pattern)?.[1]) : compiled(pattern, ctx.quirks).test(patternSubject(id, ctx.quirks));
   if (!ctx.hooks.skip?.registryIdPattern && !matches) {
     throw constraint('registryId', `must satisfy regular expression '${printedPattern(pattern)}'`);
   }
@@ -70,7 +74,7 @@ function repositoryNameOf(body: Body, ctx: OperationContext): string {
   const l = fenced(limits(ctx), ctx.quirks);
   if (lengthOf(name, 'code-points') < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
   if (lengthOf(name, 'code-points') > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);
-  const pattern = repositoryNamePattern(ctx.behaviour.repositoryNameModel);
+  const pattern = compiled(repositoryNamePattern(ctx.behaviour.repositoryNameModel).source, ctx.quirks);
   const matches = ctx.quirks.emptySegmentsDropped ? name.split('/').filter(Boolean).every((segment) => pattern.test(segment)) : pattern.test(patternSubject(name, ctx.quirks));
   if (!ctx.hooks.skip?.repositoryNamePattern && !matches) {
     throw constraint('repositoryName', `must satisfy regular expression '${printedPattern(pattern.source)}'`);

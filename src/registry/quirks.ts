@@ -35,6 +35,8 @@ export interface Quirks {
   trimNames?: boolean;
   /** The repositoryName and registryId patterns end in a $ that matches before a final line end (Python's re.match): the value is used as sent. */
   dollarBeforeNewline?: boolean;
+  /** The patterns' [a-z0-9] and [0-9] are Unicode-aware (Python's str.islower() and \d): any lower-case letter or decimal digit passes. */
+  unicodeClasses?: boolean;
   /** Repository names are checked segment by segment after split('/') drops the empty ones: a//b passes. */
   emptySegmentsDropped?: boolean;
   /** A layerDigests that is a string is iterated as if it were the list, one character a digest (Python's list(), a for loop). */
