@@ -104,11 +104,12 @@ const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(.
 
 /**
  * The ways a registry id breaks the pattern: too short, too long, twelve characters with a stray one
- * among them, twelve digits with white space before or after them or a line end after them (valid
+ * among them, a plus sign and eleven digits (twelve characters that every language's integer parser
+ * takes: Python's int(), Go's Atoi, Java's parseLong, JavaScript's Number), twelve digits with white space before or after them or a line end after them (valid
  * only to a server that trims, or whose $ matches before a final line end), twelve digits one of which
  * is a decimal digit outside ASCII (valid only to a Unicode-aware \d, as Python's and .NET's are).
  */
-export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character', 'edge-space', 'trailing-newline', 'non-ascii-digit'] as const;
+export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character', 'signed', 'edge-space', 'trailing-newline', 'non-ascii-digit'] as const;
 
 /** Registry ids that break the pattern in one way (the empty string has a property of its own). */
 export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Arbitrary<Labeled<string>> {
@@ -116,6 +117,7 @@ export function badRegistryId(how: (typeof BAD_REGISTRY_ID_WAYS)[number]): fc.Ar
     short: digits(1, 11),
     long: digits(13, 20),
     'stray-character': fc.tuple(digits(11, 11), fc.constantFrom('a', 'X', '-', ' ')).map(([d, c]) => d + c),
+    signed: digits(11, 11).map((d) => `+${d}`),
     'edge-space': fc.tuple(digits(12, 12), whiteSpace, fc.boolean()).map(([d, ws, before]) => (before ? ws + d : d + ws)),
     'trailing-newline': digits(12, 12).map((d) => `${d}\n`),
     'non-ascii-digit': fc.tuple(digits(11, 11), fc.constantFrom(...NON_ASCII_DIGITS), fc.nat(11)).map(([d, c, at]) => d.slice(0, at) + c + d.slice(at)),

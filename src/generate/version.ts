@@ -11,7 +11,8 @@
  * 5: order and batch-independence move a stored digest out of first place half the time.
  * 6: a repositoryName and a registryId valid but for white space at an edge or a final line end
  *    (bad-name-edge-space, bad-name-trailing-newline, bad-registry-id-edge-space, …-trailing-newline),
- *    or for one character outside ASCII (bad-name-non-ascii, bad-registry-id-non-ascii-digit).
+ *    or for one character outside ASCII (bad-name-non-ascii, bad-registry-id-non-ascii-digit); a
+ *    registry id of a plus sign and eleven digits (bad-registry-id-signed).
  */
 export const GENERATOR = 6;
 

@@ -140,6 +140,8 @@ export const MUTANTS: readonly Mutant[] = [
     { fencepost: true }, 'NOT_CONFORMANT', ['validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length']),
   bug('input-errors-denied', 'the error handler\'s catch-all answers every validation error as AccessDeniedException, as a 403 fallback behind an auth middleware does: no rule can judge those answers, and the run says the permission errors fell only on invalid requests',
     { inputErrorsDenied: true }, 'INCOMPLETE', [], ['validate.empty-list', 'validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length', 'validate.repository-name-pattern', 'validate.registry-id', 'validate.missing-member']),
+  bug('registry-id-parsed-as-integer', 'registryId is checked with id.length === 12 && Number.isInteger(Number(id)), as a JavaScript handler might: "+12345678901" has twelve characters and is an integer',
+    { registryIdParsesAsInteger: true }, 'NOT_CONFORMANT', ['validate.registry-id']),
   bug('registry-id-length-only', 'registryId is checked with len(registry_id) == 12 alone: twelve characters with a letter among them pass',
     { registryIdLengthOnly: true }, 'NOT_CONFORMANT', ['validate.registry-id']),
   bug('trimmed-names', 'repositoryName and registryId are trimmed before they are checked, as a handler that calls .strip() on its string inputs does: " team/app" and "123456789012\\n" are taken for the valid values within',

@@ -60,7 +60,10 @@ function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit
   if (id === undefined || (id === '' && ctx.quirks.emptyRegistryIdIsDefault)) return { id: ctx.store.accountId, explicit: false };
   const pattern = operationSpec().input.registryId.pattern.value;
   // The length-only quirk takes the length the pattern's {n} gives: a length check in place of the pattern.
-  const matches = ctx.quirks.registryIdLengthOnly ? id.length === Number(/\{(\d+)\}/.exec(pattern)?.[1]) : compiled(pattern, ctx.quirks).test(patternSubject(id, ctx.quirks));
+  const length = Number(/\{(\d+)\}/.exec(pattern)?.[1]);
+  const matches = ctx.quirks.registryIdLengthOnly ? id.length === length
+    : ctx.quirks.registryIdParsesAsInteger ? id.length === length && id.trim() !== '' && Number.isInteger(Number(id))
+      : compiled(pattern, ctx.quirks).test(patternSubject(id, ctx.quirks));
   if (!ctx.hooks.skip?.registryIdPattern && !matches) {
     throw constraint('registryId', `must satisfy regular expression '${printedPattern(pattern)}'`);
   }

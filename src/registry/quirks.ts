@@ -31,6 +31,8 @@ export interface Quirks {
   fencepost?: boolean;
   /** A registryId is checked for its length only (the pattern's count of digits), not for being digits. */
   registryIdLengthOnly?: boolean;
+  /** A registryId is checked for its length and for parsing as an integer (JavaScript's Number(): a sign, white space around, a trailing point), not for being digits. */
+  registryIdParsesAsInteger?: boolean;
   /** repositoryName and registryId are trimmed of white space before they are checked and used. */
   trimNames?: boolean;
   /** The repositoryName and registryId patterns end in a $ that matches before a final line end (Python's re.match): the value is used as sent. */
