@@ -220,10 +220,21 @@ export function properties(k: Knowledge): Property[] {
         if (permuted.every((x, i) => x === items[i])) permuted.reverse();
         return single([{ label: 'original', body: body(primary, items) }, { label: 'permuted', body: body(primary, permuted) }], ['scenario.order', ...classesOf(items)], 'success');
       }));
-    pair('batch-independence', 'one digest alone and inside a batch (half the time, a stored one past the first place)', 'metamorphic.batch-independence', 0.5, 12,
-      fc.tuple(batchOf(2), fc.nat(), fc.boolean()).map(([items, n, stored]) => {
-        const at = stored ? storedPastFirst(items) : -1;
-        const alone = items[at > 0 ? at : n % items.length]!;
+    // A third of the cases check a stored digest past the first place; a third a stored digest beside its
+    // upper-case variant, where a server that matches, collapses or echoes digests case-insensitively
+    // answers the stored one differently in the batch; a third stay random.
+    pair('batch-independence', 'one digest alone and inside a batch (a third of the time a stored one past the first place, a third beside its upper-case variant)', 'metamorphic.batch-independence', 0.5, 12,
+      fc.tuple(batchOf(2), fc.nat(), fc.constantFrom('random', 'past-first', 'case-variant')).map(([given, n, how]) => {
+        let items = given;
+        let at = how === 'past-first' ? storedPastFirst(items) : how === 'case-variant' ? items.findIndex((x) => x.cls === 'digest.present') : -1;
+        if (how === 'case-variant' && at >= 0) {
+          const stored = items[at]!.value;
+          const variant = { cls: 'digest.present-case-variant', value: `${stored.slice(0, stored.indexOf(':') + 1)}${stored.slice(stored.indexOf(':') + 1).toUpperCase()}` };
+          const where = n % (items.length + 1);
+          items = [...items.slice(0, where), variant, ...items.slice(where)];
+          if (where <= at) at++;
+        }
+        const alone = items[at > 0 || (how === 'case-variant' && at >= 0) ? at : n % items.length]!;
         return single([{ label: 'batch', body: body(primary, items) }, { label: 'alone', body: body(primary, [alone]) }], ['scenario.batch-independence', ...classesOf(items)], 'success');
       }));
     pair('idempotence', 'the same request twice', 'metamorphic.idempotent', 0.5, 12,

@@ -12,7 +12,9 @@
  * 6: a repositoryName and a registryId valid but for white space at an edge or a final line end
  *    (bad-name-edge-space, bad-name-trailing-newline, bad-registry-id-edge-space, …-trailing-newline),
  *    or for one character outside ASCII (bad-name-non-ascii, bad-registry-id-non-ascii-digit); a
- *    registry id of a plus sign and eleven digits (bad-registry-id-signed).
+ *    registry id of a plus sign and eleven digits (bad-registry-id-signed); sha384 and blake3 digests
+ *    (at their go-digest lengths half the time) in a digest class of their own; batch-independence
+ *    puts a stored digest beside its upper-case variant in a third of its cases.
  */
 export const GENERATOR = 6;
 

@@ -108,19 +108,21 @@ export function digestKind(digest: string): DigestKind {
 }
 
 /**
- * The class of a grey digest: the grain at which a server plausibly chooses. A server may accept
- * sha512 at its registered length and reject every wrong length, or reject only uppercase hex.
+ * The class of a grey digest: the grain at which a server plausibly chooses. For an algorithm that the
+ * image spec registers or a common digest library validates (sha256, sha384, sha512, blake3): its
+ * length in lower-case hex (the algorithm's own class), too short, too long, or upper-case hex — a
+ * server may accept sha384 at 96 characters as go-digest does and reject every wrong length, or
+ * lower-case the hex first. Else an algorithm in upper case, or one no one registers.
  */
 export function greyClass(digest: string): string {
   const colon = digest.indexOf(':');
   const algorithm = digest.slice(0, colon);
   const hex = digest.slice(colon + 1);
-  const registered = referenceFingerprintSpec().registeredAlgorithms.value;
-  const sha256 = registered['sha256']!;
-  if (algorithm === 'sha256') return hex.length < sha256 ? 'sha256-short-hex' : hex.length > sha256 ? 'sha256-long-hex' : 'sha256-uppercase-hex';
-  if (registered[algorithm.toLowerCase()] !== undefined && algorithm !== algorithm.toLowerCase()) return 'algorithm-uppercase';
-  const want = registered[algorithm];
-  if (want !== undefined) return hex.length === want && !/[A-F]/.test(hex) ? algorithm : `${algorithm}-noncanonical`;
+  const spec = referenceFingerprintSpec();
+  const known: Record<string, number> = { ...spec.libraryAlgorithms.value, ...spec.registeredAlgorithms.value };
+  const want = known[algorithm];
+  if (want !== undefined) return hex.length < want ? `${algorithm}-short-hex` : hex.length > want ? `${algorithm}-long-hex` : /[A-F]/.test(hex) ? `${algorithm}-uppercase-hex` : algorithm;
+  if (known[algorithm.toLowerCase()] !== undefined) return 'algorithm-uppercase';
   return 'other-algorithm';
 }
 

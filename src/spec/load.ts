@@ -123,6 +123,8 @@ const fingerprintSchema = z.object({
   sources: z.record(z.string(), z.string()),
   canonicalDigestPattern: fact(z.string()),
   registeredAlgorithms: fact(z.record(z.string(), z.number().int())),
+  /** Algorithms a widely used digest library validates, each with its length in hex: the grey point's classes follow them. */
+  libraryAlgorithms: fact(z.record(z.string(), z.number().int())),
   points: z.record(z.string(), z.object({
     question: z.string(),
     choices: z.array(z.string()).min(2),
