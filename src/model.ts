@@ -104,8 +104,11 @@ export interface Knowledge {
 }
 
 export interface KnownRepository {
-  /** `referenced`: a manifest the target accepted names the layer, so it has a media type to report. */
-  layers: Record<string, { size?: number; referenced?: boolean }>;
+  /**
+   * `referenced`: a manifest the target accepted names the layer, so it has a media type to report;
+   * `mediaType`: the one that manifest gave it.
+   */
+  layers: Record<string, { size?: number; referenced?: boolean; mediaType?: string }>;
   complete: boolean;
 }
 

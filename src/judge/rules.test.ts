@@ -13,6 +13,8 @@ const A = `sha256:${'b'.repeat(64)}`; // absent
 const GREY = `sha256:${'C'.repeat(64)}`;
 const U = `sha256:${'d'.repeat(64)}`; // stored, 4 bytes, no manifest references it
 const F = `sha256:${'f'.repeat(64)}`; // the fresh layer a scenario uploads
+const CFG = `sha256:${'9'.repeat(64)}`; // stored, 10 bytes, referenced as an image's config
+const CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
 const S512 = `sha512:${'e'.repeat(128)}`;
 const S512X = `sha512:${'e'.repeat(100)}`;
 const uploaded = { kind: 'upload' as const, repositoryName: 'repo', ok: true, detail: 'accepted', digest: F, size: 7 };
@@ -23,7 +25,7 @@ const stillThere = { kind: 'check-deleted' as const, repositoryName: 'repo', ok:
 const K: Knowledge = {
   accountId: '123456789012',
   otherAccountId: '000000000000',
-  repositories: { repo: { layers: { [P]: { size: 10, referenced: true }, [U]: { size: 4, referenced: false } }, complete: true }, other: { layers: {}, complete: true } },
+  repositories: { repo: { layers: { [P]: { size: 10, referenced: true }, [U]: { size: 4, referenced: false }, [CFG]: { size: 10, referenced: true, mediaType: CONFIG_TYPE } }, complete: true }, other: { layers: {}, complete: true } },
   primary: 'repo',
   secondary: 'other',
   missingRepositories: ['gone'],
@@ -97,8 +99,10 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'validate.accepts-valid': { pass: [[{ req: req(Array(100).fill(A)), res: { layers: Array(100).fill(unavail()) } }], [{ req: { repositoryName: 'ab', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]], fail: [[{ req: req(['x'.repeat(1000)]), ...err('InvalidParameterException') }]] },
   'classify.malformed': { pass: [[{ req: req(['nope', '']), res: { layers: [], failures: [fail('nope'), fail('', 'MissingLayerDigest')] } }]], fail: [[{ req: req(['nope']), res: { layers: [unavail('nope')] } }], [{ req: req(['nope']), res: { failures: [fail('nope', 'MissingLayerDigest')] } }]] },
   'classify.present': {
-    pass: [[{}], [{ req: req([U]), res: { layers: [avail(U, { layerSize: 4, mediaType: undefined })] } }]],
-    fail: [[{ res: { layers: [avail(P, { layerSize: 11 })] } }], [{ res: { layers: [unavail(P)] } }], [{ res: { layers: [avail(P, { mediaType: undefined })] } }], [{ res: { failures: [fail(P, 'MissingLayerDigest')] } }]],
+    pass: [[{}], [{ req: req([U]), res: { layers: [avail(U, { layerSize: 4, mediaType: undefined })] } }], [{ req: req([CFG]), res: { layers: [avail(CFG, { mediaType: CONFIG_TYPE })] } }]],
+    fail: [[{ res: { layers: [avail(P, { layerSize: 11 })] } }], [{ res: { layers: [unavail(P)] } }], [{ res: { layers: [avail(P, { mediaType: undefined })] } }], [{ res: { failures: [fail(P, 'MissingLayerDigest')] } }],
+      // A config blob answered with a layer's media type, as a server that reports one fixed type does.
+      [{ req: req([CFG]), res: { layers: [avail(CFG)] } }]],
   },
   'classify.absent': { pass: [[{ req: req([A]), res: { layers: [unavail()] } }], [{ req: req([A]), res: { failures: [fail(A, 'MissingLayerDigest')] } }]], fail: [[{ req: req([A]), res: { layers: [avail(A)] } }], [{ req: req([A]), res: { failures: [fail(A, 'InvalidLayerDigest')] } }]] },
   'classify.failure-reason': { pass: [[{ req: req(['x']), res: { failures: [fail('x')] } }]], fail: [[{ req: req(['x']), res: { failures: [fail('x', 'InvalidLayerDigest', '')] } }]] },

@@ -134,6 +134,8 @@ export const MUTANTS: readonly Mutant[] = [
     { findByPrefix: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
   bug('soft-delete-visible', 'DeleteRepository only marks the row deleted, and the availability query forgets WHERE deleted_at IS NULL: a deleted repository still answers until it is created again',
     { softDeleteVisible: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
+  bug('fixed-media-type', 'every stored layer is answered with one fixed layer media type, the config blob of an image too, as moto\'s pull request #10195 does: AWS reports the media type the manifest gave each blob',
+    { fixedMediaType: true }, 'NOT_CONFORMANT', ['classify.present']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',

@@ -179,7 +179,7 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
       ? ctx.hooks.lookupLayer(repo, digest, ctx.store.list(repo.registryId))
       : ctx.store.getLayer(repo, digest);
     if (stored) {
-      const mediaType = stored.mediaType ?? (q.omitUnreferencedMediaType ? undefined : defaultMediaType);
+      const mediaType = q.fixedMediaType ? defaultMediaType : stored.mediaType ?? (q.omitUnreferencedMediaType ? undefined : defaultMediaType);
       layers.push({ layerDigest: digest, layerAvailability: 'AVAILABLE', layerSize: stored.size, ...(mediaType !== undefined ? { mediaType } : {}) });
     } else if (b.absent === 'unavailable-layer') {
       layers.push({ layerDigest: digest, layerAvailability: 'UNAVAILABLE' });

@@ -75,6 +75,8 @@ export interface Quirks {
   greyByRegisteredAlgorithm?: boolean;
   /** A stored layer that no manifest references is answered without a mediaType. */
   omitUnreferencedMediaType?: boolean;
+  /** Every stored layer is answered with the one layer media type, whatever a manifest gave it (a config blob too). */
+  fixedMediaType?: boolean;
   /** Layers and failures are answered sorted by digest, not in request order. */
   sortEntries?: boolean;
   /** Lists over `digests` digests take `ms` to answer (a quadratic lookup). */

@@ -321,14 +321,16 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   try {
     const digests = Object.entries(layers);
     const [config, ...rest] = digests.slice(0, Math.max(1, digests.length - 1));
+    const configType = seedingSpec().configMediaType.value;
+    const layerType = seedingSpec().defaultLayerMediaType.value;
     const r = await putManifest(target.client, { repositoryName: primary },
-      { digest: config![0], size: config![1].size!, mediaType: 'application/vnd.docker.container.image.v1+json' },
-      rest.map(([digest, l]) => ({ digest, size: l.size!, mediaType: seedingMediaType() })), 'conformance');
+      { digest: config![0], size: config![1].size!, mediaType: configType },
+      rest.map(([digest, l]) => ({ digest, size: l.size!, mediaType: layerType })), 'conformance');
     if (r.disagreements.length > 0) {
       capabilities.setupFindings.push(...r.disagreements);
       capabilities.notes.push('PutImage\'s answer disagrees with what it was sent: stored layers are judged as if no manifest referenced them');
     } else {
-      for (const [digest] of [config!, ...rest]) layers[digest]!.referenced = true;
+      for (const [digest] of [config!, ...rest]) Object.assign(layers[digest]!, { referenced: true, mediaType: digest === config![0] ? configType : layerType });
       capabilities.putManifests = true;
     }
   } catch (e) {
@@ -351,8 +353,6 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
 
 /** A layer of `size` bytes, one line naming the run's seed over and over: its digest is the seed's own. */
 const multipartLayer = (runSeed: number, size: number) => Buffer.alloc(size, `ecr-conformance multi-part layer, run seed ${runSeed}\n`);
-
-const seedingMediaType = () => 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 
 /** Two-character names from the run's nonce, in a fixed order. */
 function shortNames(run: string, length: number): string[] {

@@ -106,6 +106,8 @@ const seedingSchema = z.object({
   /** Pauses (ms) before each look at a repository just created or deleted, per kind of target. */
   repositoryConsistency: fact(z.object({ emulator: z.array(z.number().int().min(0)).min(1), aws: z.array(z.number().int().min(0)).min(1) })),
   defaultLayerMediaType: fact(z.string()),
+  /** The media type the suite's manifest gives its config blob (its layers get defaultLayerMediaType). */
+  configMediaType: fact(z.string()),
   /** How AWS authorizes the operations the suite calls: read by the policy generator and by serve --policy. */
   iam: z.object({
     actionPrefix: fact(z.string()),

@@ -12,7 +12,7 @@ const isMalformed = (d: string) => {
 };
 
 /** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
-type Stored = { size?: number; referenced?: boolean };
+type Stored = { size?: number; referenced?: boolean; mediaType?: string };
 
 function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: Stored | undefined) => boolean,
   each: (digest: string, stored: Stored | undefined) => Outcome | undefined, needsCompleteKnowledge = false): Outcome[] {
@@ -56,6 +56,8 @@ export const present: ExchangeRule = {
         if (stored!.size !== undefined && e.item['layerSize'] !== stored!.size) return broken(`stored layer ${show(d)} has layerSize ${show(e.item['layerSize'])}, but ${stored!.size} bytes were stored`);
         // Only a layer that an accepted manifest references is known to have a media type to report.
         if (stored!.referenced && (typeof e.item['mediaType'] !== 'string' || e.item['mediaType'] === '')) return broken(`stored layer ${show(d)}, which an accepted manifest references, has no mediaType: ${show(e.item)}`);
+        // AWS's sample answer reports a config blob with the config media type: the one its manifest gave it.
+        if (stored!.referenced && stored!.mediaType !== undefined && e.item['mediaType'] !== stored!.mediaType) return broken(`stored layer ${show(d)}, which an accepted manifest references as ${stored!.mediaType}, is answered with mediaType ${show(e.item['mediaType'])}`);
       }
       return undefined;
     });
