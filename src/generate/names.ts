@@ -105,9 +105,10 @@ const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(.
 /**
  * The ways a registry id breaks the pattern: too short, too long, twelve characters with a stray one
  * among them, a plus sign and eleven digits (twelve characters that every language's integer parser
- * takes: Python's int(), Go's Atoi, Java's parseLong, JavaScript's Number), twelve digits with white space before or after them or a line end after them (valid
- * only to a server that trims, or whose $ matches before a final line end), twelve digits one of which
- * is a decimal digit outside ASCII (valid only to a Unicode-aware \d, as Python's and .NET's are).
+ * takes: Python's int(), Go's Atoi, Java's parseLong, JavaScript's Number), twelve digits with white
+ * space before or after them or a line end after them (valid only to a server that trims, or whose $
+ * matches before a final line end), twelve digits one of which is a decimal digit outside ASCII
+ * (valid only to a Unicode-aware \d, as Python's and .NET's are).
  */
 export const BAD_REGISTRY_ID_WAYS = ['short', 'long', 'stray-character', 'signed', 'edge-space', 'trailing-newline', 'non-ascii-digit'] as const;
 

@@ -144,10 +144,10 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   const lenient = new RegExp(operationSpec().output.layer.layerDigestPattern.value);
   const canonical = new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value);
   // The go-digest legal alternative: what the digest library validates, at its lengths in lower-case hex.
-  const registered = referenceFingerprintSpec().libraryAlgorithms.value;
+  const library = referenceFingerprintSpec().libraryAlgorithms.value;
   const wellKnown = (d: string) => {
     const [algorithm, hex] = [d.slice(0, d.indexOf(':')), d.slice(d.indexOf(':') + 1)];
-    return registered[algorithm] === hex.length && /^[a-f0-9]+$/.test(hex);
+    return library[algorithm] === hex.length && /^[a-f0-9]+$/.test(hex);
   };
   const defaultMediaType = seedingSpec().defaultLayerMediaType.value;
   const b = ctx.behaviour;
