@@ -226,15 +226,23 @@ export function properties(k: Knowledge): Property[] {
     pair('batch-independence', 'one digest alone and inside a batch (a third of the time a stored one past the first place, a third beside its upper-case variant)', 'metamorphic.batch-independence', 0.5, 12,
       fc.tuple(batchOf(2), fc.nat(), fc.constantFrom('random', 'past-first', 'case-variant')).map(([given, n, how]) => {
         let items = given;
-        let at = how === 'past-first' ? storedPastFirst(items) : how === 'case-variant' ? items.findIndex((x) => x.cls === 'digest.present') : -1;
-        if (how === 'case-variant' && at >= 0) {
-          const stored = items[at]!.value;
-          const variant = { cls: 'digest.present-case-variant', value: `${stored.slice(0, stored.indexOf(':') + 1)}${stored.slice(stored.indexOf(':') + 1).toUpperCase()}` };
-          const where = n % (items.length + 1);
-          items = [...items.slice(0, where), variant, ...items.slice(where)];
-          if (where <= at) at++;
+        // The digest checked alone: a random one unless the case's way finds its stored digest.
+        let pick = n % items.length;
+        if (how === 'past-first') {
+          const at = storedPastFirst(items);
+          if (at > 0) pick = at;
+        } else if (how === 'case-variant') {
+          const at = items.findIndex((x) => x.cls === 'digest.present');
+          if (at >= 0) {
+            const stored = items[at]!.value;
+            const colon = stored.indexOf(':') + 1;
+            const variant = { cls: 'digest.present-case-variant', value: `${stored.slice(0, colon)}${stored.slice(colon).toUpperCase()}` };
+            const where = n % (items.length + 1);
+            items = [...items.slice(0, where), variant, ...items.slice(where)];
+            pick = where <= at ? at + 1 : at;
+          }
         }
-        const alone = items[at > 0 || (how === 'case-variant' && at >= 0) ? at : n % items.length]!;
+        const alone = items[pick]!;
         return single([{ label: 'batch', body: body(primary, items) }, { label: 'alone', body: body(primary, [alone]) }], ['scenario.batch-independence', ...classesOf(items)], 'success');
       }));
     pair('idempotence', 'the same request twice', 'metamorphic.idempotent', 0.5, 12,
