@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { analyseRequest, digestKind, greyClass, length, type Violation } from '../judge/contract.ts';
 import { bucketsOf } from '../judge/coverage.ts';
 import { readSent, view } from '../judge/view.ts';
-import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_LAYER, FRESH_SENT, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { plan } from '../run/runner.ts';
 import { digestClasses, hexFromSeed } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS } from './names.ts';
-import { casesOf, properties, propertiesFor } from './properties.ts';
+import { casesOf, LIFECYCLE_SCENARIOS, properties, propertiesFor } from './properties.ts';
 
 const P = `sha256:${'a'.repeat(64)}`;
 const Q = `sha256:${'b'.repeat(64)}`;
@@ -24,7 +24,7 @@ const K: Knowledge = {
 
 const resolve = (s: Step) => {
   const b = s.body as { layerDigests?: unknown[] } | undefined;
-  return b && Array.isArray(b.layerDigests) ? { ...b, layerDigests: b.layerDigests.map((d) => (d === FRESH_LAYER ? `sha256:${'f'.repeat(64)}` : d)) } : s.body;
+  return b && Array.isArray(b.layerDigests) ? { ...b, layerDigests: b.layerDigests.map((d) => ({ [FRESH_LAYER]: `sha256:${'f'.repeat(64)}`, [FRESH_SENT]: `sha256:${'5'.repeat(64)}`, [FRESH_CLAIMED]: `sha256:${'c'.repeat(64)}` })[d as string] ?? d) } : s.body;
 };
 const exchangeOf = (c: Case, s: Step): Exchange => ({
   caseId: c.id, label: s.label, durationMs: 0,
@@ -136,12 +136,15 @@ describe('generators', () => {
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': 'batch,alone', idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
       'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'before,upload,after', recreate: 'upload,stored,delete,gone,create,recreated',
+      'unfinished-upload': expect.stringMatching(/^(abandon,mismatch|mismatch,abandon),after$/),
     });
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });
 
   it('lifecycle scenarios act on the scratch repository only, and name the fresh layer', () => {
-    for (const c of cases.filter((x) => x.property === 'read-your-write' || x.property === 'recreate')) {
+    const scenarios = cases.filter((x) => (LIFECYCLE_SCENARIOS as readonly string[]).includes(x.property));
+    expect(new Set(scenarios.map((c) => c.property))).toEqual(new Set(LIFECYCLE_SCENARIOS));
+    for (const c of scenarios) {
       for (const s of c.steps) {
         if (s.action) expect(s.action.repositoryName).toBe('life');
         else expect((s.body as { layerDigests: string[] }).layerDigests).toContain(FRESH_LAYER);

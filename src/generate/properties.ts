@@ -4,7 +4,7 @@
 // narrowed with --rules sends only what those rules need.
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
-import { FRESH_LAYER, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_LAYER, FRESH_SENT, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
@@ -292,9 +292,22 @@ export function properties(k: Knowledge): Property[] {
         ], ['scenario.recreate'], 'success');
       }),
     });
+    out.push({
+      name: 'unfinished-upload', weight: 0.02, min: 2, feeds: ['metamorphic.unfinished-upload', ...ALL_PASSIVE], exclusive: true,
+      about: 'a fresh layer sent in parts and never completed, and another completed under the digest of content never sent; all three digests checked',
+      arbitrary: fc.tuple(around, fc.constantFrom<'abandon-first' | 'mismatch-first'>('abandon-first', 'mismatch-first')).map(([others, order]) => {
+        const abandon: Step = { label: 'abandon', action: { kind: 'upload-unfinished', repositoryName: repo } };
+        const mismatch: Step = { label: 'mismatch', action: { kind: 'upload-mismatched', repositoryName: repo } };
+        return single([...(order === 'abandon-first' ? [abandon, mismatch] : [mismatch, abandon]),
+          { label: 'after', body: { repositoryName: repo, layerDigests: [FRESH_LAYER, FRESH_SENT, FRESH_CLAIMED, ...others] } }], ['scenario.unfinished-upload'], 'success');
+      }),
+    });
   }
   return out;
 }
+
+/** The scenarios that change the target between their checks (uploads, deletions), in the scratch repository. */
+export const LIFECYCLE_SCENARIOS = ['read-your-write', 'unfinished-upload', 'recreate'] as const;
 
 /** The properties that feed at least one of the selected rules. */
 export function propertiesFor(props: Property[], ruleIds: string[]): Property[] {

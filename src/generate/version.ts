@@ -15,8 +15,10 @@
  *    registry id of a plus sign and eleven digits (bad-registry-id-signed); sha384 and blake3 digests
  *    (at their go-digest lengths half the time) in a digest class of their own; batch-independence
  *    puts a stored digest beside its upper-case variant in a third of its cases.
+ * 7: the unfinished-upload scenario (a layer's parts never completed, another layer completed under
+ *    the digest of content never sent, all three digests checked).
  */
-export const GENERATOR = 6;
+export const GENERATOR = 7;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

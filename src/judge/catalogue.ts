@@ -23,7 +23,7 @@ export const RULES: readonly Rule[] = [
   validate.validSucceeds, validate.foreignRegistryRule,
   classify.malformed, classify.present, classify.absent, classify.failureReason,
   metamorphic.order, metamorphic.batchIndependence, metamorphic.idempotent, metamorphic.registryId, metamorphic.repositoryIsolation,
-  metamorphic.unknownMember, metamorphic.readYourWrite, metamorphic.recreateForgets,
+  metamorphic.unknownMember, metamorphic.readYourWrite, metamorphic.unfinishedUpload, metamorphic.recreateForgets,
   fingerprint.absent, fingerprint.duplicates, fingerprint.grey, fingerprint.emptyLists, fingerprint.emptyDigest,
   fingerprint.repositoryNameModel, fingerprint.unreferencedMediaType, fingerprint.requestIdHeader, fingerprint.consistent,
 ];

@@ -18,6 +18,11 @@ const CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
 const S512 = `sha512:${'e'.repeat(128)}`;
 const S512X = `sha512:${'e'.repeat(100)}`;
 const uploaded = { kind: 'upload' as const, repositoryName: 'repo', ok: true, detail: 'accepted', digest: F, size: 7 };
+// The unfinished-upload scenario: S sent and completed under C (never sent); F sent in parts, never completed.
+const S = `sha256:${'5'.repeat(64)}`;
+const C = `sha256:${'c'.repeat(64)}`;
+const abandoned = { kind: 'upload-unfinished' as const, repositoryName: 'repo', ok: true, detail: 'parts accepted', digest: F, size: 7 };
+const mismatched = (completed: boolean) => ({ kind: 'upload-mismatched' as const, repositoryName: 'repo', ok: true, detail: completed ? 'accepted' : 'refused', digest: S, size: 9, claimed: C, completed });
 const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const gone = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: true, detail: 'RepositoryNotFoundException' };
@@ -130,6 +135,19 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
     pass: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
     fail: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
       [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+  },
+  'metamorphic.unfinished-upload': {
+    pass: [[{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), unavail(S), unavail(C)] } }],
+      // Absent digests as failures are as good; so is a target that took the mismatched completion but stored nothing.
+      [{ label: 'mismatch', action: mismatched(true) }, { label: 'abandon', action: abandoned }, { label: 'after', req: req([F, S, C]), res: { failures: [fail(F, 'MissingLayerDigest'), fail(S, 'MissingLayerDigest'), fail(C, 'MissingLayerDigest')] } }]],
+    fail: [
+      // Parts stored as they arrive, under the digest of what came so far.
+      [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [avail(F, { layerSize: 7 }), unavail(S), unavail(C)] } }],
+      // The digest computed from the content, the one claimed ignored (moto's pull request #10195).
+      [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(true) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), avail(S, { layerSize: 9 }), unavail(C)] } }],
+      // The digest claimed trusted: content filed under a digest it does not have.
+      [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(true) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), unavail(S), avail(C, { layerSize: 9 })] } }],
+      [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), ...err('ServerException', 500) }]],
   },
   'metamorphic.recreate-forgets': {
     pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],

@@ -81,7 +81,7 @@ export const MUTANTS: readonly Mutant[] = [
   { id: 'reject-100', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.accepts-valid', 'validate.valid-succeeds'] }, description: 'rejects a list of exactly 100 digests', hooks: { limits: { maxItems: 99 } } },
   { id: 'wrong-layer-size', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.present', 'metamorphic.read-your-write'] }, description: 'reports a stored layer one byte larger than stored', hooks: { batchCheck: mapLayers((l) => (typeof l['layerSize'] === 'number' ? { ...l, layerSize: (l['layerSize'] as number) + 1 } : l)) } },
   {
-    id: 'absent-available', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'metamorphic.read-your-write', 'metamorphic.recreate-forgets', 'fingerprint.absent', 'fingerprint.grey'] }, description: 'reports every well-formed digest as AVAILABLE',
+    id: 'absent-available', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'metamorphic.read-your-write', 'metamorphic.unfinished-upload', 'metamorphic.recreate-forgets', 'fingerprint.absent', 'fingerprint.grey'] }, description: 'reports every well-formed digest as AVAILABLE',
     hooks: { batchCheck: mapLayers((l) => (l['layerAvailability'] === 'UNAVAILABLE' ? { ...l, layerAvailability: 'AVAILABLE', layerSize: 0, mediaType: 'application/octet-stream' } : l)) },
   },
   { id: 'empty-failure-reason', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.failure-reason'] }, description: 'sends an empty failureReason', hooks: { batchCheck: mapFailures((f) => ({ ...f, failureReason: '' })) } },

@@ -4,7 +4,7 @@
 // oracle is needed: a mock maintainer with one recording of real ECR finds every place the mock
 // differs, including where the documentation is silent.
 import fc from 'fast-check';
-import { properties, type CaseBody } from '../generate/properties.ts';
+import { LIFECYCLE_SCENARIOS, properties, type CaseBody } from '../generate/properties.ts';
 import { readAnswer } from '../judge/view.ts';
 import { actionOutcome, type Case, type Exchange, type Knowledge } from '../model.ts';
 import type { Cassette } from '../sdk/cassette.ts';
@@ -362,7 +362,7 @@ async function replayRecording(rec: Cassette, a: Live, record: (kase: Case, a: E
     entry.push({ label: m[2]!, body: i.request.body, response: i.response });
     byCase.set(m[1]!, entry);
   }
-  const exclusive = new Set(['read-your-write', 'recreate']);
+  const exclusive = new Set<string>(LIFECYCLE_SCENARIOS);
   let skipped = 0;
   let masked = 0;
   let short = 0;
@@ -381,7 +381,7 @@ async function replayRecording(rec: Cassette, a: Live, record: (kase: Case, a: E
     const recorded: Exchange[] = steps.map((s) => ({ caseId, label: s.label, request: { operation: 'BatchCheckLayerAvailability', headers: {}, body: s.body }, response: s.response, durationMs: 0 }));
     record({ id: caseId, property, inputClasses: [], expected: 'success', steps: steps.map((s) => ({ label: s.label, rawBody: s.body })) }, live, recorded);
   }
-  if (skipped > 0) notes.push(`${skipped} recorded scenario cases (read-your-write, recreate) are not replayed: the recording holds their checks, not the uploads and deletions between them`);
+  if (skipped > 0) notes.push(`${skipped} recorded scenario cases (${LIFECYCLE_SCENARIOS.join(', ')}) are not replayed: the recording holds their checks, not the uploads and deletions between them`);
   if (masked > 0) notes.push(`${masked} recorded cases name registryId 000000000000, which --mask-account-ids made of the caller's and another account alike: not replayed`);
   if (short > 0) notes.push(`${short} recorded cases use a 2-character repository the recorded target chose for itself: not replayed`);
   notes.push('against a recording, cases are not shrunk: what was recorded is all there is to send');

@@ -9,10 +9,10 @@ import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
 import { readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
-import { FRESH_LAYER, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_LAYER, FRESH_SENT, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, uploadLayer } from '../target/seed.ts';
+import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, uploadLayer, uploadMismatched, uploadParts } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -165,10 +165,25 @@ export function freshLayers(label?: string): (caseId: string) => Buffer {
   };
 }
 
-const resolveFresh = (step: Step, digest: string): Step => {
+/**
+ * The layers of a case's upload actions, all made from its fresh layer: `layer` is uploaded and
+ * completed (upload) or only sent in parts (upload-unfinished); upload-mismatched sends `sent` and
+ * completes it under the digest of `claimed`, which is never sent.
+ */
+export function freshUploads(fresh: Buffer) {
+  return { layer: fresh, sent: Buffer.concat([fresh, Buffer.from('sent under another digest\n')]), claimed: Buffer.concat([fresh, Buffer.from('claimed, never sent\n')]) };
+}
+
+/** The digests that stand in for the case's placeholders. */
+function freshDigests(fresh: Buffer): Map<string, string> {
+  const u = freshUploads(fresh);
+  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)]]);
+}
+
+const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
   const b = step.body as { layerDigests?: unknown } | undefined;
-  if (!b || !Array.isArray(b.layerDigests) || !b.layerDigests.includes(FRESH_LAYER)) return step;
-  return { ...step, body: { ...b, layerDigests: b.layerDigests.map((d) => (d === FRESH_LAYER ? digest : d)) } };
+  if (!b || !Array.isArray(b.layerDigests) || !b.layerDigests.some((d) => digests.has(d as string))) return step;
+  return { ...step, body: { ...b, layerDigests: b.layerDigests.map((d) => digests.get(d as string) ?? d) } };
 };
 
 /** Runs an action of a scenario through the target's seeding client (and its gate), as an exchange. */
@@ -180,6 +195,17 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     if (a.kind === 'upload') {
       const r = await uploadLayer(target.client, { repositoryName: a.repositoryName }, fresh);
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'CompleteLayerUpload accepted it', digest: r.value, size: fresh.length };
+    } else if (a.kind === 'upload-unfinished') {
+      const r = await uploadParts(target.client, { repositoryName: a.repositoryName }, fresh);
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'UploadLayerPart accepted every part; the upload is never completed', digest: sha256Digest(fresh), size: fresh.length };
+    } else if (a.kind === 'upload-mismatched') {
+      const u = freshUploads(fresh);
+      const claimed = sha256Digest(u.claimed);
+      const r = await uploadMismatched(target.client, { repositoryName: a.repositoryName }, u.sent, claimed);
+      exchange.action = {
+        kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
+        digest: sha256Digest(u.sent), size: u.sent.length, claimed, completed: r.value.completed,
+      };
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
@@ -198,7 +224,11 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
   } catch (e) {
     if (e instanceof BudgetExhausted) throw e;
     exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300) };
-    if (a.kind === 'upload') exchange.action.digest = sha256Digest(fresh);
+    if (a.kind === 'upload' || a.kind === 'upload-unfinished') exchange.action.digest = sha256Digest(fresh);
+    if (a.kind === 'upload-mismatched') {
+      const u = freshUploads(fresh);
+      Object.assign(exchange.action, { digest: sha256Digest(u.sent), claimed: sha256Digest(u.claimed) });
+    }
   }
   exchange.durationMs = performance.now() - started;
   return exchange;
@@ -209,8 +239,8 @@ export const against = (kind: RunOptions['kind']): Against => (kind === 'aws' ? 
 
 export async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer, to: Against = 'emulator'): Promise<Exchange[]> {
   const out: Exchange[] = [];
-  const fresh = body.steps.some((s) => s.action?.kind === 'upload') ? freshLayer(id) : undefined;
-  const digest = fresh ? sha256Digest(fresh) : undefined;
+  const fresh = body.steps.some((s) => s.action !== undefined && UPLOADS.includes(s.action.kind)) ? freshLayer(id) : undefined;
+  const digests = fresh ? freshDigests(fresh) : undefined;
   // A repository the case has just created, until a check in it has found it.
   let created: string | undefined;
   for (const step of body.steps) {
@@ -220,7 +250,7 @@ export async function sendCase(target: Target, id: string, body: CaseBody, fresh
       out.push(x);
       continue;
     }
-    const sent = digest ? resolveFresh(step, digest) : step;
+    const sent = digests ? resolveFresh(step, digests) : step;
     const name = (sent.body as { repositoryName?: unknown } | undefined)?.repositoryName;
     out.push(created !== undefined && name === created ? await onceCreated(target, id, sent, to) : await target.send(id, sent));
     created = undefined;

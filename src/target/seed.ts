@@ -32,11 +32,12 @@ export interface Seeded<T> {
   disagreements: string[];
 }
 
-/** Uploads one blob in parts of the size the target asks for; returns its digest and what the answers got wrong. */
-/** Uploads a layer in parts of the target's partSize, or of `partSize` when given (every part but the last must reach ECR's minimum). */
-export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
+/**
+ * Starts an upload and sends a blob in parts of the target's partSize, or of `partSize` when given
+ * (every part but the last must reach ECR's minimum), without completing it.
+ */
+export async function uploadParts(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
   const disagreements: string[] = [];
-  const digest = sha256Digest(bytes);
   const started = await client.send(new InitiateLayerUploadCommand(repo));
   const uploadId = started.uploadId;
   if (typeof uploadId !== 'string' || uploadId === '') throw Object.assign(new Error(`InitiateLayerUpload answered no uploadId: ${JSON.stringify(started.uploadId)}`), { name: 'SetupAnswerError' });
@@ -50,9 +51,33 @@ export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes:
     }
     if (out.uploadId !== undefined && out.uploadId !== uploadId) disagreements.push(`UploadLayerPart answered uploadId ${JSON.stringify(out.uploadId)} for upload ${JSON.stringify(uploadId)}`);
   }
+  return { value: uploadId, disagreements };
+}
+
+/** Uploads one blob and completes it under its digest; returns the digest and what the answers got wrong. */
+export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
+  const digest = sha256Digest(bytes);
+  const { value: uploadId, disagreements } = await uploadParts(client, repo, bytes, o);
   const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [digest] }));
   if (done.layerDigest !== digest) disagreements.push(`CompleteLayerUpload answered layerDigest ${JSON.stringify(done.layerDigest)} for a ${bytes.length}-byte layer whose digest is ${digest}`);
   return { value: digest, disagreements };
+}
+
+/**
+ * Uploads `bytes` and completes the upload under `claimed`, the digest of other content. ECR computes
+ * the digest of what it received and refuses a completion whose digest does not match
+ * (InvalidLayerException): `value` is the answer, the error's name when refused.
+ */
+export async function uploadMismatched(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, claimed: string): Promise<Seeded<{ completed: boolean; answer: string }>> {
+  const { value: uploadId, disagreements } = await uploadParts(client, repo, bytes);
+  try {
+    const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [claimed] }));
+    return { value: { completed: true, answer: `CompleteLayerUpload accepted it, answering layerDigest ${JSON.stringify(done.layerDigest)}` }, disagreements };
+  } catch (e) {
+    if (e instanceof TransportFault || (e as { $metadata?: unknown }).$metadata === undefined) throw e;
+    const status = (e as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode;
+    return { value: { completed: false, answer: `CompleteLayerUpload refused it: ${(e as Error).name}${status === undefined ? '' : ` (HTTP ${status})`}` }, disagreements };
+  }
 }
 
 export interface ManifestBlob {

@@ -92,6 +92,37 @@ export const readYourWrite: CaseRule = {
   },
 };
 
+/**
+ * A layer becomes AVAILABLE only by a completed upload of its own content: not by parts that were
+ * never completed, nor by a completion under another digest (ECR computes the digest of what it
+ * received and refuses a mismatch, InvalidLayerException) — neither under the digest claimed, whose
+ * content was never sent, nor under the digest of the content sent.
+ */
+export const unfinishedUpload: CaseRule = {
+  id: 'metamorphic.unfinished-upload',
+  scope: 'case',
+  check(xs) {
+    const abandoned = xs.find((x) => x.exchange.action?.kind === 'upload-unfinished')?.exchange.action;
+    const mismatched = xs.find((x) => x.exchange.action?.kind === 'upload-mismatched')?.exchange.action;
+    const after = step(xs, 'after');
+    if (!after || !answered(after)) return [];
+    const looked: { digest: string; why: string }[] = [];
+    if (abandoned?.ok && abandoned.digest !== undefined) looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload was never completed` });
+    if (mismatched?.ok && mismatched.digest !== undefined && mismatched.claimed !== undefined) {
+      const how = mismatched.completed ? 'CompleteLayerUpload accepted' : 'CompleteLayerUpload refused';
+      looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: it is the digest another upload's completion claimed (${how} it)` });
+      looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were sent, but CompleteLayerUpload was told the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that: InvalidLayerException; ${how} it)` });
+    }
+    if (looked.length === 0) return [];
+    if (!ok(after)) return [broken(`after uploads that were never completed, a check of their digests got ${after.answer.summary}`)];
+    for (const { digest, why } of looked) {
+      const got = signature(after, digest);
+      if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE (${got}), though ${why}`)];
+    }
+    return [held(`${looked.length} digest(s) of uploads never completed under their own digest are not available`)];
+  },
+};
+
 export const recreateForgets: CaseRule = {
   id: 'metamorphic.recreate-forgets',
   scope: 'case',
