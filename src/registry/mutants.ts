@@ -138,6 +138,12 @@ export const MUTANTS: readonly Mutant[] = [
     { fixedMediaType: true }, 'NOT_CONFORMANT', ['classify.present']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
+  bug('blobs-on-receipt', 'a content-addressed blob store written as parts arrive: after each UploadLayerPart what the upload holds so far is filed under its digest, so a layer whose upload is never completed is AVAILABLE',
+    { blobsOnReceipt: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('completion-ignores-claim', 'CompleteLayerUpload computes the digest of what it received and files the layer under it, never comparing the digest it was told, as moto\'s pull request #10195 does: a completion ECR refuses (InvalidLayerException) makes the content AVAILABLE',
+    { completionIgnoresClaim: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('completion-trusts-claim', 'CompleteLayerUpload files the content under the digest it is told, unchecked: a digest whose content was never sent is AVAILABLE, with the size of other content',
+    { completionTrustsClaim: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',
     { fencepost: true }, 'NOT_CONFORMANT', ['validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length']),
   bug('input-errors-denied', 'the error handler\'s catch-all answers every validation error as AccessDeniedException, as a 403 fallback behind an auth middleware does: no rule can judge those answers, and the run says the permission errors fell only on invalid requests',
@@ -214,6 +220,7 @@ export const MUTANTS: readonly Mutant[] = [
   legal('unreferenced-without-media-type', { quirks: { omitUnreferencedMediaType: true } }, ['fingerprint.unreferenced-media-type']),
   legal('transient-503', { quirks: { transientEvery: 13 } }),
   legal('occasional-throttle', { quirks: { throttleEvery: 17 } }),
+  legal('mismatch-keeps-upload', { quirks: { mismatchKeepsUpload: true } }),
   legal('collapse-duplicates', { behaviour: { duplicates: 'collapse' } }, ['fingerprint.duplicates']),
 
   {

@@ -25,6 +25,14 @@ export interface Quirks {
   nameColumnLength?: number;
   /** The layer-upload calls answer 200 but store nothing; UploadLayerPart reports byte 0 received. */
   uploadsAreStubs?: boolean;
+  /** A content-addressed blob store written as parts arrive: after each part, what the upload holds so far is a layer under its digest, completed or not. */
+  blobsOnReceipt?: boolean;
+  /** CompleteLayerUpload computes the digest of what it received and stores the layer under it, never comparing the digest it was told. */
+  completionIgnoresClaim?: boolean;
+  /** CompleteLayerUpload trusts the digest it is told: the content is stored under it unchecked. */
+  completionTrustsClaim?: boolean;
+  /** A completion refused for a digest mismatch leaves the upload open, so that the client may complete it again. */
+  mismatchKeepsUpload?: boolean;
 
   // The BatchCheckLayerAvailability handler.
   /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */
