@@ -107,17 +107,17 @@ export const unfinishedUpload: CaseRule = {
     const after = step(xs, 'after');
     if (!after || !answered(after)) return [];
     const looked: { digest: string; why: string }[] = [];
-    if (abandoned?.ok && abandoned.digest !== undefined) looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload was never completed` });
+    if (abandoned?.ok && abandoned.digest !== undefined) looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload never completed` });
     if (mismatched?.ok && mismatched.digest !== undefined && mismatched.claimed !== undefined) {
-      const how = mismatched.completed ? 'CompleteLayerUpload accepted' : 'CompleteLayerUpload refused';
-      looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: it is the digest another upload's completion claimed (${how} it)` });
-      looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were sent, but CompleteLayerUpload was told the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that: InvalidLayerException; ${how} it)` });
+      const how = mismatched.completed ? 'this target accepted it' : 'this target refused it too';
+      looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: CompleteLayerUpload was told it for other content (ECR refuses that completion: InvalidLayerException; ${how})` });
+      looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were completed under the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that completion: InvalidLayerException; ${how})` });
     }
     if (looked.length === 0) return [];
     if (!ok(after)) return [broken(`after uploads that were never completed, a check of their digests got ${after.answer.summary}`)];
     for (const { digest, why } of looked) {
       const got = signature(after, digest);
-      if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE (${got}), though ${why}`)];
+      if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE (${got}), yet ${why}`)];
     }
     return [held(`${looked.length} digest(s) of uploads never completed under their own digest are not available`)];
   },
