@@ -7,6 +7,8 @@ import { CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesC
 import { startRegistry } from '../src/registry/server.ts';
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
+import { makeEcrClient } from '../src/target/client.ts';
+import { createRepository, sha256Digest, uploadMismatched } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -267,4 +269,33 @@ describe('a repository just created', () => {
       await registry.close();
     }
   }, 30_000);
+});
+
+describe('an upload completed under a digest that is not its content\'s', () => {
+  const bytes = Buffer.from('the content sent\n');
+  const claimed = sha256Digest(Buffer.from('other content, never sent\n'));
+  const mismatched = async (options: Parameters<typeof startRegistry>[0]) => {
+    const registry = await startRegistry(options);
+    const client = makeEcrClient({ endpoint: registry.endpoint, maxAttempts: 1 });
+    try {
+      await createRepository(client, { repositoryName: 'life' });
+      return await uploadMismatched(client, { repositoryName: 'life' }, bytes, claimed);
+    } finally {
+      client.destroy();
+      await registry.close();
+    }
+  };
+
+  it('is refused by the reference registry, as ECR refuses it (InvalidLayerException), and accepted by a store that ignores the digest it is told', async () => {
+    expect((await mismatched({})).value).toEqual({ completed: false, answer: 'CompleteLayerUpload refused it: InvalidLayerException (HTTP 400)' });
+    const ignoring = await mismatched({ quirks: { completionIgnoresClaim: true } });
+    expect(ignoring.value).toEqual({ completed: true, answer: `CompleteLayerUpload accepted it, answering layerDigest ${JSON.stringify(sha256Digest(bytes))}` });
+    expect(ignoring.disagreements).toEqual([]);
+  });
+
+  it('counts any error the target answers as a refusal, with its status; a connection that fails is not an answer', async () => {
+    const crash = await mismatched({ hooks: { takeOver: (req, res) => { if (operationOf(req) !== 'CompleteLayerUpload') return false; req.resume(); awsError(res, 'ServerException', 'boom', 500); return true; } } });
+    expect(crash.value.answer).toBe('CompleteLayerUpload refused it: ServerException (HTTP 500)');
+    await expect(mismatched({ hooks: { takeOver: (req) => { if (operationOf(req) !== 'CompleteLayerUpload') return false; req.socket.destroy(); return true; } } })).rejects.toThrow();
+  });
 });

@@ -74,9 +74,10 @@ export async function uploadMismatched(client: ECRClient, repo: RepositoryRef, b
     const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [claimed] }));
     return { value: { completed: true, answer: `CompleteLayerUpload accepted it, answering layerDigest ${JSON.stringify(done.layerDigest)}` }, disagreements };
   } catch (e) {
-    if (e instanceof TransportFault || (e as { $metadata?: unknown }).$metadata === undefined) throw e;
-    const status = (e as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode;
-    return { value: { completed: false, answer: `CompleteLayerUpload refused it: ${(e as Error).name}${status === undefined ? '' : ` (HTTP ${status})`}` }, disagreements };
+    // Only an answer is a refusal: a fault (no status) says nothing of what the target did.
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (e instanceof TransportFault || status === undefined) throw e;
+    return { value: { completed: false, answer: `CompleteLayerUpload refused it: ${(e as Error).name} (HTTP ${status})` }, disagreements };
   }
 }
 
