@@ -141,6 +141,15 @@ describe('badge', () => {
     expect(renderBadgeSvg(broken)).toContain(`ECR BCLA conformance: ${json.message}`);
     expect(JSON.parse(renderBadgeJson(good)).color).toBe('brightgreen');
   });
+
+  it('of a run --rules narrowed, says how many rules there are and is not bright green', () => {
+    const narrowed = structuredClone(good);
+    narrowed.rules = narrowed.rules.slice(0, 3);
+    narrowed.summary.selected = 3;
+    narrowed.summary.catalogue = good.rules.length;
+    expect(JSON.parse(renderBadgeJson(narrowed))).toMatchObject({ message: `3/3 of ${good.rules.length} rules`, color: 'yellowgreen' });
+    expect(renderBadgeSvg(narrowed)).toContain(`ECR BCLA conformance: 3/3 of ${good.rules.length} rules`);
+  });
 });
 
 describe('secrets', () => {
