@@ -216,7 +216,7 @@ export const MUTANTS: readonly Mutant[] = [
   legal('alternate-request-id-header', { quirks: { requestIdHeader: 'x-amz-request-id' } }, ['fingerprint.request-id-header']),
   legal('omit-empty-failures', { behaviour: { emptyFailures: 'omitted' } }, ['fingerprint.empty-lists']),
   legal('absent-as-missing-failure', { behaviour: { absent: 'missing-failure' } }, ['fingerprint.absent']),
-  legal('registered-algorithms-only', { quirks: { greyByRegisteredAlgorithm: true } }, ['fingerprint.grey']),
+  legal('go-digest-algorithms-only', { quirks: { greyByGoDigest: true } }, ['fingerprint.grey']),
   legal('unreferenced-without-media-type', { quirks: { omitUnreferencedMediaType: true } }, ['fingerprint.unreferenced-media-type']),
   legal('transient-503', { quirks: { transientEvery: 13 } }),
   legal('occasional-throttle', { quirks: { throttleEvery: 17 } }),

@@ -170,7 +170,7 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
       else fail(digest, 'InvalidLayerDigest', 'The layer digest is empty.');
       continue;
     }
-    const invalid = q.greyByRegisteredAlgorithm ? !wellKnown(digest) : !lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest));
+    const invalid = q.greyByGoDigest ? !wellKnown(digest) : !lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest));
     if (invalid) {
       fail(digest, 'InvalidLayerDigest', `Invalid layer digest '${digest}'.`);
       continue;

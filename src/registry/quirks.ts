@@ -80,7 +80,7 @@ export interface Quirks {
   /** Constraint violations are answered as AccessDeniedException (an error handler's catch-all). */
   inputErrorsDenied?: boolean;
   /** Non-canonical digests are absent only for go-digest's algorithms (sha384, sha512, blake3) at their right length and lower case; every other one is InvalidLayerDigest (as go-digest's Validate decides). */
-  greyByRegisteredAlgorithm?: boolean;
+  greyByGoDigest?: boolean;
   /** A stored layer that no manifest references is answered without a mediaType. */
   omitUnreferencedMediaType?: boolean;
   /** Every stored layer is answered with the one layer media type, whatever a manifest gave it (a config blob too). */
