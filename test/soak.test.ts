@@ -52,14 +52,16 @@ describe('run with durationMs (soak)', () => {
   it('uploads a layer new to the registry in every round, and counts a later round\'s under that round, so a night of rounds keeps no counts of cases gone by', async () => {
     const registry = await startRegistry();
     try {
-      const uploads: { caseId: string; digest: string }[] = [];
+      const uploads: { caseId: string; digest: string; repositoryName: string }[] = [];
       const r = await run({
         kind: 'endpoint', seed: 9, runs: 5, durationMs: 1_500, shrink: false, target: target(registry.endpoint),
-        onExchange: (x) => { if (x.action?.kind === 'upload' && x.action.ok) uploads.push({ caseId: x.caseId, digest: x.action.digest! }); },
+        onExchange: (x) => { if (x.action?.kind === 'upload' && x.action.ok) uploads.push({ caseId: x.caseId, digest: x.action.digest!, repositoryName: x.action.repositoryName }); },
       });
       const rounds = r.provenance.soak!.rounds;
       expect(rounds.length).toBeGreaterThanOrEqual(3);
-      expect(new Set(uploads.map((u) => u.digest)).size).toBe(uploads.length);
+      // New to each repository it goes to (read-your-write stores its layer in a second repository first).
+      expect(new Set(uploads.map((u) => `${u.repositoryName} ${u.digest}`)).size).toBe(uploads.length);
+      expect(new Set(uploads.map((u) => u.digest)).size).toBe(new Set(uploads.map((u) => u.caseId)).size);
       const roundOf = (caseId: string) => {
         const [property, seed] = caseId.split('@');
         return rounds.findIndex((x) => Array.from({ length: 1000 }, (_, i) => caseSeed(x.seed, property!, i)).includes(Number(seed)));

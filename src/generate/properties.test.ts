@@ -135,21 +135,23 @@ describe('generators', () => {
     const labels = new Map(cases.map((c) => [c.property, c.steps.map((s) => s.label).join(',')]));
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': expect.stringMatching(/^batch,alone(,alone-absent)?$/), idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
-      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'before,upload,after', recreate: 'upload,stored,delete,gone,create,recreated',
+      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'upload,stored,delete,gone,create,recreated',
       'unfinished-upload': expect.stringMatching(/^(abandon,mismatch|mismatch,abandon),after$/),
     });
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });
 
-  it('lifecycle scenarios act on the scratch repository only, and name the fresh layer', () => {
+  it('lifecycle scenarios act on the scratch repository (read-your-write uploads to the second one first), and name the fresh layer', () => {
     const scenarios = cases.filter((x) => (LIFECYCLE_SCENARIOS as readonly string[]).includes(x.property));
     expect(new Set(scenarios.map((c) => c.property))).toEqual(new Set(LIFECYCLE_SCENARIOS));
     for (const c of scenarios) {
       for (const s of c.steps) {
-        if (s.action) expect(s.action.repositoryName).toBe('life');
+        if (s.action) expect(s.action.repositoryName).toBe(s.label === 'elsewhere' ? 'other' : 'life');
         else expect((s.body as { layerDigests: string[] }).layerDigests).toContain(FRESH_LAYER);
       }
     }
+    const firsts = scenarios.filter((c) => c.property === 'read-your-write').map((c) => c.steps[0]!.label);
+    expect(new Set(firsts)).toEqual(new Set(['elsewhere']));
   });
 
   it('without a repository or an account id, only what can be judged is generated', () => {

@@ -281,10 +281,14 @@ export function properties(k: Knowledge): Property[] {
     const around = fc.array(fc.constantFrom(...(present.length > 0 ? present : [`sha256:${'0'.repeat(64)}`])), { minLength: 0, maxLength: 3 });
     out.push({
       name: 'read-your-write', weight: 0.03, min: 3, feeds: ['metamorphic.read-your-write', ...ALL_PASSIVE], exclusive: true,
-      about: 'a fresh layer checked, uploaded, and checked again',
+      about: 'a fresh layer stored in another repository, checked, uploaded, and checked again',
+      // Registries keep one copy of a blob for every repository: a store that finds the blob already
+      // there and skips linking it to this repository answers the upload and never the check after.
+      // Every case (a share would leave short runs without one); new blobs are what setup uploads.
       arbitrary: around.map((others) => {
         const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
-        return single([{ label: 'before', body: check }, { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'after', body: check }], ['scenario.read-your-write'], 'success');
+        const elsewhere: Step[] = k.secondary ? [{ label: 'elsewhere', action: { kind: 'upload', repositoryName: k.secondary } }] : [];
+        return single([...elsewhere, { label: 'before', body: check }, { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'after', body: check }], ['scenario.read-your-write'], 'success');
       }),
     });
     out.push({

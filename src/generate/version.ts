@@ -17,7 +17,8 @@
  *    puts a stored digest beside its upper-case variant in a third of its cases.
  * 7: the unfinished-upload scenario (a layer's parts never completed, another layer completed under
  *    the digest of content never sent, all three digests checked); batch-independence draws a third
- *    of its batches at 11–20 digests and checks a never-stored digest of the batch alone as well.
+ *    of its batches at 11–20 digests and checks a never-stored digest of the batch alone as well;
+ *    read-your-write uploads its fresh layer to the second repository first.
  */
 export const GENERATOR = 7;
 

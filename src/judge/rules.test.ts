@@ -135,9 +135,12 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
     fail: [[{ label: 'plain' }, { label: 'extra-member', req: req([P], { maxResults: 5 }), ...err('SerializationException') }], [{ label: 'plain' }, { label: 'extra-member', req: req([P], { maxResults: 5 }), res: { layers: [unavail(P)] } }]],
   },
   'metamorphic.read-your-write': {
-    pass: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+    pass: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
     fail: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
-      [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
+      [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
+      // Stored in another repository first: a store that skips linking a blob it holds already never shows it here.
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }]],
   },
   'metamorphic.unfinished-upload': {
     pass: [[{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), unavail(S), unavail(C)] } }],

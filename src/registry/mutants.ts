@@ -98,7 +98,7 @@ export const MUTANTS: readonly Mutant[] = [
     hooks: { batchCheck: (o, c) => { for (const d of c.digests) if (isCanonical(d) && !c.repository.layers.has(d)) c.repository.layers.set(d, { size: 0, mediaType: null }); return o; } },
   },
   { id: 'explicit-registry-id-not-found', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.valid-succeeds', 'metamorphic.registry-id'] }, description: 'treats an explicit registryId, even the caller\'s own, as another registry', hooks: { resolveRepository: (id, explicit, name, find) => (explicit ? undefined : find(id, name)) } },
-  { id: 'shared-layer-store', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'finds a layer in any repository of the registry', hooks: { lookupLayer: (repo, digest, all) => repo.layers.get(digest) ?? all.map((r) => r.layers.get(digest)).find(Boolean) } },
+  { id: 'shared-layer-store', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'metamorphic.read-your-write', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'finds a layer in any repository of the registry', hooks: { lookupLayer: (repo, digest, all) => repo.layers.get(digest) ?? all.map((r) => r.layers.get(digest)).find(Boolean) } },
   {
     id: 'inconsistent-absent', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['fingerprint.absent', 'fingerprint.consistent'] }, description: 'answers never-stored digests sometimes as UNAVAILABLE, sometimes as MissingLayerDigest',
     hooks: {
@@ -138,6 +138,8 @@ export const MUTANTS: readonly Mutant[] = [
     { fixedMediaType: true }, 'NOT_CONFORMANT', ['classify.present']),
   bug('upload-stubs', 'the layer-upload calls are stubs: they answer 200, UploadLayerPart reports byte 0 received, and nothing is stored',
     { uploadsAreStubs: true }, 'INCOMPLETE', [], ['classify.present']),
+  bug('blob-dedupe-skips-link', 'one copy of each blob for the whole registry, as registries keep them, and CompleteLayerUpload returns early when some repository holds the blob already: it is never linked to the repository it was just uploaded to',
+    { blobDedupeSkipsLink: true }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
   bug('blobs-on-receipt', 'a content-addressed blob store written as parts arrive: after each UploadLayerPart what the upload holds so far is filed under its digest, so a layer whose upload is never completed is AVAILABLE',
     { blobsOnReceipt: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('completion-ignores-claim', 'CompleteLayerUpload computes the digest of what it received and files the layer under it, never comparing the digest it was told, as moto\'s pull request #10195 does: a completion ECR refuses (InvalidLayerException) makes the content AVAILABLE',

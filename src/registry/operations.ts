@@ -337,6 +337,9 @@ const completeLayerUpload: Handler = (body, ctx) => {
   const mismatch = claimed !== actual && !q.completionIgnoresClaim;
   if (!(mismatch && q.mismatchKeepsUpload)) ctx.store.endUpload(repo, upload.id);
   if (mismatch) throw new AwsError('InvalidLayerException', `The layer digest '${claimed}' does not match the uploaded content, whose digest is '${actual}'`);
+  if (q.blobDedupeSkipsLink && ctx.store.list(repo.registryId).some((r) => r.layers.has(actual))) {
+    return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };
+  }
   // A store that wrote the blob as its parts arrived finds it there already, and takes that for done.
   if (repo.layers.has(actual) && !q.blobsOnReceipt) throw new AwsError('LayerAlreadyExistsException', `The layer with digest '${actual}' already exists in the repository with name '${repo.name}'`);
   ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? received - 1 : ctx.quirks.sizeFromLastPart ? lastPart : received, mediaType: null }, ctx.counters.batchChecks);

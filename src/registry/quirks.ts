@@ -31,6 +31,8 @@ export interface Quirks {
   completionIgnoresClaim?: boolean;
   /** CompleteLayerUpload trusts the digest it is told: the content is stored under it unchecked. */
   completionTrustsClaim?: boolean;
+  /** One copy of each blob for the registry, and CompleteLayerUpload of a blob some repository holds already returns early: the blob is never linked to the repository it was uploaded to. */
+  blobDedupeSkipsLink?: boolean;
   /** A completion refused for a digest mismatch leaves the upload open, so that the client may complete it again. */
   mismatchKeepsUpload?: boolean;
 

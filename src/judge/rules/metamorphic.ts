@@ -76,29 +76,35 @@ export const repositoryIsolation: CaseRule = {
   },
 };
 
-/** The scenario's accepted upload, if it was accepted: the layer the checks around it are about. */
-function upload(xs: View[]) {
-  const a = xs.find((x) => x.exchange.action?.kind === 'upload')?.exchange.action;
+/** The scenario's accepted upload into the repository it checks (`label`'s), if it was accepted: the layer the checks around it are about. */
+function upload(xs: View[], label: string) {
+  const repo = step(xs, label)?.sent.repositoryName;
+  const a = xs.find((x) => x.exchange.action?.kind === 'upload' && x.exchange.action.repositoryName === repo)?.exchange.action;
   return a?.ok && a.digest !== undefined ? a : undefined;
 }
+
+/** The same layer uploaded to another repository first, when it was accepted there. */
+const elsewhere = (xs: View[], repo: string) => xs.find((x) => x.exchange.action?.kind === 'upload' && x.exchange.action.ok && x.exchange.action.repositoryName !== repo)?.exchange.action;
 
 export const readYourWrite: CaseRule = {
   id: 'metamorphic.read-your-write',
   scope: 'case',
   check(xs) {
-    const up = upload(xs);
+    const up = upload(xs, 'after');
     const before = step(xs, 'before');
     const after = step(xs, 'after');
     if (!up || !before || !after || !ok(before)) return [];
     const d = up.digest!;
+    const other = elsewhere(xs, up.repositoryName);
+    const already = other ? ` (stored in ${show(other.repositoryName)} first)` : '';
     const was = signature(before, d);
-    if (was.includes('layer:AVAILABLE')) return [broken(`${show(d)} was AVAILABLE before it was uploaded: ${was}`)];
+    if (was.includes('layer:AVAILABLE')) return [broken(`${show(d)} was AVAILABLE in ${show(up.repositoryName)} before it was uploaded there${other ? `, only because it was stored in ${show(other.repositoryName)}: a layer belongs to the repository it was uploaded to` : ''}: ${was}`)];
     if (!ok(after)) return [broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) the check got ${after.answer.summary}`)];
     const now = signature(after, d);
     const want = `layer:AVAILABLE:${up.size}:`;
     return [now.startsWith(want)
-      ? held(`${show(d)} not available before the upload, AVAILABLE with ${up.size} bytes after`)
-      : broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes), the next check answered ${now}, expected AVAILABLE with layerSize ${up.size}`)];
+      ? held(`${show(d)} not available before the upload, AVAILABLE with ${up.size} bytes after${already}`)
+      : broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) in ${show(up.repositoryName)}${already}, the next check answered ${now}, expected AVAILABLE with layerSize ${up.size}`)];
   },
 };
 
@@ -137,7 +143,7 @@ export const recreateForgets: CaseRule = {
   id: 'metamorphic.recreate-forgets',
   scope: 'case',
   check(xs) {
-    const up = upload(xs);
+    const up = upload(xs, 'stored');
     const deleted = xs.find((x) => x.exchange.action?.kind === 'delete-repository')?.exchange.action;
     const created = xs.find((x) => x.exchange.action?.kind === 'create-repository')?.exchange.action;
     const stored = step(xs, 'stored');
