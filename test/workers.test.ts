@@ -218,7 +218,7 @@ describe('the lifecycle scenarios on the first worker', () => {
       // The lifecycle repository was deleted and created again by the first worker: it has the run's tags, as the primary does.
       const primary = await tagsOf('/primary');
       expect(primary!.length).toBeGreaterThan(0);
-      expect(await tagsOf('/lifecycle')).toEqual(primary);
+      expect(await tagsOf('/isolated_primary')).toEqual(primary);
     } finally {
       client.destroy();
       await registry.close();

@@ -140,7 +140,9 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
     fail: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
       [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
       // Stored in another repository first: a store that skips linking a blob it holds already never shows it here.
-      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }]],
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
+      // Layers filed under a name both repositories flatten to: AVAILABLE before, and the upload then refused as a duplicate.
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: { ...uploaded, ok: false, detail: 'LayerAlreadyExistsException' } }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
   },
   'metamorphic.unfinished-upload': {
     pass: [[{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), unavail(S), unavail(C)] } }],

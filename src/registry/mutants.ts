@@ -130,6 +130,8 @@ export const MUTANTS: readonly Mutant[] = [
     { nameColumnLength: 255 }, 'INCOMPLETE', [], ['validate.valid-succeeds']),
   bug('layers-by-basename', 'layers are filed under the last segment of the repository name (a directory per path.basename): team-a/app and team-b/app share their layers',
     { layersByBasename: true }, 'NOT_CONFORMANT', ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent']),
+  bug('layers-by-flat-name', 'layers are filed in a directory per repository, named by the repository name with "/" flattened to "_": team/app and team_app share their layers',
+    { layersByFlatName: true }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
   bug('prefix-scan-lookup', 'repositories are found by a key-prefix scan that takes the first hit (scan(prefix=name) in a key-value store): a missing name that begins an existing one finds it',
     { findByPrefix: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
   bug('soft-delete-visible', 'DeleteRepository only marks the row deleted, and the availability query forgets WHERE deleted_at IS NULL: a deleted repository still answers until it is created again',

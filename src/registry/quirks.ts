@@ -11,6 +11,8 @@ export interface Quirks {
   findByPrefix?: boolean;
   /** Layers are filed under the last segment of the repository's name (path.basename): team-a/app and team-b/app share them. */
   layersByBasename?: boolean;
+  /** Layers are filed under the repository's name with '/' flattened to '_' (a directory per name): team/app and team_app share them. */
+  layersByFlatName?: boolean;
   /** DeleteRepository marks the repository deleted (a deleted_at column) and BatchCheckLayerAvailability's query forgets to filter on it: a deleted repository still answers, until one is created again under the name. */
   softDeleteVisible?: boolean;
   /** DeleteRepository forgets the repository but not its layers; a repository created again under the name finds them. */

@@ -64,7 +64,7 @@ export class RegistryStore {
     const registry = this.registry(registryId);
     if (registry.has(name)) return undefined;
     const key = this.quirks.nameColumnLength !== undefined ? name.slice(0, this.quirks.nameColumnLength) : name;
-    const filed = this.quirks.layersByBasename ? `${registryId}/${basename(key)}` : undefined;
+    const filed = this.layerFile(registryId, key);
     const layers = (filed !== undefined ? this.layerFiles.get(filed) : undefined) ?? new Map<string, StoredLayer>();
     if (filed !== undefined) this.layerFiles.set(filed, layers);
     const repo: Repository = { name: key, registryId, createdAt: new Date(), layers, uploads: new Map(), images: new Map(), tags: {} };
@@ -81,8 +81,16 @@ export class RegistryStore {
     if (repo && this.quirks.softDeleteVisible) this.softDeleted.set(`${registryId}/${name}`, repo);
     const deleted = this.registries.get(registryId)?.delete(name) ?? false;
     // The file of layers goes with the last repository filed under it.
-    if (repo && this.quirks.layersByBasename && !this.list(registryId).some((r) => r.layers === repo.layers)) this.layerFiles.delete(`${registryId}/${basename(repo.name)}`);
+    const file = repo ? this.layerFile(registryId, repo.name) : undefined;
+    if (file !== undefined && !this.list(registryId).some((r) => r.layers === repo!.layers)) this.layerFiles.delete(file);
     return deleted;
+  }
+
+  /** Where a repository's layers are filed when they are not its own: under its name's last segment, or its name with '/' flattened to '_'. */
+  private layerFile(registryId: string, name: string): string | undefined {
+    if (this.quirks.layersByBasename) return `${registryId}/${basename(name)}`;
+    if (this.quirks.layersByFlatName) return `${registryId}/${name.replaceAll('/', '_')}`;
+    return undefined;
   }
 
   /** A deleted repository, as a soft delete keeps it (only with the softDeleteVisible quirk). */

@@ -249,7 +249,9 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     }
   }
 
-  const lifecycle = `${prefix}/lifecycle`;
+  // Named as the second repository is once '/' is flattened to '_' (…/isolated/primary): a store that files
+  // layers under such a flat name shows the layer read-your-write stores there first before its upload here.
+  const lifecycle = `${prefix}/isolated_primary`;
   try {
     await make(lifecycle);
     knowledge.repositories[lifecycle]!.complete = false;

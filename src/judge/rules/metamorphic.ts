@@ -76,11 +76,17 @@ export const repositoryIsolation: CaseRule = {
   },
 };
 
-/** The scenario's accepted upload into the repository it checks (`label`'s), if it was accepted: the layer the checks around it are about. */
-function upload(xs: View[], label: string) {
+/** The scenario's upload into the repository it checks (`label`'s), accepted or not: the layer the checks around it are about. */
+function uploadTried(xs: View[], label: string) {
   const repo = step(xs, label)?.sent.repositoryName;
   const a = xs.find((x) => x.exchange.action?.kind === 'upload' && x.exchange.action.repositoryName === repo)?.exchange.action;
-  return a?.ok && a.digest !== undefined ? a : undefined;
+  return a?.digest !== undefined ? a : undefined;
+}
+
+/** The same, only when it was accepted. */
+function upload(xs: View[], label: string) {
+  const a = uploadTried(xs, label);
+  return a?.ok ? a : undefined;
 }
 
 /** The same layer uploaded to another repository first, when it was accepted there. */
@@ -90,15 +96,18 @@ export const readYourWrite: CaseRule = {
   id: 'metamorphic.read-your-write',
   scope: 'case',
   check(xs) {
-    const up = upload(xs, 'after');
+    // The layer is new to the repository whether or not its upload there was accepted: the check before it stands on its own.
+    const tried = uploadTried(xs, 'after');
     const before = step(xs, 'before');
     const after = step(xs, 'after');
-    if (!up || !before || !after || !ok(before)) return [];
-    const d = up.digest!;
-    const other = elsewhere(xs, up.repositoryName);
+    if (!tried || !before || !after || !ok(before)) return [];
+    const d = tried.digest!;
+    const other = elsewhere(xs, tried.repositoryName);
     const already = other ? ` (stored in ${show(other.repositoryName)} first)` : '';
     const was = signature(before, d);
-    if (was.includes('layer:AVAILABLE')) return [broken(`${show(d)} was AVAILABLE in ${show(up.repositoryName)} before it was uploaded there${other ? `, only because it was stored in ${show(other.repositoryName)}: a layer belongs to the repository it was uploaded to` : ''}: ${was}`)];
+    if (was.includes('layer:AVAILABLE')) return [broken(`${show(d)} was AVAILABLE in ${show(tried.repositoryName)} before it was uploaded there${other ? `, only because it was stored in ${show(other.repositoryName)}: a layer belongs to the repository it was uploaded to` : ''}: ${was}`)];
+    const up = upload(xs, 'after');
+    if (!up) return [];
     if (!ok(after)) return [broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) the check got ${after.answer.summary}`)];
     const now = signature(after, d);
     const want = `layer:AVAILABLE:${up.size}:`;
