@@ -170,7 +170,7 @@ export function freshLayers(label?: string): (caseId: string) => Buffer {
  * completed (upload) or only sent in parts (upload-unfinished); upload-mismatched sends `sent` and
  * completes it under the digest of `claimed`, which is never sent.
  */
-export function freshUploads(fresh: Buffer) {
+function freshUploads(fresh: Buffer) {
   return { layer: fresh, sent: Buffer.concat([fresh, Buffer.from('sent under another digest\n')]), claimed: Buffer.concat([fresh, Buffer.from('claimed, never sent\n')]) };
 }
 
