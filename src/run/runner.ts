@@ -191,20 +191,22 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
   const a = step.action!;
   const started = performance.now();
   const exchange: Exchange = { caseId, label: step.label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName }) }, durationMs: 0 };
+  // The digests an upload action is about, whether or not the target takes it.
+  const digests = UPLOADS.includes(a.kind) ? freshDigests(fresh) : undefined;
+  const about = a.kind === 'upload-mismatched' ? { digest: digests!.get(FRESH_SENT)!, claimed: digests!.get(FRESH_CLAIMED)! } : digests ? { digest: digests.get(FRESH_LAYER)! } : {};
   try {
     if (a.kind === 'upload') {
       const r = await uploadLayer(target.client, { repositoryName: a.repositoryName }, fresh);
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'CompleteLayerUpload accepted it', digest: r.value, size: fresh.length };
     } else if (a.kind === 'upload-unfinished') {
       const r = await uploadParts(target.client, { repositoryName: a.repositoryName }, fresh);
-      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'UploadLayerPart accepted every part; the upload is never completed', digest: sha256Digest(fresh), size: fresh.length };
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'UploadLayerPart accepted every part; the upload is never completed', ...about, size: fresh.length };
     } else if (a.kind === 'upload-mismatched') {
-      const u = freshUploads(fresh);
-      const claimed = sha256Digest(u.claimed);
-      const r = await uploadMismatched(target.client, { repositoryName: a.repositoryName }, u.sent, claimed);
+      const sent = freshUploads(fresh).sent;
+      const r = await uploadMismatched(target.client, { repositoryName: a.repositoryName }, sent, about.claimed!);
       exchange.action = {
         kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
-        digest: sha256Digest(u.sent), size: u.sent.length, claimed, completed: r.value.completed,
+        ...about, size: sent.length, completed: r.value.completed,
       };
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
@@ -223,12 +225,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     }
   } catch (e) {
     if (e instanceof BudgetExhausted) throw e;
-    exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300) };
-    if (a.kind === 'upload' || a.kind === 'upload-unfinished') exchange.action.digest = sha256Digest(fresh);
-    if (a.kind === 'upload-mismatched') {
-      const u = freshUploads(fresh);
-      Object.assign(exchange.action, { digest: sha256Digest(u.sent), claimed: sha256Digest(u.claimed) });
-    }
+    exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300), ...about };
   }
   exchange.durationMs = performance.now() - started;
   return exchange;
