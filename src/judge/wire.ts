@@ -23,6 +23,11 @@ interface Frame {
   expectKey: boolean;
 }
 
+/** [0-9eE.+-]: what a number literal is written with (char codes, not a regular expression per character). */
+const isNumberChar = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x65 || c === 0x45 || c === 0x2e || c === 0x2b || c === 0x2d;
+/** [a-z]: the letters of true, false and null. */
+const isLowerLetter = (c: number) => c >= 0x61 && c <= 0x7a;
+
 const childPath = (f: Frame) => (f.kind === 'array' ? `${f.path}[${f.index}]` : f.path ? `${f.path}.${f.key}` : String(f.key));
 
 /**
@@ -77,14 +82,14 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): WireScan {
       i = j;
     } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1;
-      while (j < text.length && /[0-9eE.+-]/.test(text[j]!)) j++;
+      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
       const f = top();
       valueStarts();
       out.numbers.push({ path: f ? childPath(f) : '', literal: text.slice(i, j) });
       i = j - 1;
     } else if (c === 0x74 || c === 0x66 || c === 0x6e /* true false null */) {
       valueStarts();
-      while (i + 1 < text.length && /[a-z]/.test(text[i + 1]!)) i++;
+      while (i + 1 < text.length && isLowerLetter(text.charCodeAt(i + 1))) i++;
     }
   }
   return out;
