@@ -6,28 +6,32 @@
  * upload this case's fresh layer, or delete and create a repository. Sent through the same gate.
  * upload-unfinished: the parts of a fresh layer, never completed. upload-mismatched: the parts of
  * another fresh layer, completed under the digest of a third that is never sent (ECR refuses that
- * completion: InvalidLayerException).
+ * completion: InvalidLayerException). put-image-unuploaded: a fresh config blob uploaded, then PutImage
+ * of a manifest naming it and a fresh layer that is never uploaded (ECR refuses: LayersNotFoundException).
  */
 export interface Action {
-  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'delete-repository' | 'create-repository' | 'check-deleted';
+  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'delete-repository' | 'create-repository' | 'check-deleted';
   repositoryName: string;
 }
 
 /** The actions that upload a layer of the case's own: a case with one gets fresh layers. */
-export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched'];
+export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded'];
 
 /** How an action came out, in a word: the target accepted or refused a change; a deleted repository was gone or still there. */
 export const actionOutcome = (a: { kind: Action['kind']; ok: boolean; completed?: boolean }) =>
   a.kind === 'check-deleted' ? (a.ok ? 'gone' : 'still there')
     : a.kind === 'upload-unfinished' ? (a.ok ? 'parts accepted' : 'refused')
       : a.kind === 'upload-mismatched' ? (a.ok ? `parts accepted, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
-        : a.ok ? 'accepted' : 'refused';
+        : a.kind === 'put-image-unuploaded' ? (a.ok ? `config stored, PutImage ${a.completed ? 'accepted' : 'refused'}` : 'refused')
+          : a.ok ? 'accepted' : 'refused';
 
 /** Stands for the digest of the case's fresh layer in a step's layerDigests, until the case is sent. */
 export const FRESH_LAYER = '$fresh-layer';
 /** Stand for the digests of the upload-mismatched action: of the content it sends, and of the one it claims. */
 export const FRESH_SENT = '$fresh-layer-sent';
 export const FRESH_CLAIMED = '$fresh-layer-claimed';
+/** Stands for the digest of the layer the put-image-unuploaded action's manifest names and never uploads. */
+export const FRESH_NAMED = '$fresh-layer-named';
 
 /** One request of a case, as the generator wants it sent. */
 export interface Step {
@@ -83,8 +87,9 @@ export interface Exchange {
   /** A scenario's action (no request of the operation under test): what it did and whether the target accepted it. */
   action?: {
     kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number;
-    /** upload-mismatched: the digest CompleteLayerUpload was told (of content never sent), and whether it accepted it. */
+    /** upload-mismatched: the digest CompleteLayerUpload was told (of content never sent). */
     claimed?: string;
+    /** upload-mismatched: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
     completed?: boolean;
     /** check-deleted: what the target answered for the deleted repository, when it was not RepositoryNotFoundException. */
     answered?: string;

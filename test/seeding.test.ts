@@ -8,7 +8,7 @@ import { startRegistry } from '../src/registry/server.ts';
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { makeEcrClient } from '../src/target/client.ts';
-import { createRepository, sha256Digest, uploadMismatched } from '../src/target/seed.ts';
+import { createRepository, putImageUnuploaded, sha256Digest, uploadMismatched } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -297,5 +297,42 @@ describe('an upload completed under a digest that is not its content\'s', () => 
     const crash = await mismatched({ hooks: { takeOver: (req, res) => { if (operationOf(req) !== 'CompleteLayerUpload') return false; req.resume(); awsError(res, 'ServerException', 'boom', 500); return true; } } });
     expect(crash.value.answer).toBe('CompleteLayerUpload refused it: ServerException (HTTP 500)');
     await expect(mismatched({ hooks: { takeOver: (req) => { if (operationOf(req) !== 'CompleteLayerUpload') return false; req.socket.destroy(); return true; } } })).rejects.toThrow();
+  });
+});
+
+describe('an image put whose manifest names a layer never uploaded', () => {
+  const config = Buffer.from('{"the config":"of an image"}\n');
+  const named = { digest: sha256Digest(Buffer.from('named, never sent\n')), size: 18 };
+  const put = async (options: Parameters<typeof startRegistry>[0]) => {
+    const registry = await startRegistry(options);
+    const client = makeEcrClient({ endpoint: registry.endpoint, maxAttempts: 1 });
+    try {
+      await createRepository(client, { repositoryName: 'life' });
+      const r = await putImageUnuploaded(client, { repositoryName: 'life' }, config, named);
+      const stored = [sha256Digest(config), named.digest].map((d) => registry.store.hasLayer(registry.store.find(registry.store.accountId, 'life')!, d));
+      return { ...r, stored };
+    } finally {
+      client.destroy();
+      await registry.close();
+    }
+  };
+
+  it('is refused by the reference registry, as ECR refuses it (LayersNotFoundException), after its config was uploaded', async () => {
+    const r = await put({});
+    expect(r.value).toEqual({ completed: false, answer: 'PutImage refused it: LayersNotFoundException (HTTP 400)' });
+    expect(r.disagreements).toEqual([]);
+    expect(r.stored).toEqual([true, false]);
+  });
+
+  it('is accepted by a PutImage that does not check, which stores the named layer or not', async () => {
+    const unchecked = await put({ quirks: { manifestUnchecked: true } });
+    expect(unchecked.value.completed).toBe(true);
+    expect(unchecked.value.answer).toMatch(/^PutImage accepted it, answering imageDigest "sha256:[0-9a-f]{64}"$/);
+    expect(unchecked.stored).toEqual([true, false]);
+    expect((await put({ quirks: { manifestStoresLayers: true } })).stored).toEqual([true, true]);
+  });
+
+  it('throws when PutImage\'s connection fails: no answer is no refusal', async () => {
+    await expect(put({ hooks: { takeOver: (req) => { if (operationOf(req) !== 'PutImage') return false; req.socket.destroy(); return true; } } })).rejects.toThrow();
   });
 });

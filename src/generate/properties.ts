@@ -4,7 +4,7 @@
 // narrowed with --rules sends only what those rules need.
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
-import { FRESH_CLAIMED, FRESH_LAYER, FRESH_SENT, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
@@ -27,6 +27,9 @@ export interface Property {
 
 /** How many cases of a property a run makes. */
 export const casesOf = (p: Pick<Property, 'weight' | 'min'>, runs: number) => Math.max(p.min, Math.ceil(runs * p.weight));
+
+/** Every order of `items`. */
+const permutations = <T>(items: T[]): T[][] => (items.length <= 1 ? [items] : items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest])));
 
 const classesOf = (items: Labeled<unknown>[]) => [...new Set(items.map((i) => i.cls))];
 
@@ -306,12 +309,15 @@ export function properties(k: Knowledge): Property[] {
     });
     out.push({
       name: 'unfinished-upload', weight: 0.02, min: 2, feeds: ['metamorphic.unfinished-upload', ...ALL_PASSIVE], exclusive: true,
-      about: 'a fresh layer sent in parts and never completed, and another completed under the digest of content never sent; all three digests checked',
-      arbitrary: fc.tuple(around, fc.constantFrom<'abandon-first' | 'mismatch-first'>('abandon-first', 'mismatch-first')).map(([others, order]) => {
-        const abandon: Step = { label: 'abandon', action: { kind: 'upload-unfinished', repositoryName: repo } };
-        const mismatch: Step = { label: 'mismatch', action: { kind: 'upload-mismatched', repositoryName: repo } };
-        return single([...(order === 'abandon-first' ? [abandon, mismatch] : [mismatch, abandon]),
-          { label: 'after', body: { repositoryName: repo, layerDigests: [FRESH_LAYER, FRESH_SENT, FRESH_CLAIMED, ...others] } }], ['scenario.unfinished-upload'], 'success');
+      about: 'a fresh layer sent in parts and never completed, another completed under the digest of content never sent, and an image put whose manifest names a layer never sent; the four digests checked',
+      arbitrary: fc.tuple(around, fc.constantFrom(...permutations([0, 1, 2]))).map(([others, order]) => {
+        const steps: Step[] = [
+          { label: 'abandon', action: { kind: 'upload-unfinished', repositoryName: repo } },
+          { label: 'mismatch', action: { kind: 'upload-mismatched', repositoryName: repo } },
+          { label: 'name', action: { kind: 'put-image-unuploaded', repositoryName: repo } },
+        ];
+        return single([...order.map((i) => steps[i]!),
+          { label: 'after', body: { repositoryName: repo, layerDigests: [FRESH_LAYER, FRESH_SENT, FRESH_CLAIMED, FRESH_NAMED, ...others] } }], ['scenario.unfinished-upload'], 'success');
       }),
     });
   }

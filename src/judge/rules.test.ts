@@ -23,6 +23,9 @@ const S = `sha256:${'5'.repeat(64)}`;
 const C = `sha256:${'c'.repeat(64)}`;
 const abandoned = { kind: 'upload-unfinished' as const, repositoryName: 'repo', ok: true, detail: 'parts accepted', digest: F, size: 7 };
 const mismatched = (completed: boolean) => ({ kind: 'upload-mismatched' as const, repositoryName: 'repo', ok: true, detail: completed ? 'accepted' : 'refused', digest: S, size: 9, claimed: C, completed });
+// …and N, named in an image manifest put with PutImage, never uploaded.
+const N = `sha256:${'4'.repeat(64)}`;
+const named = (completed: boolean) => ({ kind: 'put-image-unuploaded' as const, repositoryName: 'repo', ok: true, detail: completed ? 'PutImage accepted it' : 'PutImage refused it', digest: N, size: 11, completed });
 const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const gone = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: true, detail: 'RepositoryNotFoundException' };
@@ -147,7 +150,10 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'metamorphic.unfinished-upload': {
     pass: [[{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), unavail(S), unavail(C)] } }],
       // Absent digests as failures are as good; so is a target that took the mismatched completion but stored nothing.
-      [{ label: 'mismatch', action: mismatched(true) }, { label: 'abandon', action: abandoned }, { label: 'after', req: req([F, S, C]), res: { failures: [fail(F, 'MissingLayerDigest'), fail(S, 'MissingLayerDigest'), fail(C, 'MissingLayerDigest')] } }]],
+      [{ label: 'mismatch', action: mismatched(true) }, { label: 'abandon', action: abandoned }, { label: 'after', req: req([F, S, C]), res: { failures: [fail(F, 'MissingLayerDigest'), fail(S, 'MissingLayerDigest'), fail(C, 'MissingLayerDigest')] } }],
+      // A manifest naming a layer never uploaded, refused as ECR does or accepted (PutImage's business): the layer is not there.
+      [{ label: 'name', action: named(false) }, { label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C, N]), res: { layers: [unavail(F), unavail(S), unavail(C), unavail(N)] } }],
+      [{ label: 'abandon', action: abandoned }, { label: 'name', action: named(true) }, { label: 'after', req: req([F, N]), res: { layers: [unavail(F), unavail(N)] } }]],
     fail: [
       // Parts stored as they arrive, under the digest of what came so far.
       [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [avail(F, { layerSize: 7 }), unavail(S), unavail(C)] } }],
@@ -155,7 +161,10 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
       [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(true) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), avail(S, { layerSize: 9 }), unavail(C)] } }],
       // The digest claimed trusted: content filed under a digest it does not have.
       [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(true) }, { label: 'after', req: req([F, S, C]), res: { layers: [unavail(F), unavail(S), avail(C, { layerSize: 9 })] } }],
-      [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), ...err('ServerException', 500) }]],
+      [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), ...err('ServerException', 500) }],
+      // What a manifest names taken to exist (a fake built around images).
+      [{ label: 'abandon', action: abandoned }, { label: 'name', action: named(true) }, { label: 'after', req: req([F, N]), res: { layers: [unavail(F), avail(N, { layerSize: 11 })] } }],
+      [{ label: 'name', action: named(false) }, { label: 'after', req: req([N]), res: { layers: [avail(N, { layerSize: 11 })] } }]],
   },
   'metamorphic.recreate-forgets': {
     pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],

@@ -148,6 +148,8 @@ export const MUTANTS: readonly Mutant[] = [
     { completionIgnoresClaim: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('completion-trusts-claim', 'CompleteLayerUpload files the content under the digest it is told, unchecked: a digest whose content was never sent is AVAILABLE, with the size of other content',
     { completionTrustsClaim: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('manifest-names-layers', 'PutImage files every blob its manifest names, with the size the manifest gives, as a fake built around images does instead of refusing the manifest (LayersNotFoundException): a layer that was never uploaded is AVAILABLE once an image names it',
+    { manifestStoresLayers: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',
     { fencepost: true }, 'NOT_CONFORMANT', ['validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length']),
   bug('input-errors-denied', 'the error handler\'s catch-all answers every validation error as AccessDeniedException, as a 403 fallback behind an auth middleware does: no rule can judge those answers, and the run says the permission errors fell only on invalid requests',
@@ -225,6 +227,7 @@ export const MUTANTS: readonly Mutant[] = [
   legal('transient-503', { quirks: { transientEvery: 13 } }),
   legal('occasional-throttle', { quirks: { throttleEvery: 17 } }),
   legal('mismatch-keeps-upload', { quirks: { mismatchKeepsUpload: true } }),
+  legal('manifest-unchecked', { quirks: { manifestUnchecked: true } }),
   legal('collapse-duplicates', { behaviour: { duplicates: 'collapse' } }, ['fingerprint.duplicates']),
 
   {

@@ -37,6 +37,10 @@ export interface Quirks {
   blobDedupeSkipsLink?: boolean;
   /** A completion refused for a digest mismatch leaves the upload open, so that the client may complete it again. */
   mismatchKeepsUpload?: boolean;
+  /** PutImage files every blob its manifest names that the repository lacks, with the size the manifest gives, instead of refusing the manifest. */
+  manifestStoresLayers?: boolean;
+  /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */
+  manifestUnchecked?: boolean;
 
   // The BatchCheckLayerAvailability handler.
   /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */

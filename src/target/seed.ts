@@ -70,14 +70,36 @@ export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes:
  */
 export async function uploadMismatched(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, claimed: string): Promise<Seeded<{ completed: boolean; answer: string }>> {
   const { value: uploadId, disagreements } = await uploadParts(client, repo, bytes);
-  try {
+  const value = await acceptedOrRefused('CompleteLayerUpload', async () => {
     const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [claimed] }));
-    return { value: { completed: true, answer: `CompleteLayerUpload accepted it, answering layerDigest ${JSON.stringify(done.layerDigest)}` }, disagreements };
+    return `answering layerDigest ${JSON.stringify(done.layerDigest)}`;
+  });
+  return { value, disagreements };
+}
+
+/**
+ * Uploads `config` and puts an image manifest that names it and a layer (`named`) that was never
+ * uploaded. ECR refuses a manifest whose layers it cannot find (LayersNotFoundException): `value` says
+ * whether this target did; `disagreements`, what the config's upload answers got wrong.
+ */
+export async function putImageUnuploaded(client: ECRClient, repo: RepositoryRef, config: Uint8Array, named: { digest: string; size: number }): Promise<Seeded<{ completed: boolean; answer: string }>> {
+  const { value: configDigest, disagreements } = await uploadLayer(client, repo, config);
+  const value = await acceptedOrRefused('PutImage', async () => {
+    const r = await putManifest(client, repo, { digest: configDigest, size: config.length, mediaType: seedingSpec().configMediaType.value },
+      [{ digest: named.digest, size: named.size, mediaType: seedingSpec().defaultLayerMediaType.value }]);
+    return `answering imageDigest ${JSON.stringify(r.value)}`;
+  });
+  return { value, disagreements };
+}
+
+/** Whether the target accepted a call or refused it. Only an answer is a refusal: a fault (no status) says nothing of what the target did, and is thrown. */
+async function acceptedOrRefused(operation: string, call: () => Promise<string>): Promise<{ completed: boolean; answer: string }> {
+  try {
+    return { completed: true, answer: `${operation} accepted it, ${await call()}` };
   } catch (e) {
-    // Only an answer is a refusal: a fault (no status) says nothing of what the target did.
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (e instanceof TransportFault || status === undefined) throw e;
-    return { value: { completed: false, answer: `CompleteLayerUpload refused it: ${(e as Error).name} (HTTP ${status})` }, disagreements };
+    return { completed: false, answer: `${operation} refused it: ${(e as Error).name} (HTTP ${status})` };
   }
 }
 

@@ -121,7 +121,9 @@ export const readYourWrite: CaseRule = {
  * A layer becomes AVAILABLE only by a completed upload of its own content: not by parts that were
  * never completed, nor by a completion under another digest (ECR computes the digest of what it
  * received and refuses a mismatch, InvalidLayerException) — neither under the digest claimed, whose
- * content was never sent, nor under the digest of the content sent.
+ * content was never sent, nor under the digest of the content sent — nor because an image manifest
+ * names it (ECR refuses such a manifest, LayersNotFoundException; whether a target accepts it is
+ * PutImage's business, not judged here).
  */
 export const unfinishedUpload: CaseRule = {
   id: 'metamorphic.unfinished-upload',
@@ -129,6 +131,7 @@ export const unfinishedUpload: CaseRule = {
   check(xs) {
     const abandoned = xs.find((x) => x.exchange.action?.kind === 'upload-unfinished')?.exchange.action;
     const mismatched = xs.find((x) => x.exchange.action?.kind === 'upload-mismatched')?.exchange.action;
+    const named = xs.find((x) => x.exchange.action?.kind === 'put-image-unuploaded')?.exchange.action;
     const after = step(xs, 'after');
     if (!after || !answered(after)) return [];
     const looked: { digest: string; why: string }[] = [];
@@ -138,13 +141,17 @@ export const unfinishedUpload: CaseRule = {
       looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: CompleteLayerUpload was told it for other content (ECR refuses that completion: InvalidLayerException; ${how})` });
       looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were completed under the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that completion: InvalidLayerException; ${how})` });
     }
+    if (named?.ok && named.digest !== undefined) {
+      const how = named.completed ? 'this target accepted it' : 'this target refused it too';
+      looked.push({ digest: named.digest, why: `it was never uploaded: only an image manifest put with PutImage named it (ECR refuses such a manifest: LayersNotFoundException; ${how})` });
+    }
     if (looked.length === 0) return [];
     if (!ok(after)) return [broken(`after uploads that were never completed, a check of their digests got ${after.answer.summary}`)];
     for (const { digest, why } of looked) {
       const got = signature(after, digest);
       if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE (${got}), yet ${why}`)];
     }
-    return [held(`${looked.length} digest(s) of uploads never completed under their own digest are not available`)];
+    return [held(`${looked.length} digest(s) never uploaded and completed under their own digest are not available`)];
   },
 };
 
