@@ -8,20 +8,25 @@
  * another fresh layer, completed under the digest of a third that is never sent (ECR refuses that
  * completion: InvalidLayerException). put-image-unuploaded: a fresh config blob uploaded, then PutImage
  * of a manifest naming it and a fresh layer that is never uploaded (ECR refuses: LayersNotFoundException).
+ * upload-crossed: the parts of a fresh layer sent to an upload started in `from`, the upload completed
+ * by a call that names `repositoryName` (ECR refuses: UploadNotFoundException, the upload ID is not
+ * valid for that repository).
  */
 export interface Action {
-  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'delete-repository' | 'create-repository' | 'check-deleted';
+  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'upload-crossed' | 'delete-repository' | 'create-repository' | 'check-deleted';
   repositoryName: string;
+  /** upload-crossed: the repository the upload is started in. */
+  from?: string;
 }
 
 /** The actions that upload a layer of the case's own: a case with one gets fresh layers. */
-export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded'];
+export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded', 'upload-crossed'];
 
 /** How an action came out, in a word: the target accepted or refused a change; a deleted repository was gone or still there. */
 export const actionOutcome = (a: { kind: Action['kind']; ok: boolean; completed?: boolean }) =>
   a.kind === 'check-deleted' ? (a.ok ? 'gone' : 'still there')
     : a.kind === 'upload-unfinished' ? (a.ok ? 'parts accepted' : 'refused')
-      : a.kind === 'upload-mismatched' ? (a.ok ? `parts accepted, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
+      : a.kind === 'upload-mismatched' || a.kind === 'upload-crossed' ? (a.ok ? `parts accepted, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
         : a.kind === 'put-image-unuploaded' ? (a.ok ? `config stored, PutImage ${a.completed ? 'accepted' : 'refused'}` : 'refused')
           : a.ok ? 'accepted' : 'refused';
 
@@ -32,6 +37,8 @@ export const FRESH_SENT = '$fresh-layer-sent';
 export const FRESH_CLAIMED = '$fresh-layer-claimed';
 /** Stands for the digest of the layer the put-image-unuploaded action's manifest names and never uploads. */
 export const FRESH_NAMED = '$fresh-layer-named';
+/** Stands for the digest of the layer the upload-crossed action sends to one repository and completes through another. */
+export const FRESH_CROSSED = '$fresh-layer-crossed';
 
 /** One request of a case, as the generator wants it sent. */
 export interface Step {
@@ -89,8 +96,10 @@ export interface Exchange {
     kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number;
     /** upload-mismatched: the digest CompleteLayerUpload was told (of content never sent). */
     claimed?: string;
-    /** upload-mismatched: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
+    /** upload-mismatched, upload-crossed: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
     completed?: boolean;
+    /** upload-crossed: the repository the upload was started in. */
+    from?: string;
     /** check-deleted: what the target answered for the deleted repository, when it was not RepositoryNotFoundException. */
     answered?: string;
   };

@@ -3,12 +3,12 @@
 // case does) and is retried, also when removing what the run created, so it does not leave a repository.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { startRegistry } from '../src/registry/server.ts';
+import { CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { type RunningRegistry as Registry, startRegistry } from '../src/registry/server.ts';
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { makeEcrClient } from '../src/target/client.ts';
-import { createRepository, putImageUnuploaded, sha256Digest, uploadMismatched } from '../src/target/seed.ts';
+import { createRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -271,20 +271,26 @@ describe('a repository just created', () => {
   }, 30_000);
 });
 
+/** Starts a registry with `options` and the repositories named, runs `act` against it with a client that tries once, and tears both down. */
+async function onRegistry<T>(options: Parameters<typeof startRegistry>[0], repositories: string[], act: (client: ECRClient, registry: Registry) => Promise<T>): Promise<T> {
+  const registry = await startRegistry(options);
+  const client = makeEcrClient({ endpoint: registry.endpoint, maxAttempts: 1 });
+  try {
+    for (const repositoryName of repositories) await createRepository(client, { repositoryName });
+    return await act(client, registry);
+  } finally {
+    client.destroy();
+    await registry.close();
+  }
+}
+
+/** Whether the registry's repository `name` holds `digest`. */
+const holds = (registry: Registry, name: string, digest: string) => registry.store.hasLayer(registry.store.find(registry.store.accountId, name)!, digest);
+
 describe('an upload completed under a digest that is not its content\'s', () => {
   const bytes = Buffer.from('the content sent\n');
   const claimed = sha256Digest(Buffer.from('other content, never sent\n'));
-  const mismatched = async (options: Parameters<typeof startRegistry>[0]) => {
-    const registry = await startRegistry(options);
-    const client = makeEcrClient({ endpoint: registry.endpoint, maxAttempts: 1 });
-    try {
-      await createRepository(client, { repositoryName: 'life' });
-      return await uploadMismatched(client, { repositoryName: 'life' }, bytes, claimed);
-    } finally {
-      client.destroy();
-      await registry.close();
-    }
-  };
+  const mismatched = (options: Parameters<typeof startRegistry>[0]) => onRegistry(options, ['life'], (client) => uploadMismatched(client, { repositoryName: 'life' }, bytes, claimed));
 
   it('is refused by the reference registry, as ECR refuses it (InvalidLayerException), and accepted by a store that ignores the digest it is told', async () => {
     expect((await mismatched({})).value).toEqual({ completed: false, answer: 'CompleteLayerUpload refused it: InvalidLayerException (HTTP 400)' });
@@ -303,19 +309,10 @@ describe('an upload completed under a digest that is not its content\'s', () => 
 describe('an image put whose manifest names a layer never uploaded', () => {
   const config = Buffer.from('{"the config":"of an image"}\n');
   const named = { digest: sha256Digest(Buffer.from('named, never sent\n')), size: 18 };
-  const put = async (options: Parameters<typeof startRegistry>[0]) => {
-    const registry = await startRegistry(options);
-    const client = makeEcrClient({ endpoint: registry.endpoint, maxAttempts: 1 });
-    try {
-      await createRepository(client, { repositoryName: 'life' });
-      const r = await putImageUnuploaded(client, { repositoryName: 'life' }, config, named);
-      const stored = [sha256Digest(config), named.digest].map((d) => registry.store.hasLayer(registry.store.find(registry.store.accountId, 'life')!, d));
-      return { ...r, stored };
-    } finally {
-      client.destroy();
-      await registry.close();
-    }
-  };
+  const put = (options: Parameters<typeof startRegistry>[0]) => onRegistry(options, ['life'], async (client, registry) => {
+    const r = await putImageUnuploaded(client, { repositoryName: 'life' }, config, named);
+    return { ...r, stored: [sha256Digest(config), named.digest].map((d) => holds(registry, 'life', d)) };
+  });
 
   it('is refused by the reference registry, as ECR refuses it (LayersNotFoundException), after its config was uploaded', async () => {
     const r = await put({});
@@ -334,5 +331,26 @@ describe('an image put whose manifest names a layer never uploaded', () => {
 
   it('throws when PutImage\'s connection fails: no answer is no refusal', async () => {
     await expect(put({ hooks: { takeOver: (req) => { if (operationOf(req) !== 'PutImage') return false; req.socket.destroy(); return true; } } })).rejects.toThrow();
+  });
+});
+
+describe('an upload started in one repository and completed through another', () => {
+  const bytes = Buffer.from('sent to one repository, completed through another\n');
+  const crossed = (options: Parameters<typeof startRegistry>[0]) => onRegistry(options, ['from', 'to'], async (client, registry) => {
+    const r = await uploadCrossed(client, { repositoryName: 'from' }, { repositoryName: 'to' }, bytes);
+    return { ...r, stored: ['from', 'to'].map((n) => holds(registry, n, sha256Digest(bytes))) };
+  });
+
+  it('is refused by the reference registry, as ECR refuses it (UploadNotFoundException), and stores nothing', async () => {
+    const r = await crossed({});
+    expect(r.value).toEqual({ completed: false, answer: 'CompleteLayerUpload refused it: UploadNotFoundException (HTTP 400)' });
+    expect(r.stored).toEqual([false, false]);
+  });
+
+  it('is accepted where uploads live in one table keyed by id, the layer filed in the repository named or the upload\'s own', async () => {
+    const named = await crossed({ quirks: { uploadsById: 'completion-repository' } });
+    expect(named.value.completed).toBe(true);
+    expect(named.stored).toEqual([false, true]);
+    expect((await crossed({ quirks: { uploadsById: 'upload-repository' } })).stored).toEqual([true, false]);
   });
 });

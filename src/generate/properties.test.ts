@@ -136,20 +136,26 @@ describe('generators', () => {
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': expect.stringMatching(/^batch,alone(,alone-absent)?$/), idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
       'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'upload,stored,delete,gone,create,recreated',
-      'unfinished-upload': expect.stringMatching(/^((abandon|mismatch|name),){3}after$/),
+      'unfinished-upload': expect.stringMatching(/^((abandon|mismatch|name|cross),){4}after,after-elsewhere$/),
     });
-    // The unfinished-upload scenario's three actions, each once, in some order.
-    for (const c of cases.filter((x) => x.property === 'unfinished-upload')) expect(c.steps.slice(0, 3).map((s) => s.label).sort()).toEqual(['abandon', 'mismatch', 'name']);
+    // The unfinished-upload scenario's four actions, each once, in some order; the crossed upload starts in the second repository.
+    for (const c of cases.filter((x) => x.property === 'unfinished-upload')) {
+      expect(c.steps.slice(0, 4).map((s) => s.label).sort()).toEqual(['abandon', 'cross', 'mismatch', 'name']);
+      expect(c.steps.find((s) => s.label === 'cross')!.action!.from).toBe('other');
+    }
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });
 
-  it('lifecycle scenarios act on the scratch repository (read-your-write uploads to the second one first), and name the fresh layer', () => {
+  it('lifecycle scenarios act on the scratch repository (read-your-write uploads to the second one first, unfinished-upload checks it too), and name the fresh layer', () => {
     const scenarios = cases.filter((x) => (LIFECYCLE_SCENARIOS as readonly string[]).includes(x.property));
     expect(new Set(scenarios.map((c) => c.property))).toEqual(new Set(LIFECYCLE_SCENARIOS));
     for (const c of scenarios) {
       for (const s of c.steps) {
         if (s.action) expect(s.action.repositoryName).toBe(s.label === 'elsewhere' ? 'other' : 'life');
-        else expect((s.body as { layerDigests: string[] }).layerDigests).toContain(FRESH_LAYER);
+        else {
+          expect((s.body as { repositoryName: string }).repositoryName).toBe(s.label === 'after-elsewhere' ? 'other' : 'life');
+          expect((s.body as { layerDigests: string[] }).layerDigests).toContain(FRESH_LAYER);
+        }
       }
     }
     const firsts = scenarios.filter((c) => c.property === 'read-your-write').map((c) => c.steps[0]!.label);

@@ -19,8 +19,9 @@
  *    the digest of content never sent, all three digests checked); batch-independence draws a third
  *    of its batches at 11–20 digests and checks a never-stored digest of the batch alone as well;
  *    read-your-write uploads its fresh layer to the second repository first.
- * 8: the unfinished-upload scenario also puts an image whose manifest names a layer never sent (its
- *    three actions in any order) and checks that layer's digest too.
+ * 8: the unfinished-upload scenario also puts an image whose manifest names a layer never sent, and
+ *    sends a layer to an upload started in the second repository and completes it through the scratch
+ *    one (its four actions in any order); it checks those layers' digests too, in both repositories.
  */
 export const GENERATOR = 8;
 

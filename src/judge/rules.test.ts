@@ -26,6 +26,9 @@ const mismatched = (completed: boolean) => ({ kind: 'upload-mismatched' as const
 // …and N, named in an image manifest put with PutImage, never uploaded.
 const N = `sha256:${'4'.repeat(64)}`;
 const named = (completed: boolean) => ({ kind: 'put-image-unuploaded' as const, repositoryName: 'repo', ok: true, detail: completed ? 'PutImage accepted it' : 'PutImage refused it', digest: N, size: 11, completed });
+// …and X, sent to an upload started in 'other' and completed through 'repo'.
+const X = `sha256:${'7'.repeat(64)}`;
+const crossed = (completed: boolean) => ({ kind: 'upload-crossed' as const, repositoryName: 'repo', from: 'other', ok: true, detail: completed ? 'accepted' : 'refused', digest: X, size: 13, completed });
 const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const gone = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: true, detail: 'RepositoryNotFoundException' };
@@ -153,7 +156,11 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
       [{ label: 'mismatch', action: mismatched(true) }, { label: 'abandon', action: abandoned }, { label: 'after', req: req([F, S, C]), res: { failures: [fail(F, 'MissingLayerDigest'), fail(S, 'MissingLayerDigest'), fail(C, 'MissingLayerDigest')] } }],
       // A manifest naming a layer never uploaded, refused as ECR does or accepted (PutImage's business): the layer is not there.
       [{ label: 'name', action: named(false) }, { label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C, N]), res: { layers: [unavail(F), unavail(S), unavail(C), unavail(N)] } }],
-      [{ label: 'abandon', action: abandoned }, { label: 'name', action: named(true) }, { label: 'after', req: req([F, N]), res: { layers: [unavail(F), unavail(N)] } }]],
+      [{ label: 'abandon', action: abandoned }, { label: 'name', action: named(true) }, { label: 'after', req: req([F, N]), res: { layers: [unavail(F), unavail(N)] } }],
+      // A completion through another repository, refused as ECR refuses it or accepted: the layer is in neither.
+      [{ label: 'cross', action: crossed(false) }, { label: 'abandon', action: abandoned }, { label: 'after', req: req([F, X]), res: { layers: [unavail(F), unavail(X)] } },
+        { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [F, X] }, res: { layers: [unavail(F), unavail(X)] } }],
+      [{ label: 'cross', action: crossed(true) }, { label: 'after', req: req([X]), res: { layers: [unavail(X)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [X] }, res: { layers: [unavail(X)] } }]],
     fail: [
       // Parts stored as they arrive, under the digest of what came so far.
       [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [avail(F, { layerSize: 7 }), unavail(S), unavail(C)] } }],
@@ -164,7 +171,13 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
       [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), ...err('ServerException', 500) }],
       // What a manifest names taken to exist (a fake built around images).
       [{ label: 'abandon', action: abandoned }, { label: 'name', action: named(true) }, { label: 'after', req: req([F, N]), res: { layers: [unavail(F), avail(N, { layerSize: 11 })] } }],
-      [{ label: 'name', action: named(false) }, { label: 'after', req: req([N]), res: { layers: [avail(N, { layerSize: 11 })] } }]],
+      [{ label: 'name', action: named(false) }, { label: 'after', req: req([N]), res: { layers: [avail(N, { layerSize: 11 })] } }],
+      // Uploads in one table keyed by id: the layer filed in the repository the completion names…
+      [{ label: 'cross', action: crossed(true) }, { label: 'after', req: req([X]), res: { layers: [avail(X, { layerSize: 13 })] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [X] }, res: { layers: [unavail(X)] } }],
+      // …or in the one the upload was started in, the completion refused or not; or any layer of the scenario there.
+      [{ label: 'cross', action: crossed(true) }, { label: 'after', req: req([X]), res: { layers: [unavail(X)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [X] }, res: { layers: [avail(X, { layerSize: 13 })] } }],
+      [{ label: 'abandon', action: abandoned }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res: { layers: [avail(F, { layerSize: 7 })] } }],
+      [{ label: 'cross', action: crossed(false) }, { label: 'after', req: req([X]), res: { layers: [unavail(X)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [X] }, ...err('ServerException', 500) }]],
   },
   'metamorphic.recreate-forgets': {
     pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],

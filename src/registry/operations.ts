@@ -7,7 +7,7 @@ import { AwsError, invalidParameter } from './errors.ts';
 import type { BatchCheckOutput, Limits, RegistryHooks } from './hooks.ts';
 import { type Body, constraint, integerMember, printedPattern, serialization, stringListMember, stringMember } from './input.ts';
 import type { Quirks } from './quirks.ts';
-import type { RegistryStore, Repository } from './store.ts';
+import type { RegistryStore, Repository, Upload } from './store.ts';
 
 export interface OperationContext {
   store: RegistryStore;
@@ -275,16 +275,21 @@ const initiateLayerUpload: Handler = (body, ctx) => {
   return { uploadId: upload.id, partSize: seedingSpec().layerPartSize.minimum.value };
 };
 
-function uploadOf(body: Body, repo: Repository) {
+/** The upload a call names, and the repository it was started in: the one the call names (right), or any, where uploads live in one table keyed by id. */
+function uploadOf(body: Body, repo: Repository, ctx: OperationContext): { upload: Upload; owner: Repository } {
   const uploadId = stringMember(body, 'uploadId', true);
   const upload = repo.uploads.get(uploadId);
-  if (!upload) throw new AwsError('UploadNotFoundException', `The upload with id '${uploadId}' does not exist in the repository '${repo.name}'`);
-  return upload;
+  if (upload) return { upload, owner: repo };
+  if (ctx.quirks.uploadsById) {
+    const owner = ctx.store.list(repo.registryId).find((r) => r.uploads.has(uploadId));
+    if (owner) return { upload: owner.uploads.get(uploadId)!, owner };
+  }
+  throw new AwsError('UploadNotFoundException', `The upload with id '${uploadId}' does not exist in the repository '${repo.name}'`);
 }
 
 const uploadLayerPart: Handler = (body, ctx) => {
   const repo = repositoryOf(body, ctx);
-  const upload = uploadOf(body, repo);
+  const { upload } = uploadOf(body, repo, ctx);
   const first = integerMember(body, 'partFirstByte');
   const last = integerMember(body, 'partLastByte');
   const blob = Buffer.from(stringMember(body, 'layerPartBlob', true), 'base64');
@@ -318,12 +323,15 @@ function digestOfParts(parts: Buffer[]): string {
 }
 
 const completeLayerUpload: Handler = (body, ctx) => {
-  const repo = repositoryOf(body, ctx);
-  const upload = uploadOf(body, repo);
+  const named = repositoryOf(body, ctx);
+  const { upload, owner } = uploadOf(body, named, ctx);
+  // Where the layer is filed: the repository the call names, which is the upload's own (right), or
+  // the upload's own repository whichever the call names, as a fake that follows the upload row does.
+  const repo = ctx.quirks.uploadsById === 'upload-repository' ? owner : named;
   const digests = stringListMember(body, 'layerDigests');
   if (digests.length !== 1) throw invalidParameter('Exactly one layer digest must be supplied to CompleteLayerUpload.');
   if (ctx.quirks.uploadsAreStubs) {
-    ctx.store.endUpload(repo, upload.id);
+    ctx.store.endUpload(owner, upload.id);
     return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: digests[0] };
   }
   if (upload.received === 0) throw new AwsError('EmptyUploadException', `The upload with id '${upload.id}' contains no layer parts`);
@@ -335,7 +343,7 @@ const completeLayerUpload: Handler = (body, ctx) => {
   const received = upload.received;
   const lastPart = upload.parts[upload.parts.length - 1]!.length;
   const mismatch = claimed !== actual && !q.completionIgnoresClaim;
-  if (!(mismatch && q.mismatchKeepsUpload)) ctx.store.endUpload(repo, upload.id);
+  if (!(mismatch && q.mismatchKeepsUpload)) ctx.store.endUpload(owner, upload.id);
   if (mismatch) throw new AwsError('InvalidLayerException', `The layer digest '${claimed}' does not match the uploaded content, whose digest is '${actual}'`);
   if (q.blobDedupeSkipsLink && ctx.store.list(repo.registryId).some((r) => r.layers.has(actual))) {
     return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };

@@ -37,6 +37,12 @@ export interface Quirks {
   blobDedupeSkipsLink?: boolean;
   /** A completion refused for a digest mismatch leaves the upload open, so that the client may complete it again. */
   mismatchKeepsUpload?: boolean;
+  /**
+   * Uploads live in one table keyed by upload id, not per repository: an upload started in one
+   * repository is found by a call that names another. CompleteLayerUpload then files the layer in the
+   * repository the call names, or in the one the upload was started in.
+   */
+  uploadsById?: 'completion-repository' | 'upload-repository';
   /** PutImage files every blob its manifest names that the repository lacks, with the size the manifest gives, instead of refusing the manifest. */
   manifestStoresLayers?: boolean;
   /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */

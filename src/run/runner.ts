@@ -9,10 +9,10 @@ import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
 import { readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
-import { FRESH_CLAIMED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadLayer, uploadMismatched, uploadParts } from '../target/seed.ts';
+import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadMismatched, uploadParts } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -169,17 +169,21 @@ export function freshLayers(label?: string): (caseId: string) => Buffer {
  * The layers of a case's upload actions, all made from its fresh layer: `layer` is uploaded and
  * completed (upload) or only sent in parts (upload-unfinished); upload-mismatched sends `sent` and
  * completes it under the digest of `claimed`, which is never sent; put-image-unuploaded uploads
- * `config` and puts a manifest naming it and `named`, which is never sent.
+ * `config` and puts a manifest naming it and `named`, which is never sent; upload-crossed sends
+ * `crossed` to one repository and completes it through another.
  */
 function freshUploads(fresh: Buffer) {
   const plus = (line: string) => Buffer.concat([fresh, Buffer.from(`${line}\n`)]);
-  return { layer: fresh, sent: plus('sent under another digest'), claimed: plus('claimed, never sent'), config: plus('the config of an image'), named: plus('named in a manifest, never sent') };
+  return {
+    layer: fresh, sent: plus('sent under another digest'), claimed: plus('claimed, never sent'), config: plus('the config of an image'), named: plus('named in a manifest, never sent'),
+    crossed: plus('sent to one repository, completed through another'),
+  };
 }
 
 /** The digests that stand in for the case's placeholders. */
 function freshDigests(fresh: Buffer): Map<string, string> {
   const u = freshUploads(fresh);
-  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)]]);
+  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)]]);
 }
 
 const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
@@ -192,11 +196,12 @@ const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
 async function act(target: Target, caseId: string, step: Step, fresh: Buffer, against: Against): Promise<Exchange> {
   const a = step.action!;
   const started = performance.now();
-  const exchange: Exchange = { caseId, label: step.label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName }) }, durationMs: 0 };
+  const exchange: Exchange = { caseId, label: step.label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName, ...(a.from !== undefined ? { from: a.from } : {}) }) }, durationMs: 0 };
   // The digests an upload action is about, whether or not the target takes it.
   const digests = UPLOADS.includes(a.kind) ? freshDigests(fresh) : undefined;
   const about = a.kind === 'upload-mismatched' ? { digest: digests!.get(FRESH_SENT)!, claimed: digests!.get(FRESH_CLAIMED)! }
     : a.kind === 'put-image-unuploaded' ? { digest: digests!.get(FRESH_NAMED)! }
+      : a.kind === 'upload-crossed' ? { digest: digests!.get(FRESH_CROSSED)!, ...(a.from !== undefined ? { from: a.from } : {}) }
       : digests ? { digest: digests.get(FRESH_LAYER)! } : {};
   try {
     if (a.kind === 'upload') {
@@ -218,6 +223,13 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
       exchange.action = {
         kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
         ...about, size: named.length, completed: r.value.completed,
+      };
+    } else if (a.kind === 'upload-crossed') {
+      const { crossed } = freshUploads(fresh);
+      const r = await uploadCrossed(target.client, { repositoryName: a.from! }, { repositoryName: a.repositoryName }, crossed);
+      exchange.action = {
+        kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
+        ...about, size: crossed.length, completed: r.value.completed,
       };
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });

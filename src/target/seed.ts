@@ -92,6 +92,20 @@ export async function putImageUnuploaded(client: ECRClient, repo: RepositoryRef,
   return { value, disagreements };
 }
 
+/**
+ * Sends `bytes` to an upload started in `from`, and completes that upload (under the content's own
+ * digest) with a call that names `to`. ECR's upload IDs belong to their repository: it refuses the
+ * completion (UploadNotFoundException, "the specified upload ID is not valid for this repository").
+ */
+export async function uploadCrossed(client: ECRClient, from: RepositoryRef, to: RepositoryRef, bytes: Uint8Array): Promise<Seeded<{ completed: boolean; answer: string }>> {
+  const { value: uploadId, disagreements } = await uploadParts(client, from, bytes);
+  const value = await acceptedOrRefused('CompleteLayerUpload', async () => {
+    const done = await client.send(new CompleteLayerUploadCommand({ ...to, uploadId, layerDigests: [sha256Digest(bytes)] }));
+    return `answering layerDigest ${JSON.stringify(done.layerDigest)}`;
+  });
+  return { value, disagreements };
+}
+
 /** Whether the target accepted a call or refused it. Only an answer is a refusal: a fault (no status) says nothing of what the target did, and is thrown. */
 async function acceptedOrRefused(operation: string, call: () => Promise<string>): Promise<{ completed: boolean; answer: string }> {
   try {

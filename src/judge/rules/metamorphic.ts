@@ -123,7 +123,10 @@ export const readYourWrite: CaseRule = {
  * received and refuses a mismatch, InvalidLayerException) — neither under the digest claimed, whose
  * content was never sent, nor under the digest of the content sent — nor because an image manifest
  * names it (ECR refuses such a manifest, LayersNotFoundException; whether a target accepts it is
- * PutImage's business, not judged here).
+ * PutImage's business, not judged here), nor by a completion through another repository than the one
+ * the upload was started in (UploadNotFoundException: an upload ID is valid for its repository only).
+ * None of the scenario's layers was completed anywhere: each check, in the scratch repository and in
+ * the second one, must find none of them.
  */
 export const unfinishedUpload: CaseRule = {
   id: 'metamorphic.unfinished-upload',
@@ -132,8 +135,9 @@ export const unfinishedUpload: CaseRule = {
     const abandoned = xs.find((x) => x.exchange.action?.kind === 'upload-unfinished')?.exchange.action;
     const mismatched = xs.find((x) => x.exchange.action?.kind === 'upload-mismatched')?.exchange.action;
     const named = xs.find((x) => x.exchange.action?.kind === 'put-image-unuploaded')?.exchange.action;
-    const after = step(xs, 'after');
-    if (!after || !answered(after)) return [];
+    const crossed = xs.find((x) => x.exchange.action?.kind === 'upload-crossed')?.exchange.action;
+    const checks = ['after', 'after-elsewhere'].map((label) => step(xs, label)).filter((x): x is View => x !== undefined && answered(x));
+    if (checks.length === 0) return [];
     const looked: { digest: string; why: string }[] = [];
     if (abandoned?.ok && abandoned.digest !== undefined) looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload never completed` });
     if (mismatched?.ok && mismatched.digest !== undefined && mismatched.claimed !== undefined) {
@@ -145,13 +149,20 @@ export const unfinishedUpload: CaseRule = {
       const how = named.completed ? 'this target accepted it' : 'this target refused it too';
       looked.push({ digest: named.digest, why: `it was never uploaded: only an image manifest put with PutImage named it (ECR refuses such a manifest: LayersNotFoundException; ${how})` });
     }
-    if (looked.length === 0) return [];
-    if (!ok(after)) return [broken(`after uploads that were never completed, a check of their digests got ${after.answer.summary}`)];
-    for (const { digest, why } of looked) {
-      const got = signature(after, digest);
-      if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE (${got}), yet ${why}`)];
+    if (crossed?.ok && crossed.digest !== undefined) {
+      const how = crossed.completed ? 'this target accepted it' : 'this target refused it too';
+      looked.push({ digest: crossed.digest, why: `its ${crossed.size} bytes were sent to an upload started in ${show(crossed.from)}, and only a CompleteLayerUpload that names ${show(crossed.repositoryName)} completed it (ECR refuses that: UploadNotFoundException, an upload ID is valid for its own repository; ${how})` });
     }
-    return [held(`${looked.length} digest(s) never uploaded and completed under their own digest are not available`)];
+    if (looked.length === 0) return [];
+    for (const check of checks) {
+      const where = show(check.sent.repositoryName);
+      if (!ok(check)) return [broken(`after uploads that were never completed, a check of their digests in ${where} got ${check.answer.summary}`)];
+      for (const { digest, why } of looked) {
+        const got = signature(check, digest);
+        if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE in ${where} (${got}), yet ${why}`)];
+      }
+    }
+    return [held(`${looked.length} digest(s) never uploaded and completed under their own digest are not available (${checks.map((c) => show(c.sent.repositoryName)).join(', ')})`)];
   },
 };
 
