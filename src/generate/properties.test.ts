@@ -135,7 +135,7 @@ describe('generators', () => {
     const labels = new Map(cases.map((c) => [c.property, c.steps.map((s) => s.label).join(',')]));
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': expect.stringMatching(/^batch,alone(,alone-absent)?$/), idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
-      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'upload,stored,delete,gone,create,recreated',
+      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'elsewhere,upload,stored,delete,gone,kept-elsewhere,create,recreated',
       'unfinished-upload': expect.stringMatching(/^((abandon|mismatch|name|cross),){4}after,after-elsewhere$/),
     });
     // The unfinished-upload scenario's four actions, each once, in some order; the crossed upload starts in the second repository.
@@ -146,19 +146,19 @@ describe('generators', () => {
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });
 
-  it('lifecycle scenarios act on the scratch repository (read-your-write uploads to the second one first, unfinished-upload checks it too), and name the fresh layer', () => {
+  it('lifecycle scenarios act on the scratch repository (read-your-write and recreate upload to the second one first, unfinished-upload and recreate check it too), and name the fresh layer', () => {
     const scenarios = cases.filter((x) => (LIFECYCLE_SCENARIOS as readonly string[]).includes(x.property));
     expect(new Set(scenarios.map((c) => c.property))).toEqual(new Set(LIFECYCLE_SCENARIOS));
     for (const c of scenarios) {
       for (const s of c.steps) {
         if (s.action) expect(s.action.repositoryName).toBe(s.label === 'elsewhere' ? 'other' : 'life');
         else {
-          expect((s.body as { repositoryName: string }).repositoryName).toBe(s.label === 'after-elsewhere' ? 'other' : 'life');
+          expect((s.body as { repositoryName: string }).repositoryName).toBe(s.label.endsWith('elsewhere') ? 'other' : 'life');
           expect((s.body as { layerDigests: string[] }).layerDigests).toContain(FRESH_LAYER);
         }
       }
     }
-    const firsts = scenarios.filter((c) => c.property === 'read-your-write').map((c) => c.steps[0]!.label);
+    const firsts = scenarios.filter((c) => c.property === 'read-your-write' || c.property === 'recreate').map((c) => c.steps[0]!.label);
     expect(new Set(firsts)).toEqual(new Set(['elsewhere']));
   });
 

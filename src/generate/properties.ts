@@ -296,12 +296,15 @@ export function properties(k: Knowledge): Property[] {
     });
     out.push({
       name: 'recreate', weight: 0.02, min: 2, feeds: ['metamorphic.recreate-forgets', ...ALL_PASSIVE], exclusive: true,
-      about: 'a layer uploaded, its repository deleted (and checked: it must be gone) and created again under the same name, the layer checked',
+      about: 'a layer uploaded to the second repository and this one, this one deleted (and checked: it must be gone; the second must keep the layer) and created again under the same name, the layer checked',
       arbitrary: around.map((others) => {
         const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
+        const elsewhere: Step[] = k.secondary ? [{ label: 'elsewhere', action: { kind: 'upload', repositoryName: k.secondary } }] : [];
+        const kept: Step[] = k.secondary ? [{ label: 'kept-elsewhere', body: { repositoryName: k.secondary, layerDigests: [FRESH_LAYER, ...others] } }] : [];
         return single([
-          { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'stored', body: check },
+          ...elsewhere, { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'stored', body: check },
           { label: 'delete', action: { kind: 'delete-repository', repositoryName: repo } }, { label: 'gone', action: { kind: 'check-deleted', repositoryName: repo } },
+          ...kept,
           { label: 'create', action: { kind: 'create-repository', repositoryName: repo } },
           { label: 'recreated', body: check },
         ], ['scenario.recreate'], 'success');

@@ -22,6 +22,8 @@
  * 8: the unfinished-upload scenario also puts an image whose manifest names a layer never sent, and
  *    sends a layer to an upload started in the second repository and completes it through the scratch
  *    one (its four actions in any order); it checks those layers' digests too, in both repositories.
+ *    The recreate scenario uploads its layer to the second repository first, and checks it is still
+ *    there once the scratch repository is deleted.
  */
 export const GENERATOR = 8;
 

@@ -2,7 +2,7 @@
 // each digest is, and what the target is known to hold. Written apart from the registry on purpose.
 import { operationSpec, referenceFingerprintSpec } from '../spec/index.ts';
 import type { KnownRepository, Knowledge } from '../model.ts';
-import type { Sent } from './view.ts';
+import type { Sent, View } from './view.ts';
 
 export type Violation =
   | 'missing-member'
@@ -147,4 +147,35 @@ export function judgeableBatch(sent: Sent, k: Knowledge) {
 /** A well-formed registry id that is not the caller's: another account. */
 export function foreignRegistry(sent: Sent, k: Knowledge): boolean {
   return k.accountId !== undefined && sent.registryId !== undefined && sent.registryId !== k.accountId && patterns().registryId.test(sent.registryId);
+}
+
+/**
+ * What the suite knows the target holds at each exchange of a case: `k`, changed by the case's own
+ * actions before that exchange, in the repositories `k` knows: a layer uploaded is stored (a scenario's
+ * upload to the second repository, checked there later), unless the upload was refused or answered
+ * wrongly (then what the repository holds is no longer known in full); a deleted repository holds
+ * nothing. Undefined without such an action: `k` itself holds for every exchange.
+ */
+export function knowledgeAlong(views: View[], k: Knowledge): Knowledge[] | undefined {
+  let now = k;
+  let out: Knowledge[] | undefined;
+  for (let i = 0; i < views.length; i++) {
+    const a = views[i]!.exchange.action;
+    const repo = a ? now.repositories[a.repositoryName] : undefined;
+    let changed: KnownRepository | undefined;
+    if (repo && a!.kind === 'upload' && a!.digest !== undefined) {
+      // An upload the target refused, or answered wrongly, may or may not have stored the layer: from
+      // then on the suite does not know all the repository holds.
+      changed = a!.ok ? { ...repo, layers: { ...repo.layers, [a!.digest]: { ...(a!.size !== undefined ? { size: a!.size } : {}), referenced: false } } } : { ...repo, complete: false };
+    } else if (repo && a!.kind === 'delete-repository' && a!.ok) {
+      // A deleted repository, created again, holds nothing.
+      changed = { ...repo, layers: {} };
+    }
+    if (changed) {
+      now = { ...now, repositories: { ...now.repositories, [a!.repositoryName]: changed } };
+      out ??= views.slice(0, i).map(() => k);
+    }
+    out?.push(now);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
 import type { Capability } from '../spec/index.ts';
 import type { Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import type { CatalogueEntry } from './catalogue.ts';
+import { knowledgeAlong } from './contract.ts';
 import { bucketsOf } from './coverage.ts';
 import type { Outcome } from './rule.ts';
 import type { Tally } from './fingerprint.ts';
@@ -55,15 +56,24 @@ function checked<T>(entry: CatalogueEntry, caseId: string, out: JudgedFinding[],
 export function judgeViews(caseId: string, views: View[], k: Knowledge, entries: CatalogueEntry[]): JudgedFinding[] {
   const out: JudgedFinding[] = [];
   const requests: View[] = [];
-  for (const v of views) if (!v.exchange.action) requests.push(v);
+  // What the target holds at each request: its own uploads included, in a scenario that made some.
+  const along = knowledgeAlong(views, k);
+  const known: Knowledge[] | undefined = along ? [] : undefined;
+  for (let i = 0; i < views.length; i++) {
+    if (views[i]!.exchange.action) continue;
+    requests.push(views[i]!);
+    known?.push(along![i]!);
+  }
   let caseMs: number | undefined;
   for (const entry of entries) {
     const rule = entry.rule;
     if (rule.scope === 'exchange') {
-      for (const v of requests) {
-        const outcomes = checked(entry, caseId, out, rule, v, k);
+      for (let i = 0; i < requests.length; i++) {
+        const v = requests[i]!;
+        const kv = known ? known[i]! : k;
+        const outcomes = checked(entry, caseId, out, rule, v, kv);
         if (outcomes.length === 0) continue;
-        const buckets = wanted(entry, bucketsOf(v, k));
+        const buckets = wanted(entry, bucketsOf(v, kv));
         for (const o of outcomes) out.push(toFinding(entry, o, caseId, buckets, v.exchange.durationMs));
       }
     } else if (rule.scope === 'case') {
@@ -72,7 +82,7 @@ export function judgeViews(caseId: string, views: View[], k: Knowledge, entries:
       let buckets: string[] | undefined;
       if (entry.buckets) {
         const union = new Set<string>();
-        for (const v of requests) for (const b of wanted(entry, bucketsOf(v, k)) ?? []) union.add(b);
+        for (let i = 0; i < requests.length; i++) for (const b of wanted(entry, bucketsOf(requests[i]!, known ? known[i]! : k)) ?? []) union.add(b);
         buckets = [...union];
       }
       caseMs ??= views.reduce((n, v) => n + v.exchange.durationMs, 0);

@@ -181,8 +181,14 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   },
   'metamorphic.recreate-forgets': {
     pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
-      [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
+      [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
+      // The same layer stored in the second repository first stays there when this one is deleted.
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone },
+        { label: 'kept-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
     fail: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
+      // A garbage collector without reference counts: deleting this repository took the layer from the second one too.
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone },
+        { label: 'kept-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res: { layers: [unavail(F)] } }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
       // A soft delete one query forgets: the deleted repository still answers, though the re-created one is right.
       [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: stillThere }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
   },
@@ -326,5 +332,29 @@ describe('length counts what the model counts', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }), (a, b, c) => {
       for (const s of [a, b, c, a + c + b]) expect(length(s)).toBe([...s].length);
     }));
+  });
+});
+
+describe('what a case does to the target, the judge knows', () => {
+  const judge = (ruleId: string, exs: Ex[]) => verdictsOf(ruleId, exs);
+  const inOther = (res: unknown): Ex => ({ label: 'kept-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res });
+  const toOther: Ex = { label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } };
+
+  it('a layer the case uploaded is stored from then on, with its size: present after the upload, absent before it', () => {
+    expect(judge('classify.present', [toOther, inOther({ layers: [avail(F, { layerSize: 7 })] })])).toEqual(['PASS']);
+    expect(judge('classify.present', [toOther, inOther({ layers: [unavail(F)] })])).toEqual(['FAIL']);
+    expect(judge('classify.present', [toOther, inOther({ layers: [avail(F, { layerSize: 8 })] })])).toEqual(['FAIL']);
+    expect(judge('classify.absent', [toOther, inOther({ layers: [avail(F, { layerSize: 7 })] })])).toEqual([]);
+    expect(judge('classify.absent', [inOther({ layers: [avail(F, { layerSize: 7 })] }), toOther])).toEqual(['FAIL']);
+    // An upload refused, or answered wrongly, may have stored the layer or not: absence is no longer judged there.
+    expect(judge('classify.absent', [{ ...toOther, action: { ...toOther.action!, ok: false } }, inOther({ layers: [avail(F, { layerSize: 7 })] })])).toEqual([]);
+    expect(judge('classify.present', [{ ...toOther, action: { ...toOther.action!, ok: false } }, inOther({ layers: [unavail(F)] })])).toEqual([]);
+  });
+
+  it('a repository the case deleted holds nothing from then on', () => {
+    const check = (res: unknown): Ex => ({ label: 'recreated', req: req([P]), res });
+    expect(judge('classify.present', [check({ layers: [unavail(P)] })])).toEqual(['FAIL']);
+    expect(judge('classify.present', [{ label: 'delete', action: deleted }, { label: 'create', action: created }, check({ layers: [unavail(P)] })])).toEqual([]);
+    expect(judge('classify.absent', [{ label: 'delete', action: deleted }, { label: 'create', action: created }, check({ layers: [avail(P)] })])).toEqual(['FAIL']);
   });
 });

@@ -98,7 +98,7 @@ export const MUTANTS: readonly Mutant[] = [
     hooks: { batchCheck: (o, c) => { for (const d of c.digests) if (isCanonical(d) && !c.repository.layers.has(d)) c.repository.layers.set(d, { size: 0, mediaType: null }); return o; } },
   },
   { id: 'explicit-registry-id-not-found', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.valid-succeeds', 'metamorphic.registry-id'] }, description: 'treats an explicit registryId, even the caller\'s own, as another registry', hooks: { resolveRepository: (id, explicit, name, find) => (explicit ? undefined : find(id, name)) } },
-  { id: 'shared-layer-store', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'metamorphic.read-your-write', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'finds a layer in any repository of the registry', hooks: { lookupLayer: (repo, digest, all) => repo.layers.get(digest) ?? all.map((r) => r.layers.get(digest)).find(Boolean) } },
+  { id: 'shared-layer-store', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.repository-isolation', 'metamorphic.read-your-write', 'metamorphic.recreate-forgets', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'finds a layer in any repository of the registry', hooks: { lookupLayer: (repo, digest, all) => repo.layers.get(digest) ?? all.map((r) => r.layers.get(digest)).find(Boolean) } },
   {
     id: 'inconsistent-absent', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['fingerprint.absent', 'fingerprint.consistent'] }, description: 'answers never-stored digests sometimes as UNAVAILABLE, sometimes as MissingLayerDigest',
     hooks: {
@@ -120,6 +120,8 @@ export const MUTANTS: readonly Mutant[] = [
     { layerKey: 'lower-case' }, 'NOT_CONFORMANT', ['classify.absent']),
   bug('delete-keeps-layers', 'DeleteRepository removes the repository row but not its layer rows, keyed by name: a repository created again under the name holds the old layers',
     { deleteKeepsLayers: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
+  bug('delete-drops-shared-blobs', 'one copy of each blob for the registry, linked per repository, and DeleteRepository deletes the blobs of its links without counting the other repositories that link them (a garbage collector without reference counts): a layer stored in two repositories is gone from both when one is deleted',
+    { deleteDropsSharedBlobs: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
   bug('write-behind-store', 'completed uploads land in a write-behind buffer flushed every 25 checks: a layer is not AVAILABLE right after CompleteLayerUpload',
     { visibleAfterChecks: 25 }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
   bug('size-off-by-one', 'CompleteLayerUpload stores the index of the last byte received as the size',

@@ -79,6 +79,8 @@ export class RegistryStore {
     if (repo) for (const id of [...repo.uploads.keys()]) this.endUpload(repo, id);
     if (repo && this.quirks.deleteKeepsLayers) this.orphans.set(`${registryId}/${name}`, repo.layers);
     if (repo && this.quirks.softDeleteVisible) this.softDeleted.set(`${registryId}/${name}`, repo);
+    // One copy of each blob, linked per repository: the deleted repository's blobs go, and every other link to them dangles.
+    if (repo && this.quirks.deleteDropsSharedBlobs) for (const other of this.list(registryId)) if (other !== repo) for (const d of repo.layers.keys()) other.layers.delete(d);
     const deleted = this.registries.get(registryId)?.delete(name) ?? false;
     // The file of layers goes with the last repository filed under it.
     const file = repo ? this.layerFile(registryId, repo.name) : undefined;

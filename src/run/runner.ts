@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { availableParallelism } from 'node:os';
 import { selectRules, type CatalogueEntry } from '../judge/catalogue.ts';
-import { analyseRequest } from '../judge/contract.ts';
+import { analyseRequest, knowledgeAlong } from '../judge/contract.ts';
 import { bucketsOf } from '../judge/coverage.ts';
 import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
@@ -339,7 +339,10 @@ export class Accumulator {
     count(this.coverage.expectedOutcomes, r.kase.expected);
     const views = r.views ?? r.exchanges.map(view);
     this.fingerprint.addCase(views, r.index);
-    for (const v of views) {
+    const along = knowledgeAlong(views, k);
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i]!;
+      const kv = along ? along[i]! : k;
       const x = v.exchange;
       if (x.action) {
         if (!x.action.ok) {
@@ -349,10 +352,10 @@ export class Accumulator {
         continue;
       }
       this.exchanges++;
-      this.fingerprint.add(v, k, r.index);
+      this.fingerprint.add(v, kv, r.index);
       count(this.coverage.observedOutcomes, outcomeOf(v));
       const answered = v.answer.kind === 'success' || v.answer.kind === 'error' || v.answer.kind === 'not-implemented';
-      for (const b of bucketsOf(v, k)) {
+      for (const b of bucketsOf(v, kv)) {
         const c = (this.buckets[b] ??= { sent: 0, answered: 0 });
         c.sent++;
         if (answered) c.answered++;

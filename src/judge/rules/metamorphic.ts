@@ -182,12 +182,23 @@ export const recreateForgets: CaseRule = {
     if (!signature(stored, d).includes('layer:AVAILABLE')) return [];
     // A deleted repository is one that does not exist (a soft delete that one query forgets shows here).
     if (gone?.answered !== undefined) return [broken(`after DeleteRepository accepted ${show(deleted.repositoryName)}, a check in it ${gone.detail}; expected ${operationSpec().errors.missingRepository.value}`)];
+    // The deletion is of one repository: the same layer stored in another one stays there.
+    const other = elsewhere(xs, deleted.repositoryName);
+    const kept = step(xs, 'kept-elsewhere');
+    if (other && kept && answered(kept)) {
+      const there = `${show(d)}, stored in ${show(other.repositoryName)} as well as in ${show(deleted.repositoryName)}`;
+      if (!ok(kept)) return [broken(`after ${show(deleted.repositoryName)} was deleted, a check in ${show(other.repositoryName)} got ${kept.answer.summary}`)];
+      // Whether it is still there; its size is classify.present's to judge (the suite knows what the case stored).
+      const still = signature(kept, d);
+      if (!still.includes('layer:AVAILABLE')) return [broken(`${there}, is no longer AVAILABLE in ${show(other.repositoryName)} once ${show(deleted.repositoryName)} was deleted: ${still}`)];
+    }
     if (!created?.ok || !recreated) return [];
     if (!answered(recreated)) return [];
     if (!ok(recreated)) return [broken(`after ${show(deleted.repositoryName)} was deleted and created again, a check in it got ${recreated.answer.summary}`)];
     const now = signature(recreated, d);
+    const also = other ? ` (it is stored in ${show(other.repositoryName)} too, which a repository created anew does not share)` : '';
     return [now.includes('layer:AVAILABLE')
-      ? broken(`${show(d)}, uploaded to ${show(deleted.repositoryName)} before it was deleted and created again, is still AVAILABLE: ${now}`)
-      : held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})`)];
+      ? broken(`${show(d)}, uploaded to ${show(deleted.repositoryName)} before it was deleted and created again, is still AVAILABLE${also}: ${now}`)
+      : held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})${other && kept ? `; ${show(other.repositoryName)} kept it` : ''}`)];
   },
 };
