@@ -196,6 +196,8 @@ export const MUTANTS: readonly Mutant[] = [
     { failValidChecks: true }, 'NOT_CONFORMANT', ['validate.valid-succeeds']),
   bug('missing-repository-crash', 'a missing repository is looked up as repos[name].layers and crashes with a 500 instead of RepositoryNotFoundException',
     { missingRepositoryCrash: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
+  bug('break-on-invalid', 'the loop over the digests says break where it meant continue after answering a malformed digest InvalidLayerDigest: every digest listed after the first malformed one is left unanswered',
+    { breakOnInvalid: true }, 'NOT_CONFORMANT', ['partition.complete']),
   bug('page-of-50', 'the handler answers at most 50 digests, a page size left over from a list API',
     { pageSize: 50 }, 'NOT_CONFORMANT', ['partition.complete']),
   bug('errors-as-200', 'error answers are written with status 200 (res.status(200).json(err) in one catch block)',

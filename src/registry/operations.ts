@@ -173,6 +173,7 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
     const invalid = q.greyByGoDigest ? !wellKnown(digest) : !lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest));
     if (invalid) {
       fail(digest, 'InvalidLayerDigest', `Invalid layer digest '${digest}'.`);
+      if (q.breakOnInvalid) break;
       continue;
     }
     const stored = ctx.hooks.lookupLayer

@@ -51,6 +51,8 @@ export interface Quirks {
   manifestUnchecked?: boolean;
 
   // The BatchCheckLayerAvailability handler.
+  /** The loop over the digests breaks where it meant to continue after a malformed one: the digests after it are never answered. */
+  breakOnInvalid?: boolean;
   /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */
   fencepost?: boolean;
   /** A registryId is checked for its length only (the pattern's count of digits), not for being digits. */
