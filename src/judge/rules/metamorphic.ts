@@ -128,6 +128,9 @@ export const readYourWrite: CaseRule = {
  * None of the scenario's layers was completed anywhere: each check, in the scratch repository and in
  * the second one, must find none of them.
  */
+/** What the target made of a call ECR refuses, for a finding's message. */
+const itsAnswer = (a: { completed?: boolean }) => (a.completed ? 'this target accepted it' : 'this target refused it too');
+
 export const unfinishedUpload: CaseRule = {
   id: 'metamorphic.unfinished-upload',
   scope: 'case',
@@ -141,17 +144,14 @@ export const unfinishedUpload: CaseRule = {
     const looked: { digest: string; why: string }[] = [];
     if (abandoned?.ok && abandoned.digest !== undefined) looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload never completed` });
     if (mismatched?.ok && mismatched.digest !== undefined && mismatched.claimed !== undefined) {
-      const how = mismatched.completed ? 'this target accepted it' : 'this target refused it too';
-      looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: CompleteLayerUpload was told it for other content (ECR refuses that completion: InvalidLayerException; ${how})` });
-      looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were completed under the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that completion: InvalidLayerException; ${how})` });
+      looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: CompleteLayerUpload was told it for other content (ECR refuses that completion: InvalidLayerException; ${itsAnswer(mismatched)})` });
+      looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were completed under the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that completion: InvalidLayerException; ${itsAnswer(mismatched)})` });
     }
     if (named?.ok && named.digest !== undefined) {
-      const how = named.completed ? 'this target accepted it' : 'this target refused it too';
-      looked.push({ digest: named.digest, why: `it was never uploaded: only an image manifest put with PutImage named it (ECR refuses such a manifest: LayersNotFoundException; ${how})` });
+      looked.push({ digest: named.digest, why: `it was never uploaded: only an image manifest put with PutImage named it (ECR refuses such a manifest: LayersNotFoundException; ${itsAnswer(named)})` });
     }
     if (crossed?.ok && crossed.digest !== undefined) {
-      const how = crossed.completed ? 'this target accepted it' : 'this target refused it too';
-      looked.push({ digest: crossed.digest, why: `its ${crossed.size} bytes were sent to an upload started in ${show(crossed.from)}, and only a CompleteLayerUpload that names ${show(crossed.repositoryName)} completed it (ECR refuses that: UploadNotFoundException, an upload ID is valid for its own repository; ${how})` });
+      looked.push({ digest: crossed.digest, why: `its ${crossed.size} bytes were sent to an upload started in ${show(crossed.from)}, and only a CompleteLayerUpload that names ${show(crossed.repositoryName)} completed it (ECR refuses that: UploadNotFoundException, an upload ID is valid for its own repository; ${itsAnswer(crossed)})` });
     }
     if (looked.length === 0) return [];
     for (const check of checks) {
