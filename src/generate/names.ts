@@ -14,7 +14,7 @@ const word = (min: number, max: number) => fc.string({ unit: lower, minLength: m
 const under = (prefix: string | undefined) => (name: string) => (prefix ? `${prefix}/${name}` : name);
 
 /** The ways a name of a valid length breaks every model's pattern: each is a check a hand-written validator may leave out. */
-export const BAD_NAME_WAYS = ['upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'space', 'mixed-sep', 'edge-space', 'trailing-newline', 'non-ascii'] as const;
+export const BAD_NAME_WAYS = ['upper', 'double-dot', 'leading', 'trailing', 'double-slash', 'trailing-slash', 'space', 'mixed-sep', 'edge-space', 'trailing-newline', 'non-ascii'] as const;
 export type BadNameWay = (typeof BAD_NAME_WAYS)[number];
 
 /** Names no model's pattern accepts, though their length is valid, broken in one way. */
@@ -42,6 +42,8 @@ export function badPatternName(how: BadNameWay, prefix?: string): fc.Arbitrary<L
       leading: `-${a}${b}`,
       trailing: `${a}${b}_`,
       'double-slash': `${a}//${b}`,
+      // What a server that cleans names as paths (strings.Trim(name, "/"), path.Clean) takes for a/b.
+      'trailing-slash': `${a}/${b}/`,
       space: `${a} ${b}`,
       'mixed-sep': `${a}_.${b}`,
     }[how as Exclude<BadNameWay, 'edge-space' | 'trailing-newline' | 'non-ascii'>];

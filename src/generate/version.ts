@@ -24,8 +24,9 @@
  *    one (its four actions in any order); it checks those layers' digests too, in both repositories.
  *    The recreate scenario uploads its layer to the second repository first, and checks it is still
  *    there once the scratch repository is deleted.
+ * 9: a repositoryName valid but for a trailing '/' (bad-name-trailing-slash).
  */
-export const GENERATOR = 8;
+export const GENERATOR = 9;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

@@ -172,6 +172,8 @@ export const MUTANTS: readonly Mutant[] = [
     { unicodeClasses: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern', 'validate.registry-id']),
   bug('empty-segments-dropped', 'repository names are validated segment by segment after name.split("/").filter(Boolean), which drops the empty segment of a//b: a name with a double slash is accepted',
     { emptySegmentsDropped: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern']),
+  bug('slashes-trimmed', 'repository names are cleaned as paths before they are checked, as strings.Trim(name, "/") in a Go handler does: "team/app/" is taken for "team/app"',
+    { trimSlashes: true }, 'NOT_CONFORMANT', ['validate.repository-name-pattern']),
   bug('string-as-digest-list', 'the handler iterates layerDigests without checking its type, as a Python for loop does: a string is taken for a list of one-character digests, each answered InvalidLayerDigest',
     { stringAsList: true }, 'NOT_CONFORMANT', ['validate.wrong-type']),
   bug('limit-after-dedupe', 'the 100-digest limit is checked after duplicates are removed, so 101 digests with a repeat pass',

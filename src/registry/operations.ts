@@ -73,7 +73,8 @@ function registryIdOf(body: Body, ctx: OperationContext): { id: string; explicit
 function repositoryNameOf(body: Body, ctx: OperationContext): string {
   // The skip.memberTypes seam lets a mutant crash on a missing or mistyped member, as careless fakes do.
   const given = ctx.hooks.skip?.memberTypes ? (body['repositoryName'] as string) : stringMember(body, 'repositoryName', true);
-  const name = ctx.quirks.trimNames ? given.trim() : given;
+  const trimmed = ctx.quirks.trimNames ? given.trim() : given;
+  const name = ctx.quirks.trimSlashes ? trimmed.replace(/^\/+|\/+$/g, '') : trimmed;
   const l = fenced(limits(ctx), ctx.quirks);
   if (lengthOf(name, 'code-points') < l.nameMinLength) throw constraint('repositoryName', `must have length greater than or equal to ${l.nameMinLength}`);
   if (lengthOf(name, 'code-points') > l.nameMaxLength) throw constraint('repositoryName', `must have length less than or equal to ${l.nameMaxLength}`);

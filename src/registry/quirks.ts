@@ -67,6 +67,8 @@ export interface Quirks {
   unicodeClasses?: boolean;
   /** Repository names are checked segment by segment after split('/') drops the empty ones: a//b passes. */
   emptySegmentsDropped?: boolean;
+  /** repositoryName loses its leading and trailing '/' before it is checked and looked up (a name cleaned as a path): "team/app/" is taken for "team/app". */
+  trimSlashes?: boolean;
   /** A layerDigests that is a string is iterated as if it were the list, one character a digest (Python's list(), a for loop). */
   stringAsList?: boolean;
   /** The list-size limit is applied to distinct digests. */
