@@ -203,6 +203,11 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     : a.kind === 'put-image-unuploaded' ? { digest: digests!.get(FRESH_NAMED)! }
       : a.kind === 'upload-crossed' ? { digest: digests!.get(FRESH_CROSSED)!, ...(a.from !== undefined ? { from: a.from } : {}) }
       : digests ? { digest: digests.get(FRESH_LAYER)! } : {};
+  // An action whose last call ECR refuses: whether this target took it, and what the calls before it answered wrongly.
+  const acceptedOrNot = (r: { value: { completed: boolean; answer: string }; disagreements: string[] }, size: number): NonNullable<Exchange['action']> => ({
+    kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
+    ...about, size, completed: r.value.completed,
+  });
   try {
     if (a.kind === 'upload') {
       const r = await uploadLayer(target.client, { repositoryName: a.repositoryName }, fresh);
@@ -212,25 +217,13 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'UploadLayerPart accepted every part; the upload is never completed', ...about, size: fresh.length };
     } else if (a.kind === 'upload-mismatched') {
       const sent = freshUploads(fresh).sent;
-      const r = await uploadMismatched(target.client, { repositoryName: a.repositoryName }, sent, about.claimed!);
-      exchange.action = {
-        kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
-        ...about, size: sent.length, completed: r.value.completed,
-      };
+      exchange.action = acceptedOrNot(await uploadMismatched(target.client, { repositoryName: a.repositoryName }, sent, about.claimed!), sent.length);
     } else if (a.kind === 'put-image-unuploaded') {
       const { config, named } = freshUploads(fresh);
-      const r = await putImageUnuploaded(target.client, { repositoryName: a.repositoryName }, config, { digest: about.digest!, size: named.length });
-      exchange.action = {
-        kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
-        ...about, size: named.length, completed: r.value.completed,
-      };
+      exchange.action = acceptedOrNot(await putImageUnuploaded(target.client, { repositoryName: a.repositoryName }, config, { digest: about.digest!, size: named.length }), named.length);
     } else if (a.kind === 'upload-crossed') {
       const { crossed } = freshUploads(fresh);
-      const r = await uploadCrossed(target.client, { repositoryName: a.from! }, { repositoryName: a.repositoryName }, crossed);
-      exchange.action = {
-        kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? r.value.answer,
-        ...about, size: crossed.length, completed: r.value.completed,
-      };
+      exchange.action = acceptedOrNot(await uploadCrossed(target.client, { repositoryName: a.from! }, { repositoryName: a.repositoryName }, crossed), crossed.length);
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
