@@ -1,7 +1,7 @@
 // The judge: applies rules to exchanges and folds findings into one verdict per rule. Pure.
 // A rule PASSes only on evidence: enough checks (spec/rules.json says how many and of what), a check
-// in every coverage bucket it names, and every capability it needs. Anything short of that is
-// SKIPPED with the exact reason.
+// in every coverage bucket it names, a check that held over each of its facets, and every capability
+// it needs. Anything short of that is SKIPPED with the exact reason.
 import type { Capability } from '../spec/index.ts';
 import type { Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import type { CatalogueEntry } from './catalogue.ts';
@@ -14,9 +14,13 @@ import { view, type View } from './view.ts';
 /** A finding, with the coverage buckets of what it checked (only those its rule asks for) and the time its exchanges took. */
 export type JudgedFinding = Finding & { buckets?: string[]; ms?: number };
 
+/** How a facet's checks that held are counted among a rule's buckets. */
+export const facetKey = (id: string) => `facet:${id}`;
+
 function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined, buckets: string[] | undefined, ms: number | undefined): JudgedFinding {
   const finding: JudgedFinding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
   if (caseId !== undefined) finding.caseId = caseId;
+  if (o.held && o.facets) buckets = [...(buckets ?? []), ...o.facets.map(facetKey)];
   if (buckets && buckets.length > 0) finding.buckets = buckets;
   if (ms !== undefined) finding.ms = ms;
   return finding;
@@ -111,7 +115,7 @@ export interface RuleTally {
   /** Checks that held, and checks that broke (FAIL or DIVERGENT). */
   passed: number;
   broken: number;
-  /** Checks per coverage bucket the rule asks for. */
+  /** Checks per coverage bucket the rule asks for, and checks that held per facet (`facet:<id>`). */
   buckets: Record<string, number>;
   /** The passing finding of the earliest case: reports stay the same whatever order cases finish in. */
   firstPass?: { message: string; index: number };
@@ -233,6 +237,8 @@ export interface VerdictContext {
   faults: number;
   /** The first such fault, for messages. */
   firstFault?: string;
+  /** The first scenario action the target refused (an upload, a deletion), for messages. */
+  firstRefused?: string;
   /** Successes that arrived whole but were not JSON: wire.json fails them, no other rule can read them. */
   notJson?: number;
   /** A replay of one case: a rule needs one check of that case, no more, and no bucket. */
@@ -267,6 +273,12 @@ export function verdicts(entries: CatalogueEntry[], tally: FindingTally, ctx: Ve
       const c = ctx.coverage[bucket];
       const seen = !c || c.sent === 0 ? 'never sent' : c.answered === 0 ? `sent ${c.sent} time(s), never answered` : `answered ${c.answered} time(s), none a check of this rule`;
       return skip(`no check with ${bucket} (${seen})${faults}`);
+    }
+    for (const facet of ctx.replay ? [] : entry.facets ?? []) {
+      if ((t.buckets[facetKey(facet.id)] ?? 0) > 0) continue;
+      const why = facet.needs && ctx.missing[facet.needs] !== undefined ? `: needs ${facet.needs}: ${ctx.missing[facet.needs]}`
+        : ctx.firstRefused ? ` (the target refused a scenario action, first: ${ctx.firstRefused})` : '';
+      return skip(`${checks.had} check(s) held, none of them about ${facet.what}${why}${faults}`);
     }
     const doubt = (entry.needs ?? []).find((c) => ctx.unverified[c] !== undefined);
     const note = doubt ? ` (setup could not verify ${doubt}, yet every check held)` : '';

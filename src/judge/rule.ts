@@ -9,9 +9,11 @@ import type { View } from './view.ts';
 export interface Outcome {
   held: boolean;
   message: string;
+  /** The facets of its rule (spec/rules.json) a check that held covered. */
+  facets?: readonly string[];
 }
 
-export const held = (message: string): Outcome => ({ held: true, message });
+export const held = (message: string, facets?: readonly string[]): Outcome => (facets ? { held: true, message, facets } : { held: true, message });
 export const broken = (message: string): Outcome => ({ held: false, message });
 
 export interface ExchangeRule {
@@ -24,6 +26,8 @@ export interface ExchangeRule {
 export interface CaseRule {
   id: string;
   scope: 'case';
+  /** The facet ids its outcomes name; spec/rules.json describes the same ones. */
+  facets?: readonly string[];
   check(xs: View[], k: Knowledge): Outcome[];
 }
 

@@ -5,7 +5,7 @@ import type { Exchange, Knowledge } from '../model.ts';
 import { catalogue } from './catalogue.ts';
 import { length } from './contract.ts';
 import { FingerprintTally } from './fingerprint.ts';
-import { judgeCase, judgeRun } from './judge.ts';
+import { facetKey, FindingTally, judgeCase, judgeRun, type JudgedFinding, verdicts, type VerdictContext } from './judge.ts';
 import { view } from './view.ts';
 
 const P = `sha256:${'a'.repeat(64)}`; // stored, 10 bytes
@@ -251,6 +251,42 @@ describe('every rule can pass and can break', () => {
         expect(verdictsOf(entry.id, exs), JSON.stringify(exs)).toContain(entry.breaks);
       }
     });
+  }
+});
+
+describe('a rule with facets PASSes only once a check that held covered each of them', () => {
+  const ctx = (more: Partial<VerdictContext> = {}): VerdictContext => ({ missing: {}, unverified: {}, notApplicable: {}, coverage: {}, faults: 0, ...more });
+  const verdictOf = (entryId: string, findings: JudgedFinding[], c = ctx()) => {
+    const entry = catalogue().find((e) => e.id === entryId)!;
+    const tally = new FindingTally();
+    // As many times as the rule needs checks: the facets, not the count, are what is short.
+    for (let i = 0; i < entry.checks.minimum; i++) tally.add(findings, i);
+    return verdicts([entry], tally, c)[0]!;
+  };
+  for (const entry of catalogue().filter((e) => e.facets)) {
+    const passing = () => TABLE[entry.id]!.pass.flatMap((exs) => judgeCase('c', exs.map(ex), K, [entry]));
+    it(`${entry.id}: its passing cases cover every facet, and it PASSes on them`, () => {
+      const covered = new Set(passing().flatMap((f) => f.buckets ?? []));
+      expect([...covered].sort()).toEqual(entry.facets!.map((f) => facetKey(f.id)).sort());
+      expect(verdictOf(entry.id, passing()).verdict).toBe('PASS');
+    });
+    for (const facet of entry.facets!) {
+      it(`${entry.id}: without a check of ${facet.id} it is SKIPPED, and says which part went unchecked and why`, () => {
+        const without = passing().map((f) => ({ ...f, buckets: (f.buckets ?? []).filter((b) => b !== facetKey(facet.id)) }));
+        const plain = verdictOf(entry.id, without);
+        expect(plain.verdict).toBe('SKIPPED');
+        expect(plain.message).toContain(`none of them about ${facet.what}`);
+        const refused = verdictOf(entry.id, without, ctx({ firstRefused: 'upload other: refused (InvalidParameterException)' }));
+        expect(refused.message).toContain('the target refused a scenario action, first: upload other');
+        if (facet.needs) {
+          const lacking = verdictOf(entry.id, without, ctx({ missing: { [facet.needs]: 'CreateRepository refused a second repository (LimitExceededException)' } }));
+          expect(lacking.message).toContain(`needs ${facet.needs}: CreateRepository refused a second repository`);
+        }
+        // A check that broke is a FAIL whatever was covered; a replay of one case needs no facet.
+        expect(verdictOf(entry.id, [...without, { ...without[0]!, verdict: 'FAIL' }]).verdict).toBe('FAIL');
+        expect(verdicts([entry], (() => { const t = new FindingTally(); t.add(without, 0); return t; })(), ctx({ replay: true }))[0]!.verdict).toBe('PASS');
+      });
+    }
   }
 });
 

@@ -156,6 +156,8 @@ export const MUTANTS: readonly Mutant[] = [
     { uploadsById: 'completion-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('uploads-by-id-own-repository', 'uploads live in one table keyed by upload id, and CompleteLayerUpload files the layer in the repository the upload row names, whichever the call names: a completion ECR refuses (UploadNotFoundException) makes the layer AVAILABLE in the repository it was sent to',
     { uploadsById: 'upload-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('uploads-two-components', 'InitiateLayerUpload checks repository names with a pattern of its own, Docker Hub\'s namespace/name, stricter than CreateRepository\'s: a repository whose name has three components takes no uploads, so nothing a case stores there first can be checked',
+    { uploadNameComponents: 2 }, 'INCOMPLETE', [], ['metamorphic.read-your-write', 'metamorphic.unfinished-upload', 'metamorphic.recreate-forgets']),
   bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',
     { fencepost: true }, 'NOT_CONFORMANT', ['validate.too-many', 'validate.digest-too-long', 'validate.repository-name-length']),
   bug('input-errors-denied', 'the error handler\'s catch-all answers every validation error as AccessDeniedException, as a 403 fallback behind an auth middleware does: no rule can judge those answers, and the run says the permission errors fell only on invalid requests',

@@ -273,6 +273,8 @@ const describeRepositories: Handler = (body, ctx) => {
 
 const initiateLayerUpload: Handler = (body, ctx) => {
   const repo = repositoryOf(body, ctx);
+  const components = ctx.quirks.uploadNameComponents;
+  if (components !== undefined && repo.name.split('/').length > components) throw constraint('repositoryName', `must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/){0,${components - 1}}[a-z0-9]+(?:[._-][a-z0-9]+)*'`);
   const upload = ctx.store.startUpload(repo, ctx.now());
   return { uploadId: upload.id, partSize: seedingSpec().layerPartSize.minimum.value };
 };

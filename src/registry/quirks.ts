@@ -49,6 +49,8 @@ export interface Quirks {
   manifestStoresLayers?: boolean;
   /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */
   manifestUnchecked?: boolean;
+  /** InitiateLayerUpload checks the repository name with a pattern of its own that allows at most this many '/'-separated components (Docker Hub's namespace/name), stricter than CreateRepository's: a deeper repository takes no uploads. */
+  uploadNameComponents?: number;
 
   // The BatchCheckLayerAvailability handler.
   /** The loop over the digests breaks where it meant to continue after a malformed one: the digests after it are never answered. */

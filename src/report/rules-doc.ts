@@ -14,7 +14,8 @@ export function rulesMarkdown(): string {
     'A broken rule is FAIL, except fingerprint points, where the documentation is silent: those are DIVERGENT.',
     '',
     'A rule PASSes only on evidence: at least the number of checks in the **evidence** column (what counts as one',
-    'check is said there), every target capability it **needs**, and a check in every coverage **bucket** it names.',
+    'check is said there), every target capability it **needs**, a check in every coverage **bucket** it names, and,',
+    'for a rule whose statement has several parts, a check that held over each of its **facets**.',
     'Short of any of these it is SKIPPED with the exact reason, and the run is INCOMPLETE.',
     '',
   ];
@@ -25,6 +26,7 @@ export function rulesMarkdown(): string {
         `${r.checks.minimum} × ${r.checks.what}`,
         ...(r.needs?.length ? [`needs ${r.needs.join(', ')}`] : []),
         ...(r.buckets?.length ? [`buckets ${r.buckets.map((b) => `\`${b}\``).join(', ')}`] : []),
+        ...(r.facets?.length ? [`facets: ${r.facets.map((f) => `\`${f.id}\` (${f.what}${f.needs ? `; needs ${f.needs}` : ''})`).join(', ')}`] : []),
       ].join('; ');
       lines.push(`| \`${r.id}\` | ${r.breaks} | ${r.evidence} | ${r.source} | ${cell(r.statement)} | ${cell(needs)} |`);
     }

@@ -51,6 +51,7 @@ export function assembleResult(i: AssembleInput): RunResult {
     coverage: t.buckets ?? {},
     faults: t.faultCount + (cap.probeFault ? 1 : 0),
     ...(t.faults[0] ? { firstFault: t.faults[0].summary } : {}),
+    ...(t.refusedActions?.[0] ? { firstRefused: t.refusedActions[0].summary } : {}),
     ...(t.observedOutcomes[NOT_JSON_SUCCESS] ? { notJson: t.observedOutcomes[NOT_JSON_SUCCESS] } : {}),
     ...(cap.implemented ? {} : { notImplemented: cap.notImplementedEvidence ?? 'not implemented' }),
     ...(cap.probeFault ? { untestable: cap.probeFault } : {}),

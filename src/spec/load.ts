@@ -180,6 +180,12 @@ const rulesSchema = z.object({
     needs: z.array(z.enum(CAPABILITIES)).optional(),
     /** Coverage buckets whose requests must have been answered. */
     buckets: z.array(z.string().regex(/^[a-z-]+:[a-z0-9+-]+$/)).optional(),
+    /**
+     * Parts of the statement that each need a check of their own: the rule PASSes only once a check
+     * that held covered every one (checks alone could all be of the other parts). `needs`: the
+     * capability without which the facet cannot be checked, named in the reason when it is missing.
+     */
+    facets: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), what: z.string().min(5), needs: z.enum(CAPABILITIES).optional() })).min(1).optional(),
   })),
 });
 export type RuleCatalogueSpec = z.infer<typeof rulesSchema>;

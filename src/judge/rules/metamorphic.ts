@@ -95,6 +95,7 @@ const elsewhere = (xs: View[], repo: string) => xs.find((x) => x.exchange.action
 export const readYourWrite: CaseRule = {
   id: 'metamorphic.read-your-write',
   scope: 'case',
+  facets: ['stored-elsewhere-first'],
   check(xs) {
     // The layer is new to the repository whether or not its upload there was accepted: the check before it stands on its own.
     const tried = uploadTried(xs, 'after');
@@ -112,7 +113,7 @@ export const readYourWrite: CaseRule = {
     const now = signature(after, d);
     const want = `layer:AVAILABLE:${up.size}:`;
     return [now.startsWith(want)
-      ? held(`${show(d)} not available before the upload, AVAILABLE with ${up.size} bytes after${already}`)
+      ? held(`${show(d)} not available before the upload, AVAILABLE with ${up.size} bytes after${already}`, other ? ['stored-elsewhere-first'] : [])
       : broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) in ${show(up.repositoryName)}${already}, the next check answered ${now}, expected AVAILABLE with layerSize ${up.size}`)];
   },
 };
@@ -134,6 +135,7 @@ const itsAnswer = (a: { completed?: boolean }) => (a.completed ? 'this target ac
 export const unfinishedUpload: CaseRule = {
   id: 'metamorphic.unfinished-upload',
   scope: 'case',
+  facets: ['never-completed', 'mismatched-digest', 'named-by-manifest', 'completed-through-another-repository', 'checked-in-second-repository'],
   check(xs) {
     const abandoned = xs.find((x) => x.exchange.action?.kind === 'upload-unfinished')?.exchange.action;
     const mismatched = xs.find((x) => x.exchange.action?.kind === 'upload-mismatched')?.exchange.action;
@@ -142,18 +144,27 @@ export const unfinishedUpload: CaseRule = {
     const checks = ['after', 'after-elsewhere'].map((label) => step(xs, label)).filter((x): x is View => x !== undefined && answered(x));
     if (checks.length === 0) return [];
     const looked: { digest: string; why: string }[] = [];
-    if (abandoned?.ok && abandoned.digest !== undefined) looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload never completed` });
+    // Which parts of the statement these checks are about, for the evidence (spec/rules.json's facets).
+    const facets: string[] = [];
+    if (abandoned?.ok && abandoned.digest !== undefined) {
+      looked.push({ digest: abandoned.digest, why: `its ${abandoned.size} bytes were sent with UploadLayerPart and the upload never completed` });
+      facets.push('never-completed');
+    }
     if (mismatched?.ok && mismatched.digest !== undefined && mismatched.claimed !== undefined) {
       looked.push({ digest: mismatched.claimed, why: `no content with this digest was ever sent: CompleteLayerUpload was told it for other content (ECR refuses that completion: InvalidLayerException; ${itsAnswer(mismatched)})` });
       looked.push({ digest: mismatched.digest, why: `its ${mismatched.size} bytes were completed under the digest ${show(mismatched.claimed)}, which does not match them (ECR refuses that completion: InvalidLayerException; ${itsAnswer(mismatched)})` });
+      facets.push('mismatched-digest');
     }
     if (named?.ok && named.digest !== undefined) {
       looked.push({ digest: named.digest, why: `it was never uploaded: only an image manifest put with PutImage named it (ECR refuses such a manifest: LayersNotFoundException; ${itsAnswer(named)})` });
+      facets.push('named-by-manifest');
     }
     if (crossed?.ok && crossed.digest !== undefined) {
       looked.push({ digest: crossed.digest, why: `its ${crossed.size} bytes were sent to an upload started in ${show(crossed.from)}, and only a CompleteLayerUpload that names ${show(crossed.repositoryName)} completed it (ECR refuses that: UploadNotFoundException, an upload ID is valid for its own repository; ${itsAnswer(crossed)})` });
+      facets.push('completed-through-another-repository');
     }
     if (looked.length === 0) return [];
+    if (checks.some((c) => c.exchange.label === 'after-elsewhere')) facets.push('checked-in-second-repository');
     for (const check of checks) {
       const where = show(check.sent.repositoryName);
       if (!ok(check)) return [broken(`after uploads that were never completed, a check of their digests in ${where} got ${check.answer.summary}`)];
@@ -162,13 +173,14 @@ export const unfinishedUpload: CaseRule = {
         if (got.includes('layer:AVAILABLE')) return [broken(`${show(digest)} is AVAILABLE in ${where} (${got}), yet ${why}`)];
       }
     }
-    return [held(`${looked.length} digest(s) never uploaded and completed under their own digest are not available (${checks.map((c) => show(c.sent.repositoryName)).join(', ')})`)];
+    return [held(`${looked.length} digest(s) never uploaded and completed under their own digest are not available (${checks.map((c) => show(c.sent.repositoryName)).join(', ')})`, facets)];
   },
 };
 
 export const recreateForgets: CaseRule = {
   id: 'metamorphic.recreate-forgets',
   scope: 'case',
+  facets: ['gone-once-deleted', 'kept-in-another-repository', 'forgotten-when-created-again'],
   check(xs) {
     const up = upload(xs, 'stored');
     const deleted = xs.find((x) => x.exchange.action?.kind === 'delete-repository')?.exchange.action;
@@ -185,12 +197,14 @@ export const recreateForgets: CaseRule = {
     // The deletion is of one repository: the same layer stored in another one stays there.
     const other = elsewhere(xs, deleted.repositoryName);
     const kept = step(xs, 'kept-elsewhere');
+    const facets = gone?.ok ? ['gone-once-deleted'] : [];
     if (other && kept && answered(kept)) {
       const there = `${show(d)}, stored in ${show(other.repositoryName)} as well as in ${show(deleted.repositoryName)}`;
       if (!ok(kept)) return [broken(`after ${show(deleted.repositoryName)} was deleted, a check in ${show(other.repositoryName)} got ${kept.answer.summary}`)];
       // Whether it is still there; its size is classify.present's to judge (the suite knows what the case stored).
       const still = signature(kept, d);
       if (!still.includes('layer:AVAILABLE')) return [broken(`${there}, is no longer AVAILABLE in ${show(other.repositoryName)} once ${show(deleted.repositoryName)} was deleted: ${still}`)];
+      facets.push('kept-in-another-repository');
     }
     if (!created?.ok || !recreated) return [];
     if (!answered(recreated)) return [];
@@ -199,6 +213,6 @@ export const recreateForgets: CaseRule = {
     const also = other ? ` (it is stored in ${show(other.repositoryName)} too, which a repository created anew does not share)` : '';
     return [now.includes('layer:AVAILABLE')
       ? broken(`${show(d)}, uploaded to ${show(deleted.repositoryName)} before it was deleted and created again, is still AVAILABLE${also}: ${now}`)
-      : held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})${other && kept ? `; ${show(other.repositoryName)} kept it` : ''}`)];
+      : held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})${facets.includes('kept-in-another-repository') ? `; ${show(other!.repositoryName)} kept it` : ''}`, [...facets, 'forgotten-when-created-again'])];
   },
 };
