@@ -29,7 +29,7 @@ export interface Mutant {
    * bug: this run verdict, with at least these rules broken (or, for setup-level bugs, SKIPPED).
    * legal: CONFORMANT, nothing broken but fingerprint points.
    */
-  expect?: { verdict: string; broken?: string[]; skipped?: string[] };
+  expect?: { verdict: 'CONFORMANT' | 'NOT_CONFORMANT' | 'INCOMPLETE' | 'NOT_IMPLEMENTED' | 'UNTESTABLE'; broken?: string[]; skipped?: string[] };
 }
 
 type Item = Record<string, unknown>;
@@ -273,7 +273,7 @@ export const MUTANTS: readonly Mutant[] = [
   },
 ];
 
-function bug(id: string, description: string, quirks: Quirks, verdict: string, broken: string[], skipped: string[] = []): Mutant {
+function bug(id: string, description: string, quirks: Quirks, verdict: 'NOT_CONFORMANT' | 'INCOMPLETE', broken: string[], skipped: string[] = []): Mutant {
   return { id, kind: 'bug', description, quirks, expect: { verdict, broken, ...(skipped.length > 0 ? { skipped } : {}) } };
 }
 
