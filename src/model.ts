@@ -135,9 +135,10 @@ export interface Knowledge {
 export interface KnownRepository {
   /**
    * `referenced`: a manifest the target accepted names the layer, so it has a media type to report;
-   * `mediaType`: the one that manifest gave it.
+   * `mediaType`: the one that manifest gave it; `inParts`: it was uploaded in more than one part, so
+   * its size is their sum.
    */
-  layers: Record<string, { size?: number; referenced?: boolean; mediaType?: string }>;
+  layers: Record<string, { size?: number; referenced?: boolean; mediaType?: string; inParts?: boolean }>;
   complete: boolean;
 }
 

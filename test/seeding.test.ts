@@ -40,14 +40,33 @@ describe('the layer sent in parts', () => {
     }
   });
 
-  it('is noted, not failed, where the target cannot take it', async () => {
+  it('is not failed where the target cannot take it, but classify.present then lacks that part of its evidence', async () => {
     const small = await startRegistry({ limits: { maxLayerBytes: 1024 * 1024 } });
     try {
       const refused = await run({ kind: 'aws', seed: 3, runs: 2, shrink: false, rules: 'classify.present', target: target(small.endpoint) });
-      expect(refused.summary.verdict).toBe('CONFORMANT');
-      expect(refused.summary.notes.join('\n') + JSON.stringify(refused.capabilities)).toMatch(/cannot store a 5242881-byte layer in two parts \(LimitExceededException/);
+      expect(refused.summary.verdict).toBe('INCOMPLETE');
+      const present = refused.rules.find((r) => r.id === 'classify.present')!;
+      expect(present.verdict).toBe('SKIPPED');
+      expect(present.message).toMatch(/none of them about a layer uploaded in two parts, whose size is their sum: needs multipart-layer: cannot store a layer in two parts \(LimitExceededException/);
     } finally {
       await small.close();
+    }
+  });
+
+  it('goes again with a first part of 5 MiB where the target refuses a smaller one, as ECR does (LayerPartTooSmallException)', async () => {
+    const sizes: number[] = [];
+    const strict = await startRegistry({
+      quirks: { minimumPartBytes: 5 * 1024 * 1024 },
+      hooks: { takeOver: (req) => { if (operationOf(req) === 'UploadLayerPart') sizes.push(Number(req.headers['content-length'])); return false; } },
+    });
+    try {
+      const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'classify.present', target: target(strict.endpoint) });
+      expect(r.summary.verdict).toBe('CONFORMANT');
+      expect(r.capabilities.notes.join('\n')).toMatch(/refused a first part of 4096 bytes \(LayerPartTooSmallException.*sent again with a first part of 5242880 bytes/);
+      // The small first part, then the 5 MiB one (over 7 MB as base64 in JSON).
+      expect(sizes.filter((n) => n > 5 * 1024 * 1024).length).toBe(1);
+    } finally {
+      await strict.close();
     }
   });
 });

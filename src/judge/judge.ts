@@ -7,15 +7,14 @@ import type { Exchange, Finding, Knowledge, Verdict } from '../model.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import { knowledgeAlong } from './contract.ts';
 import { bucketsOf } from './coverage.ts';
-import type { Outcome } from './rule.ts';
+import { facetKey, type Outcome } from './rule.ts';
+
+export { facetKey };
 import type { Tally } from './fingerprint.ts';
 import { view, type View } from './view.ts';
 
 /** A finding, with the coverage buckets of what it checked (only those its rule asks for) and the time its exchanges took. */
 export type JudgedFinding = Finding & { buckets?: string[]; ms?: number };
-
-/** How a facet's checks that held are counted among a rule's buckets. */
-export const facetKey = (id: string) => `facet:${id}`;
 
 function toFinding(entry: CatalogueEntry, o: Outcome, caseId: string | undefined, buckets: string[] | undefined, ms: number | undefined): JudgedFinding {
   const finding: JudgedFinding = { ruleId: entry.id, verdict: o.held ? 'PASS' : entry.breaks, message: o.message };
@@ -229,7 +228,7 @@ export interface VerdictContext {
   missing: Partial<Record<Capability, string>>;
   /** Capabilities setup could not verify (the target's own answers disagreed), each with the setup finding. */
   unverified: Partial<Record<Capability, string>>;
-  /** Buckets that cannot be sent to this target, each with why: not required. */
+  /** Buckets that cannot be sent to this target, and facets (`facet:<id>`) it cannot be checked for, each with why: not required. */
   notApplicable: Record<string, string>;
   /** How many requests of each bucket were sent and answered in the run. */
   coverage: Record<string, { sent: number; answered: number }>;
@@ -274,14 +273,20 @@ export function verdicts(entries: CatalogueEntry[], tally: FindingTally, ctx: Ve
       const seen = !c || c.sent === 0 ? 'never sent' : c.answered === 0 ? `sent ${c.sent} time(s), never answered` : `answered ${c.answered} time(s), none a check of this rule`;
       return skip(`no check with ${bucket} (${seen})${faults}`);
     }
+    const waived: string[] = [];
     for (const facet of ctx.replay ? [] : entry.facets ?? []) {
       if ((t.buckets[facetKey(facet.id)] ?? 0) > 0) continue;
+      const notHere = ctx.notApplicable[facetKey(facet.id)];
+      if (notHere !== undefined) {
+        waived.push(`${facet.what}: ${notHere}`);
+        continue;
+      }
       const why = facet.needs && ctx.missing[facet.needs] !== undefined ? `: needs ${facet.needs}: ${ctx.missing[facet.needs]}`
         : ctx.firstRefused ? ` (the target refused a scenario action, first: ${ctx.firstRefused})` : '';
       return skip(`${checks.had} check(s) held, none of them about ${facet.what}${why}${faults}`);
     }
     const doubt = (entry.needs ?? []).find((c) => ctx.unverified[c] !== undefined);
-    const note = doubt ? ` (setup could not verify ${doubt}, yet every check held)` : '';
+    const note = `${doubt ? ` (setup could not verify ${doubt}, yet every check held)` : ''}${waived.length > 0 ? ` (not applicable to this run: ${waived.join('; ')})` : ''}`;
     return { ...base, verdict: 'PASS' as const, message: `${t.firstPass?.message ?? ''}${note}` };
   });
 }

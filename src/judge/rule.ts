@@ -13,12 +13,17 @@ export interface Outcome {
   facets?: readonly string[];
 }
 
+/** How a facet's checks that held are counted among a rule's buckets (and named where one is not applicable). */
+export const facetKey = (id: string) => `facet:${id}`;
+
 export const held = (message: string, facets?: readonly string[]): Outcome => (facets ? { held: true, message, facets } : { held: true, message });
 export const broken = (message: string): Outcome => ({ held: false, message });
 
 export interface ExchangeRule {
   id: string;
   scope: 'exchange';
+  /** The facet ids its outcomes name; spec/rules.json describes the same ones. */
+  facets?: readonly string[];
   check(x: View, k: Knowledge): Outcome[];
 }
 

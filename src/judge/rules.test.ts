@@ -14,6 +14,7 @@ const GREY = `sha256:${'C'.repeat(64)}`;
 const U = `sha256:${'d'.repeat(64)}`; // stored, 4 bytes, no manifest references it
 const F = `sha256:${'f'.repeat(64)}`; // the fresh layer a scenario uploads
 const CFG = `sha256:${'9'.repeat(64)}`; // stored, 10 bytes, referenced as an image's config
+const M = `sha256:${'8'.repeat(64)}`; // stored in two parts, 4097 bytes
 const CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
 const S512 = `sha512:${'e'.repeat(128)}`;
 const S512X = `sha512:${'e'.repeat(100)}`;
@@ -36,7 +37,7 @@ const stillThere = { kind: 'check-deleted' as const, repositoryName: 'repo', ok:
 const K: Knowledge = {
   accountId: '123456789012',
   otherAccountId: '000000000000',
-  repositories: { repo: { layers: { [P]: { size: 10, referenced: true }, [U]: { size: 4, referenced: false }, [CFG]: { size: 10, referenced: true, mediaType: CONFIG_TYPE } }, complete: true }, other: { layers: {}, complete: true } },
+  repositories: { repo: { layers: { [P]: { size: 10, referenced: true }, [U]: { size: 4, referenced: false }, [CFG]: { size: 10, referenced: true, mediaType: CONFIG_TYPE }, [M]: { size: 4097, referenced: false, inParts: true } }, complete: true }, other: { layers: {}, complete: true } },
   primary: 'repo',
   secondary: 'other',
   missingRepositories: ['gone'],
@@ -110,8 +111,11 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'validate.accepts-valid': { pass: [[{ req: req(Array(100).fill(A)), res: { layers: Array(100).fill(unavail()) } }], [{ req: { repositoryName: 'ab', layerDigests: [A] }, ...err('RepositoryNotFoundException') }]], fail: [[{ req: req(['x'.repeat(1000)]), ...err('InvalidParameterException') }]] },
   'classify.malformed': { pass: [[{ req: req(['nope', '']), res: { layers: [], failures: [fail('nope'), fail('', 'MissingLayerDigest')] } }]], fail: [[{ req: req(['nope']), res: { layers: [unavail('nope')] } }], [{ req: req(['nope']), res: { failures: [fail('nope', 'MissingLayerDigest')] } }]] },
   'classify.present': {
-    pass: [[{}], [{ req: req([U]), res: { layers: [avail(U, { layerSize: 4, mediaType: undefined })] } }], [{ req: req([CFG]), res: { layers: [avail(CFG, { mediaType: CONFIG_TYPE })] } }]],
+    pass: [[{}], [{ req: req([U]), res: { layers: [avail(U, { layerSize: 4, mediaType: undefined })] } }], [{ req: req([CFG]), res: { layers: [avail(CFG, { mediaType: CONFIG_TYPE })] } }],
+      [{ req: req([P, M]), res: { layers: [avail(), avail(M, { layerSize: 4097, mediaType: undefined })] } }]],
     fail: [[{ res: { layers: [avail(P, { layerSize: 11 })] } }], [{ res: { layers: [unavail(P)] } }], [{ res: { layers: [avail(P, { mediaType: undefined })] } }], [{ res: { failures: [fail(P, 'MissingLayerDigest')] } }],
+      // The size of the last part alone, of a layer sent in two: a size column each part overwrote.
+      [{ req: req([M]), res: { layers: [avail(M, { layerSize: 1, mediaType: undefined })] } }],
       // A config blob answered with a layer's media type, as a server that reports one fixed type does.
       [{ req: req([CFG]), res: { layers: [avail(CFG)] } }]],
   },
@@ -282,6 +286,10 @@ describe('a rule with facets PASSes only once a check that held covered each of 
           const lacking = verdictOf(entry.id, without, ctx({ missing: { [facet.needs]: 'CreateRepository refused a second repository (LimitExceededException)' } }));
           expect(lacking.message).toContain(`needs ${facet.needs}: CreateRepository refused a second repository`);
         }
+        // Not applicable to the run (read-only mode, for a layer sent in parts): it PASSes, and says what it could not check.
+        const waived = verdictOf(entry.id, without, ctx({ notApplicable: { [facetKey(facet.id)]: 'read-only mode (--repository r)' } }));
+        expect(waived.verdict).toBe('PASS');
+        expect(waived.message).toContain(`not applicable to this run: ${facet.what}: read-only mode (--repository r)`);
         // A check that broke is a FAIL whatever was covered; a replay of one case needs no facet.
         expect(verdictOf(entry.id, [...without, { ...without[0]!, verdict: 'FAIL' }]).verdict).toBe('FAIL');
         expect(verdicts([entry], (() => { const t = new FindingTally(); t.add(without, 0); return t; })(), ctx({ replay: true }))[0]!.verdict).toBe('PASS');

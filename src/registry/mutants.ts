@@ -156,6 +156,8 @@ export const MUTANTS: readonly Mutant[] = [
     { uploadsById: 'completion-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('uploads-by-id-own-repository', 'uploads live in one table keyed by upload id, and CompleteLayerUpload files the layer in the repository the upload row names, whichever the call names: a completion ECR refuses (UploadNotFoundException) makes the layer AVAILABLE in the repository it was sent to',
     { uploadsById: 'upload-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('one-part-per-upload', 'UploadLayerPart takes one part per upload, as a fake written for monolithic uploads does (upload.blob = part, a second one refused): no layer is stored in parts, so no size summed from parts is ever checked',
+    { onePartPerUpload: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('uploads-two-components', 'InitiateLayerUpload checks repository names with a pattern of its own, Docker Hub\'s namespace/name, stricter than CreateRepository\'s: a repository whose name has three components takes no uploads, so nothing a case stores there first can be checked',
     { uploadNameComponents: 2 }, 'INCOMPLETE', [], ['metamorphic.read-your-write', 'metamorphic.unfinished-upload', 'metamorphic.recreate-forgets']),
   bug('fencepost-limits', 'one shared helper checks every limit with <= against the first value it should refuse: 101 digests, a 1001-character digest, names of 1 and 257 characters get through',
@@ -240,6 +242,7 @@ export const MUTANTS: readonly Mutant[] = [
   legal('occasional-throttle', { quirks: { throttleEvery: 17 } }),
   legal('mismatch-keeps-upload', { quirks: { mismatchKeepsUpload: true } }),
   legal('manifest-unchecked', { quirks: { manifestUnchecked: true } }),
+  legal('minimum-part-size', { quirks: { minimumPartBytes: 5 * 1024 * 1024 } }),
   legal('collapse-duplicates', { behaviour: { duplicates: 'collapse' } }, ['fingerprint.duplicates']),
 
   {

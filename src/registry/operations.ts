@@ -306,6 +306,11 @@ const uploadLayerPart: Handler = (body, ctx) => {
   if (ctx.store.heldBytes + blob.length > r.maxStoreBytes) {
     throw new AwsError('LimitExceededException', `The uploads in progress would exceed the ${r.maxStoreBytes} bytes this registry holds at once (serve --max-store-size); complete or abandon some first.`);
   }
+  if (ctx.quirks.onePartPerUpload && upload.parts.length > 0) {
+    throw new AwsError('InvalidLayerPartException', `The upload with id '${upload.id}' has its part already`, 400, {
+      registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastValidByteReceived: upload.received - 1,
+    });
+  }
   if (first !== upload.received || last - first + 1 !== blob.length) {
     throw new AwsError('InvalidLayerPartException', `The part byte range ${first}-${last} does not continue the upload at byte ${upload.received} with ${blob.length} bytes`, 400, {
       registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, lastValidByteReceived: upload.received - 1,
@@ -340,6 +345,10 @@ const completeLayerUpload: Handler = (body, ctx) => {
   }
   if (upload.received === 0) throw new AwsError('EmptyUploadException', `The upload with id '${upload.id}' contains no layer parts`);
   const q = ctx.quirks;
+  if (q.minimumPartBytes !== undefined && upload.parts.slice(0, -1).some((p) => p.length < q.minimumPartBytes!)) {
+    ctx.store.endUpload(owner, upload.id);
+    throw new AwsError('LayerPartTooSmallException', `Layer parts must be at least ${q.minimumPartBytes} bytes in size, except the last`);
+  }
   const claimed = digests[0]!;
   const computed = digestOfParts(upload.parts);
   // The digest the layer is filed under: the one computed (right), or the one told (a trusting store).

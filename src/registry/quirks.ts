@@ -49,6 +49,10 @@ export interface Quirks {
   manifestStoresLayers?: boolean;
   /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */
   manifestUnchecked?: boolean;
+  /** UploadLayerPart takes one part per upload, as a fake written for monolithic uploads does: a second part is refused (InvalidLayerPartException). */
+  onePartPerUpload?: boolean;
+  /** CompleteLayerUpload refuses an upload with a part, other than the last, smaller than this many bytes (LayerPartTooSmallException), as ECR refuses one under 5 MiB. */
+  minimumPartBytes?: number;
   /** InitiateLayerUpload checks the repository name with a pattern of its own that allows at most this many '/'-separated components (Docker Hub's namespace/name), stricter than CreateRepository's: a deeper repository takes no uploads. */
   uploadNameComponents?: number;
 

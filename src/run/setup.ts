@@ -4,6 +4,7 @@
 // removes what it created.
 import { CAPABILITIES, type Capability, operationSpec, seedingSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
+import { facetKey } from '../judge/rule.ts';
 import { readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
@@ -27,7 +28,7 @@ export interface Capabilities {
   missing: Partial<Record<Capability, string>>;
   /** What it seemed to do, but its own answers disagreed: the rules that need it cannot FAIL on it alone. */
   unverified: Partial<Record<Capability, string>>;
-  /** Coverage buckets that cannot be sent to this target, each with why. */
+  /** Coverage buckets that cannot be sent to this target, and rule facets it cannot be checked for (`facet:<id>`), each with why. */
   notApplicable: Record<string, string>;
   /** Where the target's seeding answers disagreed with what it was sent or what the API documents. */
   setupFindings: string[];
@@ -214,7 +215,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     const why = operationSpec().errors.authorization.value.permission.includes(errorName(e))
       ? `no permission to create repositories (${errorName(e)} on CreateRepository; \`ecr-conformance policy\` prints what a full run needs): only what needs no repository is judged`
       : `cannot create repositories (${describeError(e)}): only what needs no repository is judged`;
-    for (const c of ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
+    for (const c of ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const) capabilities.missing[c] = why;
     // AWS's denial names the caller's ARN, and with it the account.
     const account = /arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec((e as Error).message ?? '')?.[1];
     if (account && !knowledge.accountId) knowledge.accountId = account;
@@ -305,7 +306,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   } catch (e) {
     knowledge.repositories[primary]!.layers = {};
     const why = `cannot store layers through the layer-upload API (${describeError(e)})`;
-    for (const c of ['stored-layers', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
+    for (const c of ['stored-layers', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const) capabilities.missing[c] = why;
     capabilities.notes.push(`${why}: AVAILABLE is not tested unless --present names stored digests`);
     return done(created);
   }
@@ -340,20 +341,34 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   }
 
   // One layer sent in two parts — a first part, and a byte more — so that a size kept from one part
-  // (not all of them) shows in BatchCheckLayerAvailability's answer.
-  const parts = o.layerPartBytes ?? seedingSpec().layerPartSize.minimum.value;
-  const multipart = multipartLayer(o.seed, parts + 1);
-  try {
+  // (not all of them) shows in BatchCheckLayerAvailability's answer. A target that refuses a first part
+  // under ECR's minimum (LayerPartTooSmallException, as ECR does) gets it again at that minimum.
+  const minimum = seedingSpec().layerPartSize.minimum.value;
+  const inParts = async (parts: number) => {
+    const multipart = multipartLayer(o.seed, parts + 1);
     const r = await uploadLayer(target.client, { repositoryName: primary }, multipart, { partSize: parts });
-    layers[r.value] = { size: multipart.length, referenced: false };
+    layers[r.value] = { size: multipart.length, referenced: false, inParts: true };
     capabilities.setupFindings.push(...r.disagreements);
+    capabilities.have.push('multipart-layer');
+  };
+  const parts = o.layerPartBytes ?? minimum;
+  try {
+    try {
+      await inParts(parts);
+    } catch (e) {
+      if (errorName(e) !== PART_TOO_SMALL || parts >= minimum) throw e;
+      capabilities.notes.push(`the target refused a first part of ${parts} bytes (${describeError(e)}): the layer sent in two parts was sent again with a first part of ${minimum} bytes, ECR's minimum`);
+      await inParts(minimum);
+    }
   } catch (e) {
-    capabilities.notes.push(`cannot store a ${multipart.length}-byte layer in two parts (${describeError(e)}): the sizes of layers sent in parts are not checked`);
+    capabilities.missing['multipart-layer'] = `cannot store a layer in two parts (${describeError(e)})`;
   }
   return done(created);
 }
 
 /** A layer of `size` bytes, one line naming the run's seed over and over: its digest is the seed's own. */
+const PART_TOO_SMALL = 'LayerPartTooSmallException';
+
 const multipartLayer = (runSeed: number, size: number) => Buffer.alloc(size, `ecr-conformance multi-part layer, run seed ${runSeed}\n`);
 
 /** Two-character names from the run's nonce, in a fixed order. */
@@ -385,7 +400,10 @@ async function freeShortName(target: Target, run: string, length: number, taken:
 async function readOnly(target: Target, o: SetupOptions, knowledge: Knowledge, capabilities: Capabilities, done: (created: string[]) => Prepared): Promise<Prepared> {
   const name = o.repository!;
   const why = `read-only mode (--repository ${name}): the suite creates and uploads nothing`;
-  for (const c of ['complete-repository', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer'] as const) capabilities.missing[c] = why;
+  for (const c of ['complete-repository', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const) capabilities.missing[c] = why;
+  // The layers --present names were stored by others, in as many parts as they took: classify.present
+  // judges their sizes, but cannot tell which, so the part about layers sent in parts is not for this run.
+  capabilities.notApplicable[facetKey('sent-in-parts')] = why;
   capabilities.notes.push(`read-only: using existing repository ${name}; nothing is created`);
   // Asked of the operation itself, so that read-only mode needs no permission but BatchCheckLayerAvailability;
   // DescribeRepositories only where that answer says neither yes nor no (and never against real ECR).

@@ -12,22 +12,27 @@ const isMalformed = (d: string) => {
 };
 
 /** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
-type Stored = { size?: number; referenced?: boolean; mediaType?: string };
+type Stored = { size?: number; referenced?: boolean; mediaType?: string; inParts?: boolean };
 
+/** `facet`: the facet of the rule a digest checked covers, if any (the outcome that holds names them). */
 function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: Stored | undefined) => boolean,
-  each: (digest: string, stored: Stored | undefined) => Outcome | undefined, needsCompleteKnowledge = false): Outcome[] {
+  each: (digest: string, stored: Stored | undefined) => Outcome | undefined, needsCompleteKnowledge = false,
+  facet?: (stored: Stored | undefined) => string | undefined): Outcome[] {
   if (x.answer.kind !== 'success') return [];
   const batch = judgeableBatch(x.sent, k);
   if (!batch || (needsCompleteKnowledge && !batch.repo.complete)) return [];
   let checked = 0;
+  let facets: string[] | undefined;
   for (const digest of new Set(batch.digests)) {
     const stored = batch.repo.layers[digest];
     if (!pick(digest, stored)) continue;
     checked++;
     const bad = each(digest, stored);
     if (bad) return [bad];
+    const covered = facet?.(stored);
+    if (covered !== undefined && !facets?.includes(covered)) (facets ??= []).push(covered);
   }
-  return checked ? [held(`${checked} digest(s) classified as expected`)] : [];
+  return checked ? [held(`${checked} digest(s) classified as expected`, facets)] : [];
 }
 
 export const malformed: ExchangeRule = {
@@ -48,6 +53,7 @@ export const malformed: ExchangeRule = {
 export const present: ExchangeRule = {
   id: 'classify.present',
   scope: 'exchange',
+  facets: ['sent-in-parts'],
   check(x, k) {
     return perDigest(x, k, (_d, stored) => stored !== undefined, (d, stored) => {
       for (const e of entriesFor(x, d)) {
@@ -60,7 +66,7 @@ export const present: ExchangeRule = {
         if (stored!.referenced && stored!.mediaType !== undefined && e.item['mediaType'] !== stored!.mediaType) return broken(`stored layer ${show(d)}, which an accepted manifest references as ${stored!.mediaType}, is answered with mediaType ${show(e.item['mediaType'])}`);
       }
       return undefined;
-    });
+    }, false, (stored) => (stored?.inParts ? 'sent-in-parts' : undefined));
   },
 };
 
