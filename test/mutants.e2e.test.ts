@@ -41,6 +41,7 @@ describe('the faithful reference registry', () => {
     expect(r.summary.verdict).toBe('CONFORMANT');
     expect(r.rules.filter((x) => x.verdict !== 'PASS').map((x) => `${x.id}: ${x.verdict} ${x.message}`)).toEqual([]);
     for (const x of r.rules) expect(x.checks.had, x.id).toBeGreaterThanOrEqual(x.checks.needs);
+    for (const x of r.rules) for (const f of x.facets ?? []) expect(f.held, `${x.id}: ${f.id}`).toBeGreaterThan(0);
     expect(r.coverage.unseen).toEqual([]);
     expect(r.summary.causes).toEqual([]);
   });

@@ -124,6 +124,16 @@ describe('HTML', () => {
     }
   });
 
+  it('says, for a rule whose statement has parts, how many checks held over each', () => {
+    const present = good.rules.find((r) => r.id === 'classify.present')!;
+    expect(present.facets).toEqual([{ id: 'sent-in-parts', what: 'a layer uploaded in two parts, whose size is their sum', held: expect.any(Number) }]);
+    expect(present.facets![0]!.held).toBeGreaterThan(0);
+    expect(renderHtml(good)).toMatch(new RegExp(`each part: a layer uploaded in two parts, whose size is their sum ×${present.facets![0]!.held}<`));
+    const waived = structuredClone(good);
+    waived.rules.find((r) => r.id === 'classify.present')!.facets![0]!.notApplicable = 'read-only mode (--repository r)';
+    expect(renderHtml(waived)).toContain('a layer uploaded in two parts, whose size is their sum (not applicable: read-only mode (--repository r))');
+  });
+
   it('forbids every request by policy and inlines everything', () => {
     const text = renderHtml(broken);
     expect(text).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);

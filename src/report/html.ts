@@ -43,7 +43,11 @@ export function renderHtml(r: RunResult): string {
 <p>Replay: <code>${html(cx.replay)}</code></p><p class="muted">input classes: ${cx.inputClasses.map(html).join(', ')}</p>
 ${cx.exchanges.map((e) => `<pre>${html(exchangeText(e))}</pre>`).join('')}</details>`
       : '';
-    const message = x.verdict === 'PASS' ? `<span class="muted">${x.passed} checks</span>` : html(x.message);
+    // Which part of the statement each check was about, where the rule names its parts.
+    const parts = x.facets?.length
+      ? `<br><span class="muted">each part: ${x.facets.map((f) => `${html(f.what)} ${f.notApplicable !== undefined ? `(not applicable: ${html(f.notApplicable)})` : `×${f.held}`}`).join('; ')}</span>`
+      : '';
+    const message = `${x.verdict === 'PASS' ? `<span class="muted">${x.passed} checks</span>` : html(x.message)}${parts}`;
     return [pill(x.verdict), `<code>${html(x.id)}</code>`, `<span class="ev">${html(x.evidence)}</span>`, `${html(x.statement)}<br>${message}${detail}`];
   });
   const seenText = (observed: Record<string, number>) => Object.entries(observed).map(([c, n]) => `${html(c)} (${n})`).join(', ') || '<span class="muted">not observed</span>';

@@ -4,7 +4,7 @@
 import { catalogue, selectRules } from '../judge/catalogue.ts';
 import { dimensions } from '../judge/coverage.ts';
 import { fingerprint } from '../judge/fingerprint.ts';
-import { FindingTally, judgeRun, verdicts } from '../judge/judge.ts';
+import { facetKey, FindingTally, judgeRun, verdicts } from '../judge/judge.ts';
 import type { Verdict } from '../model.ts';
 import { specChecksum } from '../spec/index.ts';
 import { DENIED_INVALID, NOT_JSON_SUCCESS, RESULT_SCHEMA, type Counterexample, type RuleResult, type RunResult, type RunTallies, type RunVerdict } from './result.ts';
@@ -61,6 +61,13 @@ export function assembleResult(i: AssembleInput): RunResult {
   const rules: RuleResult[] = verdicts(entries, findings, ctx).map((v) => {
     const e = byId.get(v.ruleId)!;
     const r: RuleResult = { id: e.id, family: e.family, statement: e.statement, evidence: e.evidence, source: e.source, verdict: v.verdict, passed: v.passed, broken: v.broken, message: v.message, checks: v.checks };
+    if (e.facets) {
+      const held = findings.get(e.id).buckets;
+      r.facets = e.facets.map((f) => {
+        const notHere = ctx.notApplicable[facetKey(f.id)];
+        return { id: f.id, what: f.what, held: held[facetKey(f.id)] ?? 0, ...(notHere !== undefined ? { notApplicable: notHere } : {}) };
+      });
+    }
     const cx = i.counterexamples[e.id];
     if (cx && (v.verdict === 'FAIL' || v.verdict === 'DIVERGENT')) {
       r.counterexample = { ...cx, replay: i.replay(cx.caseId, e.id) };

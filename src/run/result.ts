@@ -40,6 +40,8 @@ export interface RuleResult {
   message: string;
   /** Checks the rule had, and the number it needs before it can PASS. */
   checks: { had: number; needs: number };
+  /** The parts of its statement that each need a check of their own (spec/rules.json facets): checks that held over each, or why it does not apply to this run. */
+  facets?: { id: string; what: string; held: number; notApplicable?: string }[];
   counterexample?: Counterexample;
   /** Cases that broke the rule, beyond the counterexample (first few). */
   examples?: string[];
