@@ -17,6 +17,12 @@ export interface Action {
   repositoryName: string;
   /** upload-crossed: the repository the upload is started in. */
   from?: string;
+  /**
+   * upload: this many fresh layers at once (the case's fresh layer and freshTogether(2…n)), in step:
+   * every upload started, then every part sent, then every upload completed, as the calls of a client
+   * pushing layers in parallel interleave. One exchange per layer.
+   */
+  together?: number;
 }
 
 /** The actions that upload a layer of the case's own: a case with one gets fresh layers. */
@@ -39,6 +45,10 @@ export const FRESH_CLAIMED = '$fresh-layer-claimed';
 export const FRESH_NAMED = '$fresh-layer-named';
 /** Stands for the digest of the layer the upload-crossed action sends to one repository and completes through another. */
 export const FRESH_CROSSED = '$fresh-layer-crossed';
+/** Stands for the digest of the i-th layer (from 2) an upload sends together with the case's fresh layer. */
+export const freshTogether = (i: number) => `$fresh-layer-together-${i}`;
+/** The most layers an upload action sends together. */
+export const MAX_TOGETHER = 4;
 
 /** One request of a case, as the generator wants it sent. */
 export interface Step {
@@ -102,6 +112,8 @@ export interface Exchange {
     from?: string;
     /** check-deleted: what the target answered for the deleted repository, when it was not RepositoryNotFoundException. */
     answered?: string;
+    /** upload: how many layers were uploaded at once, this one among them. */
+    together?: number;
   };
   /** Attempts the transient-error retry made before this answer (0: the first answer counted). */
   retries?: number;

@@ -8,7 +8,7 @@ import { type RunningRegistry as Registry, startRegistry } from '../src/registry
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { makeEcrClient } from '../src/target/client.ts';
-import { createRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched } from '../src/target/seed.ts';
+import { createRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadTogether } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -371,5 +371,35 @@ describe('an upload started in one repository and completed through another', ()
     expect(named.value.completed).toBe(true);
     expect(named.stored).toEqual([false, true]);
     expect((await crossed({ quirks: { uploadsById: 'upload-repository' } })).stored).toEqual([true, false]);
+  });
+});
+
+describe('layers uploaded together', () => {
+  const blobs = [1, 2, 3].map((i) => Buffer.from(`uploaded together, ${i}\n`));
+  const pushed = (options: Parameters<typeof startRegistry>[0]) => onRegistry(options, ['life'], async (client, registry) => {
+    const r = await uploadTogether(client, { repositoryName: 'life' }, blobs);
+    return { results: r.map((x) => (x.status === 'fulfilled' ? x.value.value : `refused: ${(x.reason as Error).name}`)), stored: blobs.map((b) => holds(registry, 'life', sha256Digest(b))) };
+  });
+
+  it('go in step: every upload started, then every part sent, then every upload completed', async () => {
+    const calls: string[] = [];
+    const r = await pushed({ hooks: { takeOver: (req) => { calls.push(operationOf(req)!); return false; } } });
+    expect(r.results).toEqual(blobs.map(sha256Digest));
+    expect(r.stored).toEqual([true, true, true]);
+    const uploads = calls.filter((c) => c !== 'CreateRepository');
+    expect(uploads).toEqual([...Array(3).fill('InitiateLayerUpload'), ...Array(3).fill('UploadLayerPart'), ...Array(3).fill('CompleteLayerUpload')]);
+  });
+
+  it('each has its own outcome: one refused leaves the others stored', async () => {
+    let initiated = 0;
+    const r = await pushed({ hooks: { takeOver: (req, res) => { if (operationOf(req) !== 'InitiateLayerUpload' || ++initiated !== 2) return false; req.resume(); awsError(res, 'ServerException', 'boom', 500); return true; } } });
+    expect(r.results).toEqual([sha256Digest(blobs[0]!), 'refused: ServerException', sha256Digest(blobs[2]!)]);
+    expect(r.stored).toEqual([true, false, true]);
+  });
+
+  it('lose all but the last completed in a store that writes back the repository as it read it when the upload started', async () => {
+    const r = await pushed({ quirks: { uploadSnapshotsLayers: true } });
+    expect(r.results).toEqual(blobs.map(sha256Digest));
+    expect(r.stored.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -52,24 +52,27 @@ describe('run with durationMs (soak)', () => {
   it('uploads a layer new to the registry in every round, and counts a later round\'s under that round, so a night of rounds keeps no counts of cases gone by', async () => {
     const registry = await startRegistry();
     try {
-      const uploads: { caseId: string; digest: string; repositoryName: string }[] = [];
+      const uploads: { caseId: string; label: string; digest: string; repositoryName: string }[] = [];
       const r = await run({
         kind: 'endpoint', seed: 9, runs: 5, durationMs: 1_500, shrink: false, target: target(registry.endpoint),
-        onExchange: (x) => { if (x.action?.kind === 'upload' && x.action.ok) uploads.push({ caseId: x.caseId, digest: x.action.digest!, repositoryName: x.action.repositoryName }); },
+        onExchange: (x) => { if (x.action?.kind === 'upload' && x.action.ok) uploads.push({ caseId: x.caseId, label: x.label, digest: x.action.digest!, repositoryName: x.action.repositoryName }); },
       });
       const rounds = r.provenance.soak!.rounds;
       expect(rounds.length).toBeGreaterThanOrEqual(3);
-      // New to each repository it goes to (read-your-write stores its layer in a second repository first).
+      // New to each repository it goes to (read-your-write stores its layer in a second repository first,
+      // and uploads two more with it: upload-2, upload-3, made from the case's fresh layer).
       expect(new Set(uploads.map((u) => `${u.repositoryName} ${u.digest}`)).size).toBe(uploads.length);
-      expect(new Set(uploads.map((u) => u.digest)).size).toBe(new Set(uploads.map((u) => u.caseId)).size);
+      expect(uploads.some((u) => u.label === 'upload-3')).toBe(true);
+      const fresh = uploads.filter((u) => !/-\d+$/.test(u.label));
+      expect(new Set(fresh.map((u) => u.digest)).size).toBe(new Set(fresh.map((u) => u.caseId)).size);
       const roundOf = (caseId: string) => {
         const [property, seed] = caseId.split('@');
         return rounds.findIndex((x) => Array.from({ length: 1000 }, (_, i) => caseSeed(x.seed, property!, i)).includes(Number(seed)));
       };
       const layer = (caseId: string, label: string) => sha256Digest(Buffer.from(`ecr-conformance fresh layer for ${caseId}${label}, execution 1\n`));
-      const later = uploads.filter((u) => roundOf(u.caseId) > 0);
+      const later = fresh.filter((u) => roundOf(u.caseId) > 0);
       expect(later.length).toBeGreaterThan(0);
-      for (const u of uploads) expect(u.digest).toBe(layer(u.caseId, roundOf(u.caseId) === 0 ? '' : `, round ${roundOf(u.caseId)}`));
+      for (const u of fresh) expect(u.digest).toBe(layer(u.caseId, roundOf(u.caseId) === 0 ? '' : `, round ${roundOf(u.caseId)}`));
       expect(r.summary.verdict).toBe('CONFORMANT');
     } finally {
       await registry.close();

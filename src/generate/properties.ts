@@ -4,7 +4,7 @@
 // narrowed with --rules sends only what those rules need.
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
-import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, freshTogether, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
@@ -29,6 +29,9 @@ export interface Property {
 export const casesOf = (p: Pick<Property, 'weight' | 'min'>, runs: number) => Math.max(p.min, Math.ceil(runs * p.weight));
 
 /** Every order of `items`. */
+/** Layers read-your-write uploads at once: docker pushes three at a time. */
+const TOGETHER = 3;
+
 const permutations = <T>(items: T[]): T[][] => (items.length <= 1 ? [items] : items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest])));
 
 const classesOf = (items: Labeled<unknown>[]) => [...new Set(items.map((i) => i.cls))];
@@ -284,14 +287,17 @@ export function properties(k: Knowledge): Property[] {
     const around = fc.array(fc.constantFrom(...(present.length > 0 ? present : [`sha256:${'0'.repeat(64)}`])), { minLength: 0, maxLength: 3 });
     out.push({
       name: 'read-your-write', weight: 0.03, min: 3, feeds: ['metamorphic.read-your-write', ...ALL_PASSIVE], exclusive: true,
-      about: 'a fresh layer stored in another repository, checked, uploaded, and checked again',
+      about: 'a fresh layer stored in another repository, checked, uploaded together with two more, and checked again',
       // Registries keep one copy of a blob for every repository: a store that finds the blob already
       // there and skips linking it to this repository answers the upload and never the check after.
-      // Every case (a share would leave short runs without one); new blobs are what setup uploads.
+      // And clients push layers in parallel: a store that reads the repository when an upload starts and
+      // writes it back when it completes loses the layers completed in between. Every case does both (a
+      // share would leave short runs without one); new blobs are what setup uploads, one at a time.
       arbitrary: around.map((others) => {
-        const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
+        const fresh = [FRESH_LAYER, ...Array.from({ length: TOGETHER - 1 }, (_, i) => freshTogether(i + 2))];
+        const check = { repositoryName: repo, layerDigests: [...fresh, ...others] };
         const elsewhere: Step[] = k.secondary ? [{ label: 'elsewhere', action: { kind: 'upload', repositoryName: k.secondary } }] : [];
-        return single([...elsewhere, { label: 'before', body: check }, { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'after', body: check }], ['scenario.read-your-write'], 'success');
+        return single([...elsewhere, { label: 'before', body: check }, { label: 'upload', action: { kind: 'upload', repositoryName: repo, together: TOGETHER } }, { label: 'after', body: check }], ['scenario.read-your-write'], 'success');
       }),
     });
     out.push({

@@ -25,8 +25,10 @@
  *    The recreate scenario uploads its layer to the second repository first, and checks it is still
  *    there once the scratch repository is deleted.
  * 9: a repositoryName valid but for a trailing '/' (bad-name-trailing-slash).
+ * 10: read-your-write uploads its fresh layer together with two more, in step (every upload started,
+ *    then every part sent, then every upload completed), and checks all three before and after.
  */
-export const GENERATOR = 9;
+export const GENERATOR = 10;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

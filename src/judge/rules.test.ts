@@ -19,6 +19,11 @@ const CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
 const S512 = `sha512:${'e'.repeat(128)}`;
 const S512X = `sha512:${'e'.repeat(100)}`;
 const uploaded = { kind: 'upload' as const, repositoryName: 'repo', ok: true, detail: 'accepted', digest: F, size: 7 };
+// Read-your-write's layers uploaded together with F: T2 and T3, their calls interleaved.
+const T2 = `sha256:${'2'.repeat(64)}`;
+const T3 = `sha256:${'3'.repeat(64)}`;
+const together = [{ ...uploaded, together: 3 }, { ...uploaded, digest: T2, size: 8, together: 3 }, { ...uploaded, digest: T3, size: 9, together: 3 }];
+const uploadedTogether = together.map((action, i): Ex => ({ label: i === 0 ? 'upload' : `upload-${i + 1}`, action }));
 // The unfinished-upload scenario: S sent and completed under C (never sent); F sent in parts, never completed.
 const S = `sha256:${'5'.repeat(64)}`;
 const C = `sha256:${'c'.repeat(64)}`;
@@ -146,8 +151,20 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   },
   'metamorphic.read-your-write': {
     pass: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
-      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }]],
-    fail: [[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
+      // Three layers uploaded at once, the first stored in the second repository before.
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F, T2, T3]), res: { layers: [unavail(F), unavail(T2), unavail(T3)] } }, ...uploadedTogether,
+        { label: 'after', req: req([F, T2, T3]), res: { layers: [avail(F, { layerSize: 7 }), avail(T2, { layerSize: 8 }), avail(T3, { layerSize: 9 })] } }],
+      // One of them refused: the other two must be there; the refused one is not judged after.
+      [{ label: 'before', req: req([F, T2, T3]), res: { layers: [unavail(F), unavail(T2), unavail(T3)] } }, ...uploadedTogether.map((x, i) => (i === 1 ? { ...x, action: { ...x.action!, ok: false, detail: 'refused' } } : x)),
+        { label: 'after', req: req([F, T2, T3]), res: { layers: [avail(F, { layerSize: 7 }), unavail(T2), avail(T3, { layerSize: 9 })] } }]],
+    fail: [
+      // Layers uploaded at once, each upload writing back the repository as it read it when it started: only the last completed stays.
+      [{ label: 'before', req: req([F, T2, T3]), res: { layers: [unavail(F), unavail(T2), unavail(T3)] } }, ...uploadedTogether,
+        { label: 'after', req: req([F, T2, T3]), res: { layers: [unavail(F), unavail(T2), avail(T3, { layerSize: 9 })] } }],
+      // A layer uploaded together with others AVAILABLE before its upload.
+      [{ label: 'before', req: req([F, T2, T3]), res: { layers: [unavail(F), avail(T2, { layerSize: 8 }), unavail(T3)] } }, ...uploadedTogether,
+        { label: 'after', req: req([F, T2, T3]), res: { layers: [avail(F, { layerSize: 7 }), avail(T2, { layerSize: 8 }), avail(T3, { layerSize: 9 })] } }],[{ label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],
       [{ label: 'before', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
       // Stored in another repository first: a store that skips linking a blob it holds already never shows it here.
       [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'before', req: req([F]), res: { layers: [unavail(F)] } }, { label: 'upload', action: uploaded }, { label: 'after', req: req([F]), res: { layers: [unavail(F)] } }],

@@ -86,7 +86,7 @@ export const MUTANTS: readonly Mutant[] = [
   },
   { id: 'empty-failure-reason', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.failure-reason'] }, description: 'sends an empty failureReason', hooks: { batchCheck: mapFailures((f) => ({ ...f, failureReason: '' })) } },
   {
-    id: 'first-only', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.present', 'metamorphic.order', 'metamorphic.batch-independence'] }, description: 'answers by position: only the first digest of a list is looked up',
+    id: 'first-only', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.present', 'metamorphic.order', 'metamorphic.batch-independence', 'metamorphic.read-your-write'] }, description: 'answers by position: only the first digest of a list is looked up',
     hooks: { batchCheck: (o, c) => mapLayers((l) => (l['layerAvailability'] === 'AVAILABLE' && l['layerDigest'] !== c.digests[0] ? { layerDigest: l['layerDigest'], layerAvailability: 'UNAVAILABLE' } : l))(o) },
   },
   {
@@ -156,6 +156,8 @@ export const MUTANTS: readonly Mutant[] = [
     { uploadsById: 'completion-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('uploads-by-id-own-repository', 'uploads live in one table keyed by upload id, and CompleteLayerUpload files the layer in the repository the upload row names, whichever the call names: a completion ECR refuses (UploadNotFoundException) makes the layer AVAILABLE in the repository it was sent to',
     { uploadsById: 'upload-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('upload-snapshot-lost-update', 'a store that reads the repository document when an upload starts and writes it back, with the new layer, when it completes, without a version check: of layers pushed in parallel, as docker pushes them, only the last completed stays',
+    { uploadSnapshotsLayers: true }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
   bug('one-part-per-upload', 'UploadLayerPart takes one part per upload, as a fake written for monolithic uploads does (upload.blob = part, a second one refused): no layer is stored in parts, so no size summed from parts is ever checked',
     { onePartPerUpload: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('uploads-two-components', 'InitiateLayerUpload checks repository names with a pattern of its own, Docker Hub\'s namespace/name, stricter than CreateRepository\'s: a repository whose name has three components takes no uploads, so nothing a case stores there first can be checked',

@@ -276,6 +276,7 @@ const initiateLayerUpload: Handler = (body, ctx) => {
   const components = ctx.quirks.uploadNameComponents;
   if (components !== undefined && repo.name.split('/').length > components) throw constraint('repositoryName', `must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/){0,${components - 1}}[a-z0-9]+(?:[._-][a-z0-9]+)*'`);
   const upload = ctx.store.startUpload(repo, ctx.now());
+  if (ctx.quirks.uploadSnapshotsLayers) upload.snapshot = new Map(repo.layers);
   return { uploadId: upload.id, partSize: seedingSpec().layerPartSize.minimum.value };
 };
 
@@ -363,6 +364,11 @@ const completeLayerUpload: Handler = (body, ctx) => {
   }
   // A store that wrote the blob as its parts arrived finds it there already, and takes that for done.
   if (repo.layers.has(actual) && !q.blobsOnReceipt) throw new AwsError('LayerAlreadyExistsException', `The layer with digest '${actual}' already exists in the repository with name '${repo.name}'`);
+  if (upload.snapshot) {
+    // The repository document as it was read when the upload started, written back whole.
+    repo.layers.clear();
+    for (const [d, l] of upload.snapshot) repo.layers.set(d, l);
+  }
   ctx.store.putLayer(repo, actual, { size: ctx.quirks.sizeFromLastByte ? received - 1 : ctx.quirks.sizeFromLastPart ? lastPart : received, mediaType: null }, ctx.counters.batchChecks);
   return { registryId: repo.registryId, repositoryName: repo.name, uploadId: upload.id, layerDigest: actual };
 };

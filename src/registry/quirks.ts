@@ -49,6 +49,8 @@ export interface Quirks {
   manifestStoresLayers?: boolean;
   /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */
   manifestUnchecked?: boolean;
+  /** InitiateLayerUpload reads the repository's layers into the upload and CompleteLayerUpload writes that copy back with the new layer (a document read when the upload starts and written when it ends, with no version check): a layer completed in between is lost. */
+  uploadSnapshotsLayers?: boolean;
   /** UploadLayerPart takes one part per upload, as a fake written for monolithic uploads does: a second part is refused (InvalidLayerPartException). */
   onePartPerUpload?: boolean;
   /** CompleteLayerUpload refuses an upload with a part, other than the last, smaller than this many bytes (LayerPartTooSmallException), as ECR refuses one under 5 MiB. */

@@ -14,6 +14,8 @@ export interface Upload {
   id: string;
   parts: Buffer[];
   received: number;
+  /** The repository's layers as they were when the upload started (quirk uploadSnapshotsLayers). */
+  snapshot?: Map<string, StoredLayer>;
   /** When the upload started or last received a part (for expiry). */
   touchedAt: number;
 }

@@ -9,10 +9,10 @@ import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
 import { readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
-import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadMismatched, uploadParts } from '../target/seed.ts';
+import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -177,13 +177,16 @@ function freshUploads(fresh: Buffer) {
   return {
     layer: fresh, sent: plus('sent under another digest'), claimed: plus('claimed, never sent'), config: plus('the config of an image'), named: plus('named in a manifest, never sent'),
     crossed: plus('sent to one repository, completed through another'),
+    /** The layers an upload sends together: the fresh layer first. */
+    together: (n: number) => [fresh, ...Array.from({ length: n - 1 }, (_, i) => plus(`uploaded together with others, ${i + 2}`))],
   };
 }
 
 /** The digests that stand in for the case's placeholders. */
 function freshDigests(fresh: Buffer): Map<string, string> {
   const u = freshUploads(fresh);
-  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)]]);
+  const together = u.together(MAX_TOGETHER).slice(1).map((bytes, i): [string, string] => [freshTogether(i + 2), sha256Digest(bytes)]);
+  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)], ...together]);
 }
 
 const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
@@ -192,9 +195,10 @@ const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
   return { ...step, body: { ...b, layerDigests: b.layerDigests.map((d) => digests.get(d as string) ?? d) } };
 };
 
-/** Runs an action of a scenario through the target's seeding client (and its gate), as an exchange. */
-async function act(target: Target, caseId: string, step: Step, fresh: Buffer, against: Against): Promise<Exchange> {
+/** Runs an action of a scenario through the target's seeding client (and its gate), as exchanges: one, or one per layer uploaded together. */
+async function act(target: Target, caseId: string, step: Step, fresh: Buffer, against: Against): Promise<Exchange[]> {
   const a = step.action!;
+  if (a.kind === 'upload' && (a.together ?? 1) > 1) return actTogether(target, caseId, step, freshUploads(fresh).together(a.together!));
   const started = performance.now();
   const exchange: Exchange = { caseId, label: step.label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName, ...(a.from !== undefined ? { from: a.from } : {}) }) }, durationMs: 0 };
   // The digests an upload action is about, whether or not the target takes it.
@@ -244,7 +248,31 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300), ...about };
   }
   exchange.durationMs = performance.now() - started;
-  return exchange;
+  return [exchange];
+}
+
+/** Uploads layers together (uploadTogether): one exchange per layer, each accepted or refused on its own. */
+async function actTogether(target: Target, caseId: string, step: Step, blobs: Buffer[]): Promise<Exchange[]> {
+  const a = step.action!;
+  const started = performance.now();
+  let results: PromiseSettledResult<{ value: string; disagreements: string[] }>[];
+  try {
+    results = await uploadTogether(target.client, { repositoryName: a.repositoryName }, blobs);
+  } catch (e) {
+    if (e instanceof BudgetExhausted) throw e;
+    results = blobs.map(() => ({ status: 'rejected', reason: e }));
+  }
+  const budget = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof BudgetExhausted);
+  if (budget) throw budget.reason;
+  const durationMs = performance.now() - started;
+  return results.map((r, i) => {
+    const record = { kind: a.kind, repositoryName: a.repositoryName, digest: sha256Digest(blobs[i]!), size: blobs[i]!.length, together: blobs.length };
+    const action = r.status === 'fulfilled'
+      ? { ...record, ok: r.value.disagreements.length === 0, detail: r.value.disagreements[0] ?? `CompleteLayerUpload accepted it, uploaded together with ${blobs.length - 1} other layer(s)` }
+      : { ...record, ok: false, detail: `${(r.reason as Error).name}: ${(r.reason as Error).message}`.slice(0, 300) };
+    const label = i === 0 ? step.label : `${step.label}-${i + 1}`;
+    return { caseId, label, request: { operation: a.kind, headers: {}, body: JSON.stringify({ repositoryName: a.repositoryName, together: blobs.length }) }, action, durationMs };
+  });
 }
 
 export type { Against };
@@ -258,9 +286,9 @@ export async function sendCase(target: Target, id: string, body: CaseBody, fresh
   let created: string | undefined;
   for (const step of body.steps) {
     if (step.action) {
-      const x = await act(target, id, step, fresh!, to);
-      created = step.action.kind === 'create-repository' && x.action?.ok ? step.action.repositoryName : undefined;
-      out.push(x);
+      const xs = await act(target, id, step, fresh!, to);
+      created = step.action.kind === 'create-repository' && xs[0]!.action?.ok ? step.action.repositoryName : undefined;
+      out.push(...xs);
       continue;
     }
     const sent = digests ? resolveFresh(step, digests) : step;

@@ -37,10 +37,22 @@ export interface Seeded<T> {
  * (every part but the last must reach ECR's minimum), without completing it.
  */
 export async function uploadParts(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
-  const disagreements: string[] = [];
+  const started = await initiate(client, repo);
+  return sendParts(client, repo, started, bytes, o);
+}
+
+/** Starts an upload: its id, and the part size the target asks for. */
+async function initiate(client: ECRClient, repo: RepositoryRef): Promise<{ uploadId: string; partSize?: number }> {
   const started = await client.send(new InitiateLayerUploadCommand(repo));
   const uploadId = started.uploadId;
   if (typeof uploadId !== 'string' || uploadId === '') throw Object.assign(new Error(`InitiateLayerUpload answered no uploadId: ${JSON.stringify(started.uploadId)}`), { name: 'SetupAnswerError' });
+  return { uploadId, ...(started.partSize !== undefined ? { partSize: started.partSize } : {}) };
+}
+
+/** Sends a blob to a started upload in parts; the value is the upload id. */
+async function sendParts(client: ECRClient, repo: RepositoryRef, started: { uploadId: string; partSize?: number }, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
+  const disagreements: string[] = [];
+  const { uploadId } = started;
   const partSize = Math.max(1, o.partSize ?? started.partSize ?? bytes.length);
   for (let first = 0; first < bytes.length; first += partSize) {
     const part = bytes.subarray(first, Math.min(bytes.length, first + partSize));
@@ -56,11 +68,30 @@ export async function uploadParts(client: ECRClient, repo: RepositoryRef, bytes:
 
 /** Uploads one blob and completes it under its digest; returns the digest and what the answers got wrong. */
 export async function uploadLayer(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, o: { partSize?: number } = {}): Promise<Seeded<string>> {
+  return complete(client, repo, bytes, await uploadParts(client, repo, bytes, o));
+}
+
+/** Completes a sent upload under the blob's own digest; the value is that digest. */
+async function complete(client: ECRClient, repo: RepositoryRef, bytes: Uint8Array, sent: Seeded<string>): Promise<Seeded<string>> {
   const digest = sha256Digest(bytes);
-  const { value: uploadId, disagreements } = await uploadParts(client, repo, bytes, o);
-  const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [digest] }));
+  const disagreements = [...sent.disagreements];
+  const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId: sent.value, layerDigests: [digest] }));
   if (done.layerDigest !== digest) disagreements.push(`CompleteLayerUpload answered layerDigest ${JSON.stringify(done.layerDigest)} for a ${bytes.length}-byte layer whose digest is ${digest}`);
   return { value: digest, disagreements };
+}
+
+/**
+ * Uploads several blobs at once, in step: every upload started, then every part sent, then every
+ * upload completed — the calls interleave as those of a client pushing layers in parallel do (docker
+ * pushes three at a time). Each blob's own outcome: its digest and what the answers got wrong, or why
+ * it failed.
+ */
+export async function uploadTogether(client: ECRClient, repo: RepositoryRef, blobs: Uint8Array[]): Promise<PromiseSettledResult<Seeded<string>>[]> {
+  const after = <T, U>(earlier: PromiseSettledResult<T>[], next: (value: T, i: number) => Promise<U>) =>
+    Promise.allSettled(earlier.map((r, i) => (r.status === 'fulfilled' ? next(r.value, i) : Promise.reject(r.reason))));
+  const started = await Promise.allSettled(blobs.map(() => initiate(client, repo)));
+  const sent = await after(started, (s, i) => sendParts(client, repo, s, blobs[i]!));
+  return after(sent, (s, i) => complete(client, repo, blobs[i]!, s));
 }
 
 /**

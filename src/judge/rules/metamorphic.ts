@@ -95,26 +95,38 @@ const elsewhere = (xs: View[], repo: string) => xs.find((x) => x.exchange.action
 export const readYourWrite: CaseRule = {
   id: 'metamorphic.read-your-write',
   scope: 'case',
-  facets: ['stored-elsewhere-first'],
+  facets: ['stored-elsewhere-first', 'uploaded-together'],
   check(xs) {
-    // The layer is new to the repository whether or not its upload there was accepted: the check before it stands on its own.
-    const tried = uploadTried(xs, 'after');
     const before = step(xs, 'before');
     const after = step(xs, 'after');
-    if (!tried || !before || !after || !ok(before)) return [];
-    const d = tried.digest!;
-    const other = elsewhere(xs, tried.repositoryName);
-    const already = other ? ` (stored in ${show(other.repositoryName)} first)` : '';
-    const was = signature(before, d);
-    if (was.includes('layer:AVAILABLE')) return [broken(`${show(d)} was AVAILABLE in ${show(tried.repositoryName)} before it was uploaded there${other ? `, only because it was stored in ${show(other.repositoryName)}: a layer belongs to the repository it was uploaded to` : ''}: ${was}`)];
-    const up = upload(xs, 'after');
-    if (!up) return [];
-    if (!ok(after)) return [broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) the check got ${after.answer.summary}`)];
-    const now = signature(after, d);
-    const want = `layer:AVAILABLE:${up.size}:`;
-    return [now.startsWith(want)
-      ? held(`${show(d)} not available before the upload, AVAILABLE with ${up.size} bytes after${already}`, other ? ['stored-elsewhere-first'] : [])
-      : broken(`after CompleteLayerUpload accepted ${show(d)} (${up.size} bytes) in ${show(up.repositoryName)}${already}, the next check answered ${now}, expected AVAILABLE with layerSize ${up.size}`)];
+    if (!before || !after || !ok(before)) return [];
+    const repo = after.sent.repositoryName;
+    // Every layer the case tried to upload into the repository it checks, accepted or not: each is new to it.
+    const tried = xs.map((x) => x.exchange.action).filter((a): a is NonNullable<typeof a> => a?.kind === 'upload' && a.repositoryName === repo && a.digest !== undefined);
+    if (tried.length === 0) return [];
+    // The same layer stored in another repository first (the case's fresh layer).
+    const other = elsewhere(xs, repo!);
+    const first = (d: string) => (other?.digest === d ? other : undefined);
+    // The check before stands on its own: the layers are new whether or not their uploads were accepted.
+    for (const t of tried) {
+      const was = signature(before, t.digest!);
+      const there = first(t.digest!);
+      if (was.includes('layer:AVAILABLE')) return [broken(`${show(t.digest)} was AVAILABLE in ${show(repo)} before it was uploaded there${there ? `, only because it was stored in ${show(there.repositoryName)}: a layer belongs to the repository it was uploaded to` : ''}: ${was}`)];
+    }
+    const accepted = tried.filter((t) => t.ok);
+    if (accepted.length === 0) return [];
+    const together = (t: (typeof tried)[number]) => ((t.together ?? 1) > 1 ? `, uploaded together with ${t.together! - 1} other layer(s), their calls interleaved` : '');
+    if (!ok(after)) return [broken(`after CompleteLayerUpload accepted ${show(accepted[0]!.digest)} (${accepted[0]!.size} bytes${together(accepted[0]!)}) the check got ${after.answer.summary}`)];
+    for (const up of accepted) {
+      const now = signature(after, up.digest!);
+      const there = first(up.digest!);
+      if (!now.startsWith(`layer:AVAILABLE:${up.size}:`)) {
+        return [broken(`after CompleteLayerUpload accepted ${show(up.digest)} (${up.size} bytes${together(up)}) in ${show(repo)}${there ? ` (stored in ${show(there.repositoryName)} first)` : ''}, the next check answered ${now}, expected AVAILABLE with layerSize ${up.size}`)];
+      }
+    }
+    const facets = [...(accepted.some((up) => first(up.digest!)) ? ['stored-elsewhere-first'] : []), ...(accepted.filter((up) => (up.together ?? 1) > 1).length > 1 ? ['uploaded-together'] : [])];
+    const also = [...(facets.includes('stored-elsewhere-first') ? [`one stored in ${show(other!.repositoryName)} first`] : []), ...(facets.includes('uploaded-together') ? ['uploaded together'] : [])];
+    return [held(`${accepted.length} layer(s) not available before their upload, AVAILABLE with their sizes after${also.length > 0 ? ` (${also.join('; ')})` : ''}`, facets)];
   },
 };
 
