@@ -10,12 +10,15 @@
  * of a manifest naming it and a fresh layer that is never uploaded (ECR refuses: LayersNotFoundException).
  * upload-crossed: the parts of a fresh layer sent to an upload started in `from`, the upload completed
  * by a call that names `repositoryName` (ECR refuses: UploadNotFoundException, the upload ID is not
- * valid for that repository).
+ * valid for that repository). upload-parts-crossed: an upload started in `from`, the parts of a fresh
+ * layer sent to it by calls that name `repositoryName` (ECR refuses them: UploadNotFoundException), and
+ * the upload completed in `from` under that layer's digest (ECR refuses an upload without parts:
+ * EmptyUploadException).
  */
 export interface Action {
-  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'upload-crossed' | 'delete-repository' | 'create-repository' | 'check-deleted';
+  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'upload-crossed' | 'upload-parts-crossed' | 'delete-repository' | 'create-repository' | 'check-deleted';
   repositoryName: string;
-  /** upload-crossed: the repository the upload is started in. */
+  /** upload-crossed, upload-parts-crossed: the repository the upload is started in. */
   from?: string;
   /**
    * upload: this many fresh layers at once (the case's fresh layer and freshTogether(2…n)), in step:
@@ -26,13 +29,14 @@ export interface Action {
 }
 
 /** The actions that upload a layer of the case's own: a case with one gets fresh layers. */
-export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded', 'upload-crossed'];
+export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded', 'upload-crossed', 'upload-parts-crossed'];
 
 /** How an action came out, in a word: the target accepted or refused a change; a deleted repository was gone or still there. */
 export const actionOutcome = (a: { kind: Action['kind']; ok: boolean; completed?: boolean }) =>
   a.kind === 'check-deleted' ? (a.ok ? 'gone' : 'still there')
     : a.kind === 'upload-unfinished' ? (a.ok ? 'parts accepted' : 'refused')
       : a.kind === 'upload-mismatched' || a.kind === 'upload-crossed' ? (a.ok ? `parts accepted, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
+          : a.kind === 'upload-parts-crossed' ? (a.ok ? `parts sent through another repository, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
         : a.kind === 'put-image-unuploaded' ? (a.ok ? `config stored, PutImage ${a.completed ? 'accepted' : 'refused'}` : 'refused')
           : a.ok ? 'accepted' : 'refused';
 
@@ -45,6 +49,8 @@ export const FRESH_CLAIMED = '$fresh-layer-claimed';
 export const FRESH_NAMED = '$fresh-layer-named';
 /** Stands for the digest of the layer the upload-crossed action sends to one repository and completes through another. */
 export const FRESH_CROSSED = '$fresh-layer-crossed';
+/** Stands for the digest of the layer the upload-parts-crossed action sends through one repository to an upload of another. */
+export const FRESH_PARTS_CROSSED = '$fresh-layer-parts-crossed';
 /** Stands for the digest of the i-th layer (from 2) an upload sends together with the case's fresh layer. */
 export const freshTogether = (i: number) => `$fresh-layer-together-${i}`;
 /** The most layers an upload action sends together. */
@@ -106,9 +112,9 @@ export interface Exchange {
     kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number;
     /** upload-mismatched: the digest CompleteLayerUpload was told (of content never sent). */
     claimed?: string;
-    /** upload-mismatched, upload-crossed: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
+    /** upload-mismatched, upload-crossed, upload-parts-crossed: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
     completed?: boolean;
-    /** upload-crossed: the repository the upload was started in. */
+    /** upload-crossed, upload-parts-crossed: the repository the upload was started in. */
     from?: string;
     /** check-deleted: what the target answered for the deleted repository, when it was not RepositoryNotFoundException. */
     answered?: string;

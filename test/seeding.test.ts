@@ -8,7 +8,7 @@ import { type RunningRegistry as Registry, startRegistry } from '../src/registry
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { makeEcrClient } from '../src/target/client.ts';
-import { createRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadTogether } from '../src/target/seed.ts';
+import { createRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadPartsCrossed, uploadTogether } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -306,6 +306,10 @@ async function onRegistry<T>(options: Parameters<typeof startRegistry>[0], repos
 /** Whether the registry's repository `name` holds `digest`. */
 const holds = (registry: Registry, name: string, digest: string) => registry.store.hasLayer(registry.store.find(registry.store.accountId, name)!, digest);
 
+/** Runs `upload` against a registry with repositories `names`: its answer, and which of them hold `bytes` after. */
+const storedAfter = <T>(names: string[], bytes: Buffer, upload: (client: ECRClient) => Promise<T>) => (options: Parameters<typeof startRegistry>[0]) =>
+  onRegistry(options, names, async (client, registry) => ({ ...(await upload(client)), stored: names.map((n) => holds(registry, n, sha256Digest(bytes))) }));
+
 describe('an upload completed under a digest that is not its content\'s', () => {
   const bytes = Buffer.from('the content sent\n');
   const claimed = sha256Digest(Buffer.from('other content, never sent\n'));
@@ -355,10 +359,7 @@ describe('an image put whose manifest names a layer never uploaded', () => {
 
 describe('an upload started in one repository and completed through another', () => {
   const bytes = Buffer.from('sent to one repository, completed through another\n');
-  const crossed = (options: Parameters<typeof startRegistry>[0]) => onRegistry(options, ['from', 'to'], async (client, registry) => {
-    const r = await uploadCrossed(client, { repositoryName: 'from' }, { repositoryName: 'to' }, bytes);
-    return { ...r, stored: ['from', 'to'].map((n) => holds(registry, n, sha256Digest(bytes))) };
-  });
+  const crossed = storedAfter(['from', 'to'], bytes, (client) => uploadCrossed(client, { repositoryName: 'from' }, { repositoryName: 'to' }, bytes));
 
   it('is refused by the reference registry, as ECR refuses it (UploadNotFoundException), and stores nothing', async () => {
     const r = await crossed({});
@@ -371,6 +372,24 @@ describe('an upload started in one repository and completed through another', ()
     expect(named.value.completed).toBe(true);
     expect(named.stored).toEqual([false, true]);
     expect((await crossed({ quirks: { uploadsById: 'upload-repository' } })).stored).toEqual([true, false]);
+  });
+});
+
+describe('parts sent through another repository than the upload\'s', () => {
+  const bytes = Buffer.from('sent through one repository to an upload of another\n');
+  const crossed = storedAfter(['own', 'through'], bytes, (client) => uploadPartsCrossed(client, { repositoryName: 'own' }, { repositoryName: 'through' }, bytes));
+
+  it('are refused by the reference registry, as ECR refuses them (UploadNotFoundException), and so is the completion of the empty upload (EmptyUploadException)', async () => {
+    const r = await crossed({});
+    expect(r.value).toEqual({ completed: false, answer: 'UploadLayerPart refused it: UploadNotFoundException (HTTP 400); CompleteLayerUpload refused it: EmptyUploadException (HTTP 400)' });
+    expect(r.stored).toEqual([false, false]);
+  });
+
+  it('land in the upload where UploadLayerPart finds it by id alone, and its completion stores the layer in its own repository', async () => {
+    const r = await crossed({ quirks: { partsById: true } });
+    expect(r.value.completed).toBe(true);
+    expect(r.value.answer).toMatch(/^UploadLayerPart accepted it, sent every part; CompleteLayerUpload accepted it/);
+    expect(r.stored).toEqual([true, false]);
   });
 });
 

@@ -136,12 +136,12 @@ describe('generators', () => {
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': expect.stringMatching(/^batch,alone(,alone-absent)?$/), idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
       'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'elsewhere,upload,stored,delete,gone,kept-elsewhere,create,recreated',
-      'unfinished-upload': expect.stringMatching(/^((abandon|mismatch|name|cross),){4}after,after-elsewhere$/),
+      'unfinished-upload': expect.stringMatching(/^((abandon|mismatch|name|cross|cross-parts),){5}after,after-elsewhere$/),
     });
-    // The unfinished-upload scenario's four actions, each once, in some order; the crossed upload starts in the second repository.
+    // The unfinished-upload scenario's five actions, each once, in some order; the crossed uploads start in the second repository.
     for (const c of cases.filter((x) => x.property === 'unfinished-upload')) {
-      expect(c.steps.slice(0, 4).map((s) => s.label).sort()).toEqual(['abandon', 'cross', 'mismatch', 'name']);
-      expect(c.steps.find((s) => s.label === 'cross')!.action!.from).toBe('other');
+      expect(c.steps.slice(0, 5).map((s) => s.label).sort()).toEqual(['abandon', 'cross', 'cross-parts', 'mismatch', 'name']);
+      for (const label of ['cross', 'cross-parts']) expect(c.steps.find((s) => s.label === label)!.action!.from).toBe('other');
     }
     for (const c of cases) expect(['success', 'InvalidParameterException', 'RepositoryNotFoundException', 'client-error']).toContain(c.expected);
   });

@@ -4,7 +4,7 @@
 // narrowed with --rules sends only what those rules need.
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
-import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, freshTogether, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, freshTogether, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
@@ -318,15 +318,16 @@ export function properties(k: Knowledge): Property[] {
     });
     out.push({
       name: 'unfinished-upload', weight: 0.02, min: 2, feeds: ['metamorphic.unfinished-upload', ...ALL_PASSIVE], exclusive: true,
-      about: 'a fresh layer sent in parts and never completed, another completed under the digest of content never sent, an image put whose manifest names a layer never sent, and a layer sent to the second repository and completed through this one; their digests checked in both',
-      arbitrary: fc.tuple(around, fc.constantFrom(...permutations(k.secondary ? [0, 1, 2, 3] : [0, 1, 2]))).map(([others, order]) => {
+      about: 'a fresh layer sent in parts and never completed, another completed under the digest of content never sent, an image put whose manifest names a layer never sent, a layer sent to the second repository and completed through this one, and one sent through this one to an upload of the second and completed there; their digests checked in both',
+      arbitrary: fc.tuple(around, fc.constantFrom(...permutations(k.secondary ? [0, 1, 2, 3, 4] : [0, 1, 2]))).map(([others, order]) => {
         const actions: Step[] = [
           { label: 'abandon', action: { kind: 'upload-unfinished', repositoryName: repo } },
           { label: 'mismatch', action: { kind: 'upload-mismatched', repositoryName: repo } },
           { label: 'name', action: { kind: 'put-image-unuploaded', repositoryName: repo } },
-          ...(k.secondary ? [{ label: 'cross', action: { kind: 'upload-crossed' as const, repositoryName: repo, from: k.secondary } }] : []),
+          ...(k.secondary ? [{ label: 'cross', action: { kind: 'upload-crossed' as const, repositoryName: repo, from: k.secondary } },
+            { label: 'cross-parts', action: { kind: 'upload-parts-crossed' as const, repositoryName: repo, from: k.secondary } }] : []),
         ];
-        const digests = [FRESH_LAYER, FRESH_SENT, FRESH_CLAIMED, FRESH_NAMED, ...(k.secondary ? [FRESH_CROSSED] : []), ...others];
+        const digests = [FRESH_LAYER, FRESH_SENT, FRESH_CLAIMED, FRESH_NAMED, ...(k.secondary ? [FRESH_CROSSED, FRESH_PARTS_CROSSED] : []), ...others];
         return single([...order.map((i) => actions[i]!),
           { label: 'after', body: { repositoryName: repo, layerDigests: digests } },
           ...(k.secondary ? [{ label: 'after-elsewhere', body: { repositoryName: k.secondary, layerDigests: digests } }] : [])], ['scenario.unfinished-upload'], 'success');

@@ -27,8 +27,11 @@
  * 9: a repositoryName valid but for a trailing '/' (bad-name-trailing-slash).
  * 10: read-your-write uploads its fresh layer together with two more, in step (every upload started,
  *    then every part sent, then every upload completed), and checks all three before and after.
+ * 11: the unfinished-upload scenario also starts an upload in the second repository, sends a layer's
+ *    parts to it through calls naming the scratch one, and completes it in its own (five actions, in
+ *    any order); that layer's digest is checked too, in both repositories.
  */
-export const GENERATOR = 10;
+export const GENERATOR = 11;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

@@ -35,6 +35,9 @@ const named = (completed: boolean) => ({ kind: 'put-image-unuploaded' as const, 
 // …and X, sent to an upload started in 'other' and completed through 'repo'.
 const X = `sha256:${'7'.repeat(64)}`;
 const crossed = (completed: boolean) => ({ kind: 'upload-crossed' as const, repositoryName: 'repo', from: 'other', ok: true, detail: completed ? 'accepted' : 'refused', digest: X, size: 13, completed });
+// …and Y, its parts sent through 'repo' to an upload started in 'other', completed there.
+const Y = `sha256:${'6'.repeat(64)}`;
+const partsCrossed = (completed: boolean) => ({ kind: 'upload-parts-crossed' as const, repositoryName: 'repo', from: 'other', ok: true, detail: completed ? 'accepted' : 'refused', digest: Y, size: 14, completed });
 const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const gone = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: true, detail: 'RepositoryNotFoundException' };
@@ -181,8 +184,13 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
       // A completion through another repository, refused as ECR refuses it or accepted: the layer is in neither.
       [{ label: 'cross', action: crossed(false) }, { label: 'abandon', action: abandoned }, { label: 'after', req: req([F, X]), res: { layers: [unavail(F), unavail(X)] } },
         { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [F, X] }, res: { layers: [unavail(F), unavail(X)] } }],
-      [{ label: 'cross', action: crossed(true) }, { label: 'after', req: req([X]), res: { layers: [unavail(X)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [X] }, res: { layers: [unavail(X)] } }]],
+      [{ label: 'cross', action: crossed(true) }, { label: 'after', req: req([X]), res: { layers: [unavail(X)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [X] }, res: { layers: [unavail(X)] } }],
+      // Parts sent through another repository than the upload's: refused as ECR refuses them, or taken; the layer is in neither.
+      [{ label: 'cross-parts', action: partsCrossed(false) }, { label: 'after', req: req([Y]), res: { layers: [unavail(Y)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [Y] }, res: { layers: [unavail(Y)] } }],
+      [{ label: 'cross-parts', action: partsCrossed(true) }, { label: 'after', req: req([Y]), res: { failures: [fail(Y, 'MissingLayerDigest')] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [Y] }, res: { layers: [unavail(Y)] } }]],
     fail: [
+      // UploadLayerPart finding the upload by id alone: the parts land in the second repository's upload, completed there.
+      [{ label: 'cross-parts', action: partsCrossed(true) }, { label: 'after', req: req([Y]), res: { layers: [unavail(Y)] } }, { label: 'after-elsewhere', req: { repositoryName: 'other', layerDigests: [Y] }, res: { layers: [avail(Y, { layerSize: 14 })] } }],
       // Parts stored as they arrive, under the digest of what came so far.
       [{ label: 'abandon', action: abandoned }, { label: 'mismatch', action: mismatched(false) }, { label: 'after', req: req([F, S, C]), res: { layers: [avail(F, { layerSize: 7 }), unavail(S), unavail(C)] } }],
       // The digest computed from the content, the one claimed ignored (moto's pull request #10195).

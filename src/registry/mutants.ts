@@ -156,6 +156,8 @@ export const MUTANTS: readonly Mutant[] = [
     { uploadsById: 'completion-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('uploads-by-id-own-repository', 'uploads live in one table keyed by upload id, and CompleteLayerUpload files the layer in the repository the upload row names, whichever the call names: a completion ECR refuses (UploadNotFoundException) makes the layer AVAILABLE in the repository it was sent to',
     { uploadsById: 'upload-repository' }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('parts-by-id', 'UploadLayerPart finds the upload by id alone (uploads[upload_id]) while CompleteLayerUpload looks in the repository it names: parts sent through another repository land in the upload, and its completion in its own repository makes the layer AVAILABLE there',
+    { partsById: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('upload-snapshot-lost-update', 'a store that reads the repository document when an upload starts and writes it back, with the new layer, when it completes, without a version check: of layers pushed in parallel, as docker pushes them, only the last completed stays',
     { uploadSnapshotsLayers: true }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
   bug('one-part-per-upload', 'UploadLayerPart takes one part per upload, as a fake written for monolithic uploads does (upload.blob = part, a second one refused): no layer is stored in parts, so no size summed from parts is ever checked',

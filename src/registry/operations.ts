@@ -281,11 +281,11 @@ const initiateLayerUpload: Handler = (body, ctx) => {
 };
 
 /** The upload a call names, and the repository it was started in: the one the call names (right), or any, where uploads live in one table keyed by id. */
-function uploadOf(body: Body, repo: Repository, ctx: OperationContext): { upload: Upload; owner: Repository } {
+function uploadOf(body: Body, repo: Repository, ctx: OperationContext, byIdAlone = Boolean(ctx.quirks.uploadsById)): { upload: Upload; owner: Repository } {
   const uploadId = stringMember(body, 'uploadId', true);
   const upload = repo.uploads.get(uploadId);
   if (upload) return { upload, owner: repo };
-  if (ctx.quirks.uploadsById) {
+  if (byIdAlone) {
     const owner = ctx.store.list(repo.registryId).find((r) => r.uploads.has(uploadId));
     if (owner) return { upload: owner.uploads.get(uploadId)!, owner };
   }
@@ -294,7 +294,7 @@ function uploadOf(body: Body, repo: Repository, ctx: OperationContext): { upload
 
 const uploadLayerPart: Handler = (body, ctx) => {
   const repo = repositoryOf(body, ctx);
-  const { upload } = uploadOf(body, repo, ctx);
+  const { upload } = uploadOf(body, repo, ctx, Boolean(ctx.quirks.uploadsById || ctx.quirks.partsById));
   const first = integerMember(body, 'partFirstByte');
   const last = integerMember(body, 'partLastByte');
   const blob = Buffer.from(stringMember(body, 'layerPartBlob', true), 'base64');

@@ -45,6 +45,8 @@ export interface Quirks {
    * repository the call names, or in the one the upload was started in.
    */
   uploadsById?: 'completion-repository' | 'upload-repository';
+  /** UploadLayerPart finds the upload by id alone (uploads[upload_id]), whichever repository the call names; CompleteLayerUpload looks in the repository it names. */
+  partsById?: boolean;
   /** PutImage files every blob its manifest names that the repository lacks, with the size the manifest gives, instead of refusing the manifest. */
   manifestStoresLayers?: boolean;
   /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */

@@ -9,10 +9,10 @@ import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
 import { readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
-import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_SENT, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
+import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadPartsCrossed, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -170,13 +170,15 @@ export function freshLayers(label?: string): (caseId: string) => Buffer {
  * completed (upload) or only sent in parts (upload-unfinished); upload-mismatched sends `sent` and
  * completes it under the digest of `claimed`, which is never sent; put-image-unuploaded uploads
  * `config` and puts a manifest naming it and `named`, which is never sent; upload-crossed sends
- * `crossed` to one repository and completes it through another.
+ * `crossed` to one repository and completes it through another; upload-parts-crossed sends
+ * `partsCrossed` through one repository to an upload of another, and completes it there.
  */
 function freshUploads(fresh: Buffer) {
   const plus = (line: string) => Buffer.concat([fresh, Buffer.from(`${line}\n`)]);
   return {
     layer: fresh, sent: plus('sent under another digest'), claimed: plus('claimed, never sent'), config: plus('the config of an image'), named: plus('named in a manifest, never sent'),
     crossed: plus('sent to one repository, completed through another'),
+    partsCrossed: plus('sent through one repository to an upload of another'),
     /** The layers an upload sends together: the fresh layer first. */
     together: (n: number) => [fresh, ...Array.from({ length: n - 1 }, (_, i) => plus(`uploaded together with others, ${i + 2}`))],
   };
@@ -186,7 +188,7 @@ function freshUploads(fresh: Buffer) {
 function freshDigests(fresh: Buffer): Map<string, string> {
   const u = freshUploads(fresh);
   const together = u.together(MAX_TOGETHER).slice(1).map((bytes, i): [string, string] => [freshTogether(i + 2), sha256Digest(bytes)]);
-  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)], ...together]);
+  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)], [FRESH_PARTS_CROSSED, sha256Digest(u.partsCrossed)], ...together]);
 }
 
 const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
@@ -206,6 +208,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
   const about = a.kind === 'upload-mismatched' ? { digest: digests!.get(FRESH_SENT)!, claimed: digests!.get(FRESH_CLAIMED)! }
     : a.kind === 'put-image-unuploaded' ? { digest: digests!.get(FRESH_NAMED)! }
       : a.kind === 'upload-crossed' ? { digest: digests!.get(FRESH_CROSSED)!, ...(a.from !== undefined ? { from: a.from } : {}) }
+      : a.kind === 'upload-parts-crossed' ? { digest: digests!.get(FRESH_PARTS_CROSSED)!, ...(a.from !== undefined ? { from: a.from } : {}) }
       : digests ? { digest: digests.get(FRESH_LAYER)! } : {};
   // An action whose last call ECR refuses: whether this target took it, and what the calls before it answered wrongly.
   const acceptedOrNot = (r: { value: { completed: boolean; answer: string }; disagreements: string[] }, size: number): NonNullable<Exchange['action']> => ({
@@ -228,6 +231,9 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     } else if (a.kind === 'upload-crossed') {
       const { crossed } = freshUploads(fresh);
       exchange.action = acceptedOrNot(await uploadCrossed(target.client, { repositoryName: a.from! }, { repositoryName: a.repositoryName }, crossed), crossed.length);
+    } else if (a.kind === 'upload-parts-crossed') {
+      const { partsCrossed } = freshUploads(fresh);
+      exchange.action = acceptedOrNot(await uploadPartsCrossed(target.client, { repositoryName: a.from! }, { repositoryName: a.repositoryName }, partsCrossed), partsCrossed.length);
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };

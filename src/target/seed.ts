@@ -137,6 +137,26 @@ export async function uploadCrossed(client: ECRClient, from: RepositoryRef, to: 
   return { value, disagreements };
 }
 
+/**
+ * Starts an upload in `own`, sends `bytes` to it with UploadLayerPart calls that name `through`, and
+ * completes it in `own` under the content's digest. ECR's upload IDs belong to their repository: it
+ * refuses the parts (UploadNotFoundException), and then the completion of an upload without parts
+ * (EmptyUploadException). `value.completed`: whether the completion was accepted.
+ */
+export async function uploadPartsCrossed(client: ECRClient, own: RepositoryRef, through: RepositoryRef, bytes: Uint8Array): Promise<Seeded<{ completed: boolean; answer: string }>> {
+  const started = await initiate(client, own);
+  let disagreements: string[] = [];
+  const parts = await acceptedOrRefused('UploadLayerPart', async () => {
+    disagreements = (await sendParts(client, through, started, bytes)).disagreements;
+    return 'sent every part';
+  });
+  const done = await acceptedOrRefused('CompleteLayerUpload', async () => {
+    const out = await client.send(new CompleteLayerUploadCommand({ ...own, uploadId: started.uploadId, layerDigests: [sha256Digest(bytes)] }));
+    return `answering layerDigest ${JSON.stringify(out.layerDigest)}`;
+  });
+  return { value: { completed: done.completed, answer: `${parts.answer}; ${done.answer}` }, disagreements };
+}
+
 /** Whether the target accepted a call or refused it. Only an answer is a refusal: a fault (no status) says nothing of what the target did, and is thrown. */
 async function acceptedOrRefused(operation: string, call: () => Promise<string>): Promise<{ completed: boolean; answer: string }> {
   try {

@@ -137,7 +137,9 @@ export const readYourWrite: CaseRule = {
  * content was never sent, nor under the digest of the content sent — nor because an image manifest
  * names it (ECR refuses such a manifest, LayersNotFoundException; whether a target accepts it is
  * PutImage's business, not judged here), nor by a completion through another repository than the one
- * the upload was started in (UploadNotFoundException: an upload ID is valid for its repository only).
+ * the upload was started in (UploadNotFoundException: an upload ID is valid for its repository only),
+ * nor by parts sent through another repository to an upload completed in its own (UploadNotFoundException
+ * for the parts, then EmptyUploadException for the completion).
  * None of the scenario's layers was completed anywhere: each check, in the scratch repository and in
  * the second one, must find none of them.
  */
@@ -147,12 +149,13 @@ const itsAnswer = (a: { completed?: boolean }) => (a.completed ? 'this target ac
 export const unfinishedUpload: CaseRule = {
   id: 'metamorphic.unfinished-upload',
   scope: 'case',
-  facets: ['never-completed', 'mismatched-digest', 'named-by-manifest', 'completed-through-another-repository', 'checked-in-second-repository'],
+  facets: ['never-completed', 'mismatched-digest', 'named-by-manifest', 'completed-through-another-repository', 'parts-through-another-repository', 'checked-in-second-repository'],
   check(xs) {
     const abandoned = xs.find((x) => x.exchange.action?.kind === 'upload-unfinished')?.exchange.action;
     const mismatched = xs.find((x) => x.exchange.action?.kind === 'upload-mismatched')?.exchange.action;
     const named = xs.find((x) => x.exchange.action?.kind === 'put-image-unuploaded')?.exchange.action;
     const crossed = xs.find((x) => x.exchange.action?.kind === 'upload-crossed')?.exchange.action;
+    const partsCrossed = xs.find((x) => x.exchange.action?.kind === 'upload-parts-crossed')?.exchange.action;
     const checks = ['after', 'after-elsewhere'].map((label) => step(xs, label)).filter((x): x is View => x !== undefined && answered(x));
     if (checks.length === 0) return [];
     const looked: { digest: string; why: string }[] = [];
@@ -174,6 +177,10 @@ export const unfinishedUpload: CaseRule = {
     if (crossed?.ok && crossed.digest !== undefined) {
       looked.push({ digest: crossed.digest, why: `its ${crossed.size} bytes were sent to an upload started in ${show(crossed.from)}, and only a CompleteLayerUpload that names ${show(crossed.repositoryName)} completed it (ECR refuses that: UploadNotFoundException, an upload ID is valid for its own repository; ${itsAnswer(crossed)})` });
       facets.push('completed-through-another-repository');
+    }
+    if (partsCrossed?.ok && partsCrossed.digest !== undefined) {
+      looked.push({ digest: partsCrossed.digest, why: `its ${partsCrossed.size} bytes were sent with UploadLayerPart calls naming ${show(partsCrossed.repositoryName)} to an upload started in ${show(partsCrossed.from)}, and that upload was completed there (ECR refuses such parts: UploadNotFoundException, an upload ID is valid for its own repository; and then the completion of an upload without parts: EmptyUploadException; ${itsAnswer(partsCrossed)})` });
+      facets.push('parts-through-another-repository');
     }
     if (looked.length === 0) return [];
     if (checks.some((c) => c.exchange.label === 'after-elsewhere')) facets.push('checked-in-second-repository');
