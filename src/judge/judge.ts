@@ -8,10 +8,10 @@ import type { CatalogueEntry } from './catalogue.ts';
 import { knowledgeAlong } from './contract.ts';
 import { bucketsOf } from './coverage.ts';
 import { facetKey, type Outcome } from './rule.ts';
-
-export { facetKey };
 import type { Tally } from './fingerprint.ts';
 import { view, type View } from './view.ts';
+
+export { facetKey };
 
 /** A finding, with the coverage buckets of what it checked (only those its rule asks for) and the time its exchanges took. */
 export type JudgedFinding = Finding & { buckets?: string[]; ms?: number };

@@ -261,13 +261,8 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
 async function actTogether(target: Target, caseId: string, step: Step, blobs: Buffer[]): Promise<Exchange[]> {
   const a = step.action!;
   const started = performance.now();
-  let results: PromiseSettledResult<{ value: string; disagreements: string[] }>[];
-  try {
-    results = await uploadTogether(target.client, { repositoryName: a.repositoryName }, blobs);
-  } catch (e) {
-    if (e instanceof BudgetExhausted) throw e;
-    results = blobs.map(() => ({ status: 'rejected', reason: e }));
-  }
+  // Settled one by one: each layer's upload is accepted or refused on its own, and none throws.
+  const results = await uploadTogether(target.client, { repositoryName: a.repositoryName }, blobs);
   const budget = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof BudgetExhausted);
   if (budget) throw budget.reason;
   const durationMs = performance.now() - started;

@@ -11,10 +11,12 @@ const isMalformed = (d: string) => {
   return kind === 'malformed' || kind === 'empty';
 };
 
-/** Runs `each` over every distinct digest of a judgeable batch that `pick` selects. */
 type Stored = { size?: number; referenced?: boolean; mediaType?: string; inParts?: boolean };
 
-/** `facet`: the facet of the rule a digest checked covers, if any (the outcome that holds names them). */
+/**
+ * Runs `each` over every distinct digest of a judgeable batch that `pick` selects. `facet`: the facet
+ * of the rule a digest checked covers, if any (the outcome that holds names them).
+ */
 function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: Stored | undefined) => boolean,
   each: (digest: string, stored: Stored | undefined) => Outcome | undefined, needsCompleteKnowledge = false,
   facet?: (stored: Stored | undefined) => string | undefined): Outcome[] {
