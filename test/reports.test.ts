@@ -126,9 +126,13 @@ describe('HTML', () => {
 
   it('says, for a rule whose statement has parts, how many checks held over each', () => {
     const present = good.rules.find((r) => r.id === 'classify.present')!;
-    expect(present.facets).toEqual([{ id: 'sent-in-parts', what: 'a layer uploaded in two parts, whose size is their sum', held: expect.any(Number) }]);
+    expect(present.facets).toEqual([
+      { id: 'sent-in-parts', what: 'a layer uploaded in two parts, whose size is their sum', held: expect.any(Number) },
+      { id: 'media-type-from-manifest', what: 'a layer an accepted image manifest references, with the media type it gave', held: expect.any(Number) },
+    ]);
     expect(present.facets![0]!.held).toBeGreaterThan(0);
-    expect(renderHtml(good)).toMatch(new RegExp(`each part: a layer uploaded in two parts, whose size is their sum ×${present.facets![0]!.held}<`));
+    expect(present.facets![1]!.held).toBeGreaterThan(0);
+    expect(renderHtml(good)).toMatch(new RegExp(`each part: a layer uploaded in two parts, whose size is their sum ×${present.facets![0]!.held}; a layer an accepted image manifest references, with the media type it gave ×${present.facets![1]!.held}<`));
     const waived = structuredClone(good);
     waived.rules.find((r) => r.id === 'classify.present')!.facets![0]!.notApplicable = 'read-only mode (--repository r)';
     expect(renderHtml(waived)).toContain('a layer uploaded in two parts, whose size is their sum (not applicable: read-only mode (--repository r))');

@@ -71,6 +71,32 @@ describe('the layer sent in parts', () => {
   });
 });
 
+describe('the image manifest', () => {
+  const refusing = (answer: (res: ServerResponse) => void) => startRegistry({ hooks: { takeOver: (req, res) => { if (operationOf(req) !== 'PutImage') return false; req.resume(); answer(res); return true; } } });
+  const wrongDigest = (res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'r' }).end(JSON.stringify({ image: { imageId: { imageDigest: `sha256:${'0'.repeat(64)}` } } }));
+  };
+
+  for (const [how, answer, why] of [
+    ['refused (an emulator without PutImage)', (res: ServerResponse) => awsError(res, 'InternalFailure', 'The API action PutImage is not implemented', 501), /needs image-manifest: cannot put an image manifest \(InternalFailure/],
+    ['answered with another image digest than its manifest\'s', wrongDigest, /needs image-manifest: PutImage's answer disagrees with what it was sent/],
+  ] as const) {
+    it(`${how}: classify.present is not failed, but lacks the part about media types a manifest gives`, async () => {
+      const registry = await refusing(answer);
+      try {
+        const r = await run({ kind: 'endpoint', seed: 3, runs: 2, shrink: false, rules: 'classify.present', target: target(registry.endpoint) });
+        expect(r.summary.verdict).toBe('INCOMPLETE');
+        const present = r.rules.find((x) => x.id === 'classify.present')!;
+        expect(present.verdict).toBe('SKIPPED');
+        expect(present.message).toMatch(/none of them about a layer an accepted image manifest references, with the media type it gave/);
+        expect(present.message).toMatch(why);
+      } finally {
+        await registry.close();
+      }
+    });
+  }
+});
+
 describe('what cleanup removes', () => {
   it('not a repository someone else made between our check and our CreateRepository (the 2-character edge)', async () => {
     let taken = '';

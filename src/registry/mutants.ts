@@ -150,6 +150,8 @@ export const MUTANTS: readonly Mutant[] = [
     { completionIgnoresClaim: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('completion-trusts-claim', 'CompleteLayerUpload files the content under the digest it is told, unchecked: a digest whose content was never sent is AVAILABLE, with the size of other content',
     { completionTrustsClaim: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
+  bug('no-put-image', 'PutImage is not implemented (501, as an emulator answers an operation it lacks), and every stored layer is answered with the default layer media type: the media type a manifest gives a blob is never reported',
+    { putImageMissing: true, fixedMediaType: true }, 'INCOMPLETE', [], ['classify.present']),
   bug('manifest-names-layers', 'PutImage files every blob its manifest names, with the size the manifest gives, as a fake built around images does instead of refusing the manifest (LayersNotFoundException): a layer that was never uploaded is AVAILABLE once an image names it',
     { manifestStoresLayers: true }, 'NOT_CONFORMANT', ['metamorphic.unfinished-upload']),
   bug('uploads-by-id', 'uploads live in one table keyed by upload id, as a fake\'s uploads[upload_id] does, and CompleteLayerUpload files the layer in the repository the call names: an upload started in one repository and completed through another makes its layer AVAILABLE there',

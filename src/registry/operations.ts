@@ -376,6 +376,7 @@ const completeLayerUpload: Handler = (body, ctx) => {
 interface Descriptor { mediaType?: unknown; digest?: unknown; size?: unknown }
 
 const putImage: Handler = (body, ctx) => {
+  if (ctx.quirks.putImageMissing) throw new AwsError('InternalFailure', 'The API action PutImage for service ecr is either not available in this version or not implemented', 501);
   const repo = repositoryOf(body, ctx);
   const manifestText = stringMember(body, 'imageManifest', true);
   const tag = stringMember(body, 'imageTag', false);

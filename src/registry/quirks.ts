@@ -49,6 +49,8 @@ export interface Quirks {
   partsById?: boolean;
   /** PutImage files every blob its manifest names that the repository lacks, with the size the manifest gives, instead of refusing the manifest. */
   manifestStoresLayers?: boolean;
+  /** PutImage is not implemented: every call is answered 501 InternalFailure, as an emulator answers an operation it lacks. */
+  putImageMissing?: boolean;
   /** PutImage accepts a manifest naming blobs the repository lacks, and stores nothing for them. */
   manifestUnchecked?: boolean;
   /** InitiateLayerUpload reads the repository's layers into the upload and CompleteLayerUpload writes that copy back with the new layer (a document read when the upload starts and written when it ends, with no version check): a layer completed in between is lost. */

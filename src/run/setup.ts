@@ -215,7 +215,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     const why = operationSpec().errors.authorization.value.permission.includes(errorName(e))
       ? `no permission to create repositories (${errorName(e)} on CreateRepository; \`ecr-conformance policy\` prints what a full run needs): only what needs no repository is judged`
       : `cannot create repositories (${describeError(e)}): only what needs no repository is judged`;
-    for (const c of ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const) capabilities.missing[c] = why;
+    for (const c of ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer', 'image-manifest'] as const) capabilities.missing[c] = why;
     // AWS's denial names the caller's ARN, and with it the account.
     const account = /arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec((e as Error).message ?? '')?.[1];
     if (account && !knowledge.accountId) knowledge.accountId = account;
@@ -306,7 +306,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   } catch (e) {
     knowledge.repositories[primary]!.layers = {};
     const why = `cannot store layers through the layer-upload API (${describeError(e)})`;
-    for (const c of ['stored-layers', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const) capabilities.missing[c] = why;
+    for (const c of ['stored-layers', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer', 'image-manifest'] as const) capabilities.missing[c] = why;
     capabilities.notes.push(`${why}: AVAILABLE is not tested unless --present names stored digests`);
     return done(created);
   }
@@ -331,13 +331,16 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
       rest.map(([digest, l]) => ({ digest, size: l.size!, mediaType: layerType })), 'conformance');
     if (r.disagreements.length > 0) {
       capabilities.setupFindings.push(...r.disagreements);
+      capabilities.missing['image-manifest'] = 'PutImage\'s answer disagrees with what it was sent';
       capabilities.notes.push('PutImage\'s answer disagrees with what it was sent: stored layers are judged as if no manifest referenced them');
     } else {
       for (const [digest] of [config!, ...rest]) Object.assign(layers[digest]!, { referenced: true, mediaType: digest === config![0] ? configType : layerType });
       capabilities.putManifests = true;
+      capabilities.have.push('image-manifest');
     }
   } catch (e) {
-    capabilities.notes.push(`cannot put an image manifest (${describeError(e)}): stored layers are judged without a referencing image`);
+    capabilities.missing['image-manifest'] = `cannot put an image manifest (${describeError(e)})`;
+    capabilities.notes.push(`${capabilities.missing['image-manifest']}: stored layers are judged without a referencing image`);
   }
 
   // One layer sent in two parts — a first part, and a byte more — so that a size kept from one part
@@ -400,10 +403,12 @@ async function freeShortName(target: Target, run: string, length: number, taken:
 async function readOnly(target: Target, o: SetupOptions, knowledge: Knowledge, capabilities: Capabilities, done: (created: string[]) => Prepared): Promise<Prepared> {
   const name = o.repository!;
   const why = `read-only mode (--repository ${name}): the suite creates and uploads nothing`;
-  for (const c of ['complete-repository', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const) capabilities.missing[c] = why;
-  // The layers --present names were stored by others, in as many parts as they took: classify.present
-  // judges their sizes, but cannot tell which, so the part about layers sent in parts is not for this run.
+  for (const c of ['complete-repository', 'second-repository', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer', 'image-manifest'] as const) capabilities.missing[c] = why;
+  // The layers --present names were stored by others, in as many parts as they took and pushed with
+  // whatever manifests: classify.present judges their sizes, but cannot tell which came in parts or what
+  // media type a manifest gave them, so those parts of it are not for this run.
   capabilities.notApplicable[facetKey('sent-in-parts')] = why;
+  capabilities.notApplicable[facetKey('media-type-from-manifest')] = why;
   capabilities.notes.push(`read-only: using existing repository ${name}; nothing is created`);
   // Asked of the operation itself, so that read-only mode needs no permission but BatchCheckLayerAvailability;
   // DescribeRepositories only where that answer says neither yes nor no (and never against real ECR).

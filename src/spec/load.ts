@@ -159,7 +159,7 @@ function parse<T>(schema: z.ZodType<T>, file: string): T {
 }
 
 /** What a target can be found able to do; a rule that needs one the target lacks is SKIPPED. */
-export const CAPABILITIES = ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'account-id', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer'] as const;
+export const CAPABILITIES = ['repository', 'complete-repository', 'stored-layers', 'second-repository', 'account-id', 'lifecycle', 'recreate', 'unreferenced-layer', 'multipart-layer', 'image-manifest'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const rulesSchema = z.object({

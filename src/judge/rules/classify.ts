@@ -14,12 +14,12 @@ const isMalformed = (d: string) => {
 type Stored = { size?: number; referenced?: boolean; mediaType?: string; inParts?: boolean };
 
 /**
- * Runs `each` over every distinct digest of a judgeable batch that `pick` selects. `facet`: the facet
- * of the rule a digest checked covers, if any (the outcome that holds names them).
+ * Runs `each` over every distinct digest of a judgeable batch that `pick` selects. `facets`: the facets
+ * of the rule a digest checked covers (the outcome that holds names them).
  */
 function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: Stored | undefined) => boolean,
   each: (digest: string, stored: Stored | undefined) => Outcome | undefined, needsCompleteKnowledge = false,
-  facet?: (stored: Stored | undefined) => string | undefined): Outcome[] {
+  facetsOf?: (stored: Stored | undefined) => readonly string[]): Outcome[] {
   if (x.answer.kind !== 'success') return [];
   const batch = judgeableBatch(x.sent, k);
   if (!batch || (needsCompleteKnowledge && !batch.repo.complete)) return [];
@@ -31,8 +31,7 @@ function perDigest(x: View, k: Knowledge, pick: (digest: string, stored: Stored 
     checked++;
     const bad = each(digest, stored);
     if (bad) return [bad];
-    const covered = facet?.(stored);
-    if (covered !== undefined && !facets?.includes(covered)) (facets ??= []).push(covered);
+    for (const covered of facetsOf?.(stored) ?? []) if (!facets?.includes(covered)) (facets ??= []).push(covered);
   }
   return checked ? [held(`${checked} digest(s) classified as expected`, facets)] : [];
 }
@@ -55,7 +54,7 @@ export const malformed: ExchangeRule = {
 export const present: ExchangeRule = {
   id: 'classify.present',
   scope: 'exchange',
-  facets: ['sent-in-parts'],
+  facets: ['sent-in-parts', 'media-type-from-manifest'],
   check(x, k) {
     return perDigest(x, k, (_d, stored) => stored !== undefined, (d, stored) => {
       for (const e of entriesFor(x, d)) {
@@ -68,7 +67,7 @@ export const present: ExchangeRule = {
         if (stored!.referenced && stored!.mediaType !== undefined && e.item['mediaType'] !== stored!.mediaType) return broken(`stored layer ${show(d)}, which an accepted manifest references as ${stored!.mediaType}, is answered with mediaType ${show(e.item['mediaType'])}`);
       }
       return undefined;
-    }, false, (stored) => (stored?.inParts ? 'sent-in-parts' : undefined));
+    }, false, (stored) => [...(stored?.inParts ? ['sent-in-parts'] : []), ...(stored?.referenced && stored.mediaType !== undefined ? ['media-type-from-manifest'] : [])]);
   },
 };
 
