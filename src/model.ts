@@ -13,10 +13,13 @@
  * valid for that repository). upload-parts-crossed: an upload started in `from`, the parts of a fresh
  * layer sent to it by calls that name `repositoryName` (ECR refuses them: UploadNotFoundException), and
  * the upload completed in `from` under that layer's digest (ECR refuses an upload without parts:
- * EmptyUploadException).
+ * EmptyUploadException). upload-started: the parts of a fresh layer sent to an upload that stays open;
+ * complete-started: that upload completed later in the case, under the layer's digest — after its
+ * repository was deleted and created again (ECR deletes a repository with its contents: the upload is
+ * gone, UploadNotFoundException).
  */
 export interface Action {
-  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'upload-crossed' | 'upload-parts-crossed' | 'delete-repository' | 'create-repository' | 'check-deleted';
+  kind: 'upload' | 'upload-unfinished' | 'upload-mismatched' | 'put-image-unuploaded' | 'upload-crossed' | 'upload-parts-crossed' | 'upload-started' | 'complete-started' | 'delete-repository' | 'create-repository' | 'check-deleted';
   repositoryName: string;
   /** upload-crossed, upload-parts-crossed: the repository the upload is started in. */
   from?: string;
@@ -29,12 +32,13 @@ export interface Action {
 }
 
 /** The actions that upload a layer of the case's own: a case with one gets fresh layers. */
-export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded', 'upload-crossed', 'upload-parts-crossed'];
+export const UPLOADS: readonly Action['kind'][] = ['upload', 'upload-unfinished', 'upload-mismatched', 'put-image-unuploaded', 'upload-crossed', 'upload-parts-crossed', 'upload-started'];
 
 /** How an action came out, in a word: the target accepted or refused a change; a deleted repository was gone or still there. */
 export const actionOutcome = (a: { kind: Action['kind']; ok: boolean; completed?: boolean }) =>
   a.kind === 'check-deleted' ? (a.ok ? 'gone' : 'still there')
-    : a.kind === 'upload-unfinished' ? (a.ok ? 'parts accepted' : 'refused')
+    : a.kind === 'upload-unfinished' || a.kind === 'upload-started' ? (a.ok ? 'parts accepted' : 'refused')
+      : a.kind === 'complete-started' ? (a.ok ? `completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
       : a.kind === 'upload-mismatched' || a.kind === 'upload-crossed' ? (a.ok ? `parts accepted, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
           : a.kind === 'upload-parts-crossed' ? (a.ok ? `parts sent through another repository, completion ${a.completed ? 'accepted' : 'refused'}` : 'refused')
         : a.kind === 'put-image-unuploaded' ? (a.ok ? `config stored, PutImage ${a.completed ? 'accepted' : 'refused'}` : 'refused')
@@ -51,6 +55,8 @@ export const FRESH_NAMED = '$fresh-layer-named';
 export const FRESH_CROSSED = '$fresh-layer-crossed';
 /** Stands for the digest of the layer the upload-parts-crossed action sends through one repository to an upload of another. */
 export const FRESH_PARTS_CROSSED = '$fresh-layer-parts-crossed';
+/** Stands for the digest of the layer the upload-started action sends, and complete-started completes. */
+export const FRESH_STALE = '$fresh-layer-stale';
 /** Stands for the digest of the i-th layer (from 2) an upload sends together with the case's fresh layer. */
 export const freshTogether = (i: number) => `$fresh-layer-together-${i}`;
 /** The most layers an upload action sends together. */
@@ -112,7 +118,7 @@ export interface Exchange {
     kind: Action['kind']; repositoryName: string; ok: boolean; detail: string; digest?: string; size?: number;
     /** upload-mismatched: the digest CompleteLayerUpload was told (of content never sent). */
     claimed?: string;
-    /** upload-mismatched, upload-crossed, upload-parts-crossed: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
+    /** upload-mismatched, upload-crossed, upload-parts-crossed, complete-started: whether CompleteLayerUpload accepted it; put-image-unuploaded: whether PutImage did. */
     completed?: boolean;
     /** upload-crossed, upload-parts-crossed: the repository the upload was started in. */
     from?: string;

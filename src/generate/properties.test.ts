@@ -135,7 +135,7 @@ describe('generators', () => {
     const labels = new Map(cases.map((c) => [c.property, c.steps.map((s) => s.label).join(',')]));
     expect(Object.fromEntries(labels)).toMatchObject({
       order: 'original,permuted', 'batch-independence': expect.stringMatching(/^batch,alone(,alone-absent)?$/), idempotence: 'first,second', 'registry-id': 'implicit,explicit', isolation: 'home,other',
-      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'elsewhere,upload,stored,delete,gone,kept-elsewhere,create,recreated',
+      'unknown-member': 'plain,extra-member', 'name-model': 'new-model-name,bad-name', 'read-your-write': 'elsewhere,before,upload,after', recreate: 'elsewhere,upload,stored,start,delete,gone,kept-elsewhere,create,recreated,finish,finished',
       'unfinished-upload': expect.stringMatching(/^((abandon|mismatch|name|cross|cross-parts),){5}after,after-elsewhere$/),
     });
     // The unfinished-upload scenario's five actions, each once, in some order; the crossed uploads start in the second repository.

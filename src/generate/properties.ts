@@ -4,7 +4,7 @@
 // narrowed with --rules sends only what those rules need.
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
-import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, freshTogether, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, FRESH_STALE, freshTogether, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
 import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
@@ -302,17 +302,23 @@ export function properties(k: Knowledge): Property[] {
     });
     out.push({
       name: 'recreate', weight: 0.02, min: 2, feeds: ['metamorphic.recreate-forgets', ...ALL_PASSIVE], exclusive: true,
-      about: 'a layer uploaded to the second repository and this one, this one deleted (and checked: it must be gone; the second must keep the layer) and created again under the same name, the layer checked',
+      about: 'a layer uploaded to the second repository and this one, another sent to an upload left open, this one deleted (and checked: it must be gone; the second must keep the layer) and created again under the same name, the layers checked, the open upload completed, the layers checked again',
+      // The deletion takes the repository's contents with it, its uploads in progress too: a store that
+      // keeps uploads in a table of their own, keyed by repository name, lets one started before the
+      // deletion complete into the repository created again.
       arbitrary: around.map((others) => {
-        const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, ...others] };
+        const check = { repositoryName: repo, layerDigests: [FRESH_LAYER, FRESH_STALE, ...others] };
         const elsewhere: Step[] = k.secondary ? [{ label: 'elsewhere', action: { kind: 'upload', repositoryName: k.secondary } }] : [];
         const kept: Step[] = k.secondary ? [{ label: 'kept-elsewhere', body: { repositoryName: k.secondary, layerDigests: [FRESH_LAYER, ...others] } }] : [];
         return single([
           ...elsewhere, { label: 'upload', action: { kind: 'upload', repositoryName: repo } }, { label: 'stored', body: check },
+          { label: 'start', action: { kind: 'upload-started', repositoryName: repo } },
           { label: 'delete', action: { kind: 'delete-repository', repositoryName: repo } }, { label: 'gone', action: { kind: 'check-deleted', repositoryName: repo } },
           ...kept,
           { label: 'create', action: { kind: 'create-repository', repositoryName: repo } },
           { label: 'recreated', body: check },
+          { label: 'finish', action: { kind: 'complete-started', repositoryName: repo } },
+          { label: 'finished', body: check },
         ], ['scenario.recreate'], 'success');
       }),
     });

@@ -30,8 +30,11 @@
  * 11: the unfinished-upload scenario also starts an upload in the second repository, sends a layer's
  *    parts to it through calls naming the scratch one, and completes it in its own (five actions, in
  *    any order); that layer's digest is checked too, in both repositories.
+ * 12: the recreate scenario also sends a layer to an upload it leaves open before the deletion, and
+ *    completes that upload after the repository is created again; the layer's digest is checked with
+ *    the other one's, and again after the completion.
  */
-export const GENERATOR = 11;
+export const GENERATOR = 12;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

@@ -38,6 +38,10 @@ const crossed = (completed: boolean) => ({ kind: 'upload-crossed' as const, repo
 // …and Y, its parts sent through 'repo' to an upload started in 'other', completed there.
 const Y = `sha256:${'6'.repeat(64)}`;
 const partsCrossed = (completed: boolean) => ({ kind: 'upload-parts-crossed' as const, repositoryName: 'repo', from: 'other', ok: true, detail: completed ? 'accepted' : 'refused', digest: Y, size: 14, completed });
+// The recreate scenario's Z: sent to an upload left open before the deletion, completed after the repository was created again.
+const Z = `sha256:${'8'.repeat(64)}`;
+const started = { kind: 'upload-started' as const, repositoryName: 'repo', ok: true, detail: 'parts accepted', digest: Z, size: 15 };
+const finished = (completed: boolean) => ({ kind: 'complete-started' as const, repositoryName: 'repo', ok: true, detail: completed ? 'accepted' : 'refused', digest: Z, size: 15, completed });
 const deleted = { kind: 'delete-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const created = { kind: 'create-repository' as const, repositoryName: 'repo', ok: true, detail: 'accepted' };
 const gone = { kind: 'check-deleted' as const, repositoryName: 'repo', ok: true, detail: 'RepositoryNotFoundException' };
@@ -211,13 +215,20 @@ const TABLE: Record<string, { pass: Ex[][]; fail: Ex[][] }> = {
   'metamorphic.recreate-forgets': {
     pass: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
       [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
-      // The same layer stored in the second repository first stays there when this one is deleted.
-      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone },
-        { label: 'kept-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
+      // The same layer stored in the second repository first stays there when this one is deleted; an
+      // upload left open in it is gone with it.
+      [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'upload', action: uploaded }, { label: 'stored', req: req([F, Z]), res: { layers: [avail(F, { layerSize: 7 }), unavail(Z)] } },
+        { label: 'start', action: started }, { label: 'delete', action: deleted }, { label: 'gone', action: gone },
+        { label: 'kept-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'create', action: created }, { label: 'recreated', req: req([F, Z]), res: { layers: [unavail(F), unavail(Z)] } },
+        { label: 'finish', action: finished(false) }, { label: 'finished', req: req([F, Z]), res: { layers: [unavail(F), unavail(Z)] } }]],
     fail: [[{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }],
       // A garbage collector without reference counts: deleting this repository took the layer from the second one too.
       [{ label: 'elsewhere', action: { ...uploaded, repositoryName: 'other' } }, { label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: gone },
         { label: 'kept-elsewhere', req: { repositoryName: 'other', layerDigests: [F] }, res: { layers: [unavail(F)] } }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }],
+      // Uploads in a table of their own, keyed by repository name, that DeleteRepository leaves: one started before the deletion completes into the repository created again.
+      [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F, Z]), res: { layers: [avail(F, { layerSize: 7 }), unavail(Z)] } }, { label: 'start', action: started }, { label: 'delete', action: deleted }, { label: 'gone', action: gone },
+        { label: 'create', action: created }, { label: 'recreated', req: req([F, Z]), res: { layers: [unavail(F), unavail(Z)] } },
+        { label: 'finish', action: finished(true) }, { label: 'finished', req: req([F, Z]), res: { layers: [unavail(F), avail(Z, { layerSize: 15 })] } }],
       // A soft delete one query forgets: the deleted repository still answers, though the re-created one is right.
       [{ label: 'upload', action: uploaded }, { label: 'stored', req: req([F]), res: { layers: [avail(F, { layerSize: 7 })] } }, { label: 'delete', action: deleted }, { label: 'gone', action: stillThere }, { label: 'create', action: created }, { label: 'recreated', req: req([F]), res: { layers: [unavail(F)] } }]],
   },

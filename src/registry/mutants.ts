@@ -94,7 +94,7 @@ export const MUTANTS: readonly Mutant[] = [
     hooks: { batchCheck: (o, c) => (c.digests.length > 10 ? mapLayers((l) => (l['layerAvailability'] === 'AVAILABLE' ? { layerDigest: l['layerDigest'], layerAvailability: 'UNAVAILABLE' } : l))(o) : o) },
   },
   {
-    id: 'mutating-check', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.order', 'metamorphic.batch-independence', 'metamorphic.idempotent', 'metamorphic.registry-id', 'metamorphic.repository-isolation', 'metamorphic.unknown-member', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'stores every absent canonical digest it is asked about, so a second check differs',
+    id: 'mutating-check', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['classify.absent', 'metamorphic.order', 'metamorphic.batch-independence', 'metamorphic.idempotent', 'metamorphic.registry-id', 'metamorphic.repository-isolation', 'metamorphic.unknown-member', 'metamorphic.recreate-forgets', 'fingerprint.absent', 'fingerprint.consistent'] }, description: 'stores every absent canonical digest it is asked about, so a second check differs',
     hooks: { batchCheck: (o, c) => { for (const d of c.digests) if (isCanonical(d) && !c.repository.layers.has(d)) c.repository.layers.set(d, { size: 0, mediaType: null }); return o; } },
   },
   { id: 'explicit-registry-id-not-found', kind: 'rule', expect: { verdict: 'NOT_CONFORMANT', broken: ['validate.valid-succeeds', 'metamorphic.registry-id'] }, description: 'treats an explicit registryId, even the caller\'s own, as another registry', hooks: { resolveRepository: (id, explicit, name, find) => (explicit ? undefined : find(id, name)) } },
@@ -120,6 +120,8 @@ export const MUTANTS: readonly Mutant[] = [
     { layerKey: 'lower-case' }, 'NOT_CONFORMANT', ['classify.absent']),
   bug('delete-keeps-layers', 'DeleteRepository removes the repository row but not its layer rows, keyed by name: a repository created again under the name holds the old layers',
     { deleteKeepsLayers: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
+  bug('delete-keeps-uploads', 'uploads in progress live in a table of their own keyed by repository name and upload id, which DeleteRepository does not clear: an upload started before the deletion completes into the repository created again under the name',
+    { deleteKeepsUploads: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
   bug('delete-drops-shared-blobs', 'one copy of each blob for the registry, linked per repository, and DeleteRepository deletes the blobs of its links without counting the other repositories that link them (a garbage collector without reference counts): a layer stored in two repositories is gone from both when one is deleted',
     { deleteDropsSharedBlobs: true }, 'NOT_CONFORMANT', ['metamorphic.recreate-forgets']),
   bug('write-behind-store', 'completed uploads land in a write-behind buffer flushed every 25 checks: a layer is not AVAILABLE right after CompleteLayerUpload',

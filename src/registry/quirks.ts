@@ -17,6 +17,8 @@ export interface Quirks {
   softDeleteVisible?: boolean;
   /** DeleteRepository forgets the repository but not its layers; a repository created again under the name finds them. */
   deleteKeepsLayers?: boolean;
+  /** Uploads live in a table of their own keyed by repository name and upload id, which DeleteRepository does not clear: an upload started before a deletion completes into the repository created again under the name. */
+  deleteKeepsUploads?: boolean;
   /** One copy of each blob for the registry, linked per repository, and DeleteRepository deletes the blobs its repository links without counting the other links: the same layer in another repository is gone too. */
   deleteDropsSharedBlobs?: boolean;
   /** A completed upload becomes visible only after this many further BatchCheckLayerAvailability calls. */

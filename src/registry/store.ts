@@ -41,6 +41,8 @@ export class RegistryStore {
   private readonly softDeleted = new Map<string, Repository>();
   /** Layers of deleted repositories, by registry and name: only a store that forgets to delete them reads it. */
   private readonly orphans = new Map<string, Map<string, StoredLayer>>();
+  /** Uploads in progress of deleted repositories, by registry and name: only a store that forgets to delete them reads it. */
+  private readonly orphanedUploads = new Map<string, Map<string, Upload>>();
   /** Completed uploads not visible yet, and the check count at which they become so. */
   private readonly pending: { repo: Repository; digest: string; layer: StoredLayer; due: number }[] = [];
   /** Bytes of uploads in progress, across every repository: the only bytes the store holds (a completed layer keeps its size and media type). */
@@ -69,7 +71,8 @@ export class RegistryStore {
     const filed = this.layerFile(registryId, key);
     const layers = (filed !== undefined ? this.layerFiles.get(filed) : undefined) ?? new Map<string, StoredLayer>();
     if (filed !== undefined) this.layerFiles.set(filed, layers);
-    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers, uploads: new Map(), images: new Map(), tags: {} };
+    const repo: Repository = { name: key, registryId, createdAt: new Date(), layers, uploads: this.orphanedUploads.get(`${registryId}/${key}`) ?? new Map(), images: new Map(), tags: {} };
+    this.orphanedUploads.delete(`${registryId}/${key}`);
     const orphaned = this.orphans.get(`${registryId}/${key}`);
     if (orphaned) for (const [d, l] of orphaned) repo.layers.set(d, l);
     registry.set(key, repo);
@@ -78,7 +81,8 @@ export class RegistryStore {
 
   delete(registryId: string, name: string): boolean {
     const repo = this.find(registryId, name);
-    if (repo) for (const id of [...repo.uploads.keys()]) this.endUpload(repo, id);
+    if (repo && this.quirks.deleteKeepsUploads) this.orphanedUploads.set(`${registryId}/${name}`, repo.uploads);
+    else if (repo) for (const id of [...repo.uploads.keys()]) this.endUpload(repo, id);
     if (repo && this.quirks.deleteKeepsLayers) this.orphans.set(`${registryId}/${name}`, repo.layers);
     if (repo && this.quirks.softDeleteVisible) this.softDeleted.set(`${registryId}/${name}`, repo);
     // One copy of each blob, linked per repository: the deleted repository's blobs go, and every other link to them dangles.
@@ -188,6 +192,7 @@ export class RegistryStore {
     this.registries.clear();
     this.byDigest.clear();
     this.orphans.clear();
+    this.orphanedUploads.clear();
     this.pending.length = 0;
   }
 }

@@ -9,10 +9,10 @@ import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
 import { readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
-import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
+import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, FRESH_STALE, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadPartsCrossed, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
+import { type Against, completeStarted, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadPartsCrossed, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -171,7 +171,8 @@ export function freshLayers(label?: string): (caseId: string) => Buffer {
  * completes it under the digest of `claimed`, which is never sent; put-image-unuploaded uploads
  * `config` and puts a manifest naming it and `named`, which is never sent; upload-crossed sends
  * `crossed` to one repository and completes it through another; upload-parts-crossed sends
- * `partsCrossed` through one repository to an upload of another, and completes it there.
+ * `partsCrossed` through one repository to an upload of another, and completes it there;
+ * upload-started sends `stale` to an upload that complete-started completes later in the case.
  */
 function freshUploads(fresh: Buffer) {
   const plus = (line: string) => Buffer.concat([fresh, Buffer.from(`${line}\n`)]);
@@ -179,6 +180,7 @@ function freshUploads(fresh: Buffer) {
     layer: fresh, sent: plus('sent under another digest'), claimed: plus('claimed, never sent'), config: plus('the config of an image'), named: plus('named in a manifest, never sent'),
     crossed: plus('sent to one repository, completed through another'),
     partsCrossed: plus('sent through one repository to an upload of another'),
+    stale: plus('sent to an upload completed after its repository was deleted and created again'),
     /** The layers an upload sends together: the fresh layer first. */
     together: (n: number) => [fresh, ...Array.from({ length: n - 1 }, (_, i) => plus(`uploaded together with others, ${i + 2}`))],
   };
@@ -188,7 +190,7 @@ function freshUploads(fresh: Buffer) {
 function freshDigests(fresh: Buffer): Map<string, string> {
   const u = freshUploads(fresh);
   const together = u.together(MAX_TOGETHER).slice(1).map((bytes, i): [string, string] => [freshTogether(i + 2), sha256Digest(bytes)]);
-  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)], [FRESH_PARTS_CROSSED, sha256Digest(u.partsCrossed)], ...together]);
+  return new Map([[FRESH_LAYER, sha256Digest(u.layer)], [FRESH_SENT, sha256Digest(u.sent)], [FRESH_CLAIMED, sha256Digest(u.claimed)], [FRESH_NAMED, sha256Digest(u.named)], [FRESH_CROSSED, sha256Digest(u.crossed)], [FRESH_PARTS_CROSSED, sha256Digest(u.partsCrossed)], [FRESH_STALE, sha256Digest(u.stale)], ...together]);
 }
 
 const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
@@ -198,7 +200,10 @@ const resolveFresh = (step: Step, digests: Map<string, string>): Step => {
 };
 
 /** Runs an action of a scenario through the target's seeding client (and its gate), as exchanges: one, or one per layer uploaded together. */
-async function act(target: Target, caseId: string, step: Step, fresh: Buffer, against: Against): Promise<Exchange[]> {
+/** What a case's actions hand on to later ones: the upload upload-started left open. */
+interface CaseState { started?: string }
+
+async function act(target: Target, caseId: string, step: Step, fresh: Buffer, against: Against, state: CaseState): Promise<Exchange[]> {
   const a = step.action!;
   if (a.kind === 'upload' && (a.together ?? 1) > 1) return actTogether(target, caseId, step, freshUploads(fresh).together(a.together!));
   const started = performance.now();
@@ -209,6 +214,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     : a.kind === 'put-image-unuploaded' ? { digest: digests!.get(FRESH_NAMED)! }
       : a.kind === 'upload-crossed' ? { digest: digests!.get(FRESH_CROSSED)!, ...(a.from !== undefined ? { from: a.from } : {}) }
       : a.kind === 'upload-parts-crossed' ? { digest: digests!.get(FRESH_PARTS_CROSSED)!, ...(a.from !== undefined ? { from: a.from } : {}) }
+      : a.kind === 'upload-started' || a.kind === 'complete-started' ? { digest: sha256Digest(freshUploads(fresh).stale) }
       : digests ? { digest: digests.get(FRESH_LAYER)! } : {};
   // An action whose last call ECR refuses: whether this target took it, and what the calls before it answered wrongly.
   const acceptedOrNot = (r: { value: { completed: boolean; answer: string }; disagreements: string[] }, size: number): NonNullable<Exchange['action']> => ({
@@ -234,6 +240,16 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     } else if (a.kind === 'upload-parts-crossed') {
       const { partsCrossed } = freshUploads(fresh);
       exchange.action = acceptedOrNot(await uploadPartsCrossed(target.client, { repositoryName: a.from! }, { repositoryName: a.repositoryName }, partsCrossed), partsCrossed.length);
+    } else if (a.kind === 'upload-started') {
+      const { stale } = freshUploads(fresh);
+      const r = await uploadParts(target.client, { repositoryName: a.repositoryName }, stale);
+      state.started = r.value;
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: r.disagreements.length === 0, detail: r.disagreements[0] ?? 'UploadLayerPart accepted every part; the upload is left open', ...about, size: stale.length };
+    } else if (a.kind === 'complete-started') {
+      const { stale } = freshUploads(fresh);
+      if (state.started === undefined) throw new Error('no upload was started earlier in the case');
+      const r = await completeStarted(target.client, { repositoryName: a.repositoryName }, state.started, stale);
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: r.answer, ...about, size: stale.length, completed: r.completed };
     } else if (a.kind === 'delete-repository') {
       await deleteRepository(target.client, { repositoryName: a.repositoryName });
       exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'DeleteRepository accepted it' };
@@ -285,9 +301,10 @@ export async function sendCase(target: Target, id: string, body: CaseBody, fresh
   const digests = fresh ? freshDigests(fresh) : undefined;
   // A repository the case has just created, until a check in it has found it.
   let created: string | undefined;
+  const state: CaseState = {};
   for (const step of body.steps) {
     if (step.action) {
-      const xs = await act(target, id, step, fresh!, to);
+      const xs = await act(target, id, step, fresh!, to, state);
       created = step.action.kind === 'create-repository' && xs[0]!.action?.ok ? step.action.repositoryName : undefined;
       out.push(...xs);
       continue;

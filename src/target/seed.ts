@@ -157,6 +157,18 @@ export async function uploadPartsCrossed(client: ECRClient, own: RepositoryRef, 
   return { value: { completed: done.completed, answer: `${parts.answer}; ${done.answer}` }, disagreements };
 }
 
+/**
+ * Completes an upload started earlier (uploadParts) under the content's digest, accepted or refused:
+ * after its repository was deleted and created again, ECR has deleted the upload with the repository's
+ * contents and refuses (UploadNotFoundException).
+ */
+export async function completeStarted(client: ECRClient, repo: RepositoryRef, uploadId: string, bytes: Uint8Array): Promise<{ completed: boolean; answer: string }> {
+  return acceptedOrRefused('CompleteLayerUpload', async () => {
+    const done = await client.send(new CompleteLayerUploadCommand({ ...repo, uploadId, layerDigests: [sha256Digest(bytes)] }));
+    return `answering layerDigest ${JSON.stringify(done.layerDigest)}`;
+  });
+}
+
 /** Whether the target accepted a call or refused it. Only an answer is a refusal: a fault (no status) says nothing of what the target did, and is thrown. */
 async function acceptedOrRefused(operation: string, call: () => Promise<string>): Promise<{ completed: boolean; answer: string }> {
   try {

@@ -199,7 +199,7 @@ export const unfinishedUpload: CaseRule = {
 export const recreateForgets: CaseRule = {
   id: 'metamorphic.recreate-forgets',
   scope: 'case',
-  facets: ['gone-once-deleted', 'kept-in-another-repository', 'forgotten-when-created-again'],
+  facets: ['gone-once-deleted', 'kept-in-another-repository', 'forgotten-when-created-again', 'open-upload-forgotten'],
   check(xs) {
     const up = upload(xs, 'stored');
     const deleted = xs.find((x) => x.exchange.action?.kind === 'delete-repository')?.exchange.action;
@@ -230,8 +230,21 @@ export const recreateForgets: CaseRule = {
     if (!ok(recreated)) return [broken(`after ${show(deleted.repositoryName)} was deleted and created again, a check in it got ${recreated.answer.summary}`)];
     const now = signature(recreated, d);
     const also = other ? ` (it is stored in ${show(other.repositoryName)} too, which a repository created anew does not share)` : '';
-    return [now.includes('layer:AVAILABLE')
-      ? broken(`${show(d)}, uploaded to ${show(deleted.repositoryName)} before it was deleted and created again, is still AVAILABLE${also}: ${now}`)
-      : held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})${facets.includes('kept-in-another-repository') ? `; ${show(other!.repositoryName)} kept it` : ''}`, [...facets, 'forgotten-when-created-again'])];
+    if (now.includes('layer:AVAILABLE')) return [broken(`${show(d)}, uploaded to ${show(deleted.repositoryName)} before it was deleted and created again, is still AVAILABLE${also}: ${now}`)];
+    facets.push('forgotten-when-created-again');
+    // An upload left open before the deletion went with the repository's contents: completing it in
+    // the repository created again (ECR: UploadNotFoundException) must not make its layer AVAILABLE there.
+    const started = xs.find((x) => x.exchange.action?.kind === 'upload-started')?.exchange.action;
+    const finish = xs.find((x) => x.exchange.action?.kind === 'complete-started')?.exchange.action;
+    const finished = step(xs, 'finished');
+    if (started?.ok && started.digest !== undefined && finish?.ok && finished && answered(finished)) {
+      if (!ok(finished)) return [broken(`after ${show(deleted.repositoryName)} was deleted and created again, a check in it got ${finished.answer.summary}`)];
+      const late = signature(finished, started.digest);
+      if (late.includes('layer:AVAILABLE')) {
+        return [broken(`${show(started.digest)} is AVAILABLE in the re-created ${show(deleted.repositoryName)} (${late}), yet its ${started.size} bytes were sent to an upload started before the repository was deleted, and completed only after it was created again (ECR deletes a repository's contents with it, so the upload is gone: UploadNotFoundException; ${itsAnswer(finish)})`)];
+      }
+      facets.push('open-upload-forgotten');
+    }
+    return [held(`the re-created ${show(deleted.repositoryName)} does not hold the layer of the deleted one (${now})${facets.includes('kept-in-another-repository') ? `; ${show(other!.repositoryName)} kept it` : ''}${facets.includes('open-upload-forgotten') ? '; nor takes an upload started in the deleted one' : ''}`, facets)];
   },
 };
