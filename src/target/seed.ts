@@ -187,7 +187,7 @@ export interface ManifestBlob {
 }
 
 /** Puts an image manifest that references a config blob and layers, so each gets its media type. */
-export async function putManifest(client: ECRClient, repo: RepositoryRef, config: ManifestBlob, layers: ManifestBlob[], tag?: string): Promise<Seeded<string>> {
+export async function putManifest(client: ECRClient, repo: RepositoryRef, config: ManifestBlob, layers: ManifestBlob[], tag?: string): Promise<Seeded<string> & { otherManifest: boolean }> {
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -200,8 +200,10 @@ export async function putManifest(client: ECRClient, repo: RepositoryRef, config
   const got = out.image?.imageId?.imageDigest;
   // The documented imageDigest is the sha256 of the manifest bytes.
   if (got !== want) disagreements.push(`PutImage answered imageDigest ${JSON.stringify(got)} for a manifest whose sha256 is ${want}`);
-  if (out.image?.imageManifest !== undefined && out.image.imageManifest !== manifest) disagreements.push('PutImage answered an imageManifest other than the one it was sent');
-  return { value: got ?? '', disagreements };
+  // A manifest answered otherwise may be stored otherwise, media types included.
+  const otherManifest = out.image?.imageManifest !== undefined && out.image.imageManifest !== manifest;
+  if (otherManifest) disagreements.push('PutImage answered an imageManifest other than the one it was sent');
+  return { value: got ?? '', disagreements, otherManifest };
 }
 
 /** Creates a repository; returns the registry id the target put it in, and what the answer got wrong. */
