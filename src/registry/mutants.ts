@@ -241,6 +241,7 @@ export const MUTANTS: readonly Mutant[] = [
   legal('pretty-printed-json', { quirks: { prettyJson: true } }),
   legal('sorted-answers', { quirks: { sortEntries: true } }),
   legal('chunked-connection-close', { quirks: { chunkedAndClose: true } }),
+  legal('close-after-answer', { quirks: { closeAfterAnswer: true } }),
   legal('alternate-request-id-header', { quirks: { requestIdHeader: 'x-amz-request-id' } }, ['fingerprint.request-id-header']),
   legal('omit-empty-failures', { behaviour: { emptyFailures: 'omitted' } }, ['fingerprint.empty-lists']),
   legal('absent-as-missing-failure', { behaviour: { absent: 'missing-failure' } }, ['fingerprint.absent']),

@@ -151,6 +151,8 @@ export interface Quirks {
   contentLengthInChars?: boolean;
   /** No Content-Length: a chunked body, and the connection closed after each answer. */
   chunkedAndClose?: boolean;
+  /** The connection closed after each answer, said nowhere (no Connection: close): a request a client sends on it before it sees the close is reset, as when a server's idle timeout closes a kept-alive connection just as the next request goes out. */
+  closeAfterAnswer?: boolean;
   /** The header the request id travels in. */
   requestIdHeader?: string;
   /** Every n-th call answers 503 ServiceUnavailable first. */

@@ -175,7 +175,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const length = q.contentLengthInChars ? String(final.body.length) : String(bytes.length);
     const headers = q.chunkedAndClose ? { ...final.headers, connection: 'close' } : { ...final.headers, 'content-length': length };
     res.writeHead(final.status, headers);
+    // The socket, kept before the answer detaches from it as it finishes.
+    const socket = res.socket;
     res.end(bytes);
+    if (q.closeAfterAnswer) res.once('finish', () => socket?.destroy());
   };
   const json = (status: number, body: unknown, extraHeaders: Record<string, string> = {}): Answer => ({
     status,

@@ -112,7 +112,7 @@ export function assembleResult(i: AssembleInput): RunResult {
     notes.push(`soak (--duration ${Math.round(p.soak.durationMs / 1000)} s): ${plural(r.length, 'round')} of fresh cases, seeds ${seeds}; the last round ends where ${ended} (replay any case by its id: it carries its own seed)`);
   }
   if (p.requests.slowestRps !== undefined) notes.push(`throttled: the run slowed down to ${p.requests.slowestRps} requests/s at the lowest${p.requests.rps > 0 ? ` (from --rps ${p.requests.rps})` : ''}`);
-  if ((p.requests.recovered ?? 0) > 0) notes.push(`${plural(p.requests.recovered!, 'answer')} recovered on a retry after a throttle or a transient error (${p.requests.throttled} throttled, ${p.requests.transientErrors ?? 0} transient)`);
+  if ((p.requests.recovered ?? 0) > 0) notes.push(`${plural(p.requests.recovered!, 'answer')} recovered on a retry after a throttle, a transient error or a connection reset (${p.requests.throttled} throttled, ${p.requests.transientErrors ?? 0} transient or reset)`);
   if (t.refusedActions?.length) notes.push(`the target refused ${plural(t.refusedActions.length, 'scenario action')} (first: ${t.refusedActions[0]!.summary})`);
   const judgedAny = counts.PASS + counts.DIVERGENT + counts.FAIL > 0;
   const verdict = decideVerdict({ implemented: cap.implemented, counts, untestable: Boolean(cap.probeFault) || (!judgedAny && ctx.faults > 0), causes });

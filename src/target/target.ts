@@ -88,7 +88,12 @@ export const THROTTLE_EXTRA_ATTEMPTS = 5;
 export const SEEDING_THROTTLE_EXTRA_ATTEMPTS = 2;
 
 
-type Transient = 'throttle' | 'transient' | undefined;
+/**
+ * What makes an exchange worth retrying: a throttle, a transient server error, or a connection reset
+ * (ECONNRESET, EPIPE: a keep-alive connection the server closed as the request went out, which the
+ * SDKs' standard mode retries too). A deadline is not retried: a stalled target would cost three.
+ */
+type Transient = 'throttle' | 'transient' | 'reset' | undefined;
 
 /** An answer worth retrying: a throttle, or a transient server error (as the SDKs classify them). */
 function transientKind(res: { status: number; body: string; headers: Record<string, string> } | undefined): Transient {
@@ -123,7 +128,7 @@ export class Target {
   requestsUsed = 0;
   /** Tags for every repository the run creates (undefined once the target refused them). */
   creationTags?: { Key: string; Value: string }[];
-  /** Answers that were throttles, and transient errors, each retried. */
+  /** Answers that were throttles, and transient errors or connection resets, each retried. */
   throttled = 0;
   transientErrors = 0;
   /** Exchanges whose first answer was transient and a retry got a lasting one. */
@@ -252,12 +257,14 @@ export class Target {
   private lastRaise = 0;
 
   /**
-   * Sends one step of a case. A throttle or a transient server error is retried as the SDK's standard
-   * mode does (capped exponential backoff with full jitter, Retry-After honoured up to a cap, a token
-   * bucket), never past --max-time or Ctrl-C. What comes back last is what the judge sees.
+   * Sends one step of a case. A throttle, a transient server error or a connection reset is retried as
+   * the SDK's standard mode does (capped exponential backoff with full jitter, Retry-After honoured up
+   * to a cap, a token bucket that an answer after a retry refunds), never past --max-time or Ctrl-C.
+   * What comes back last is what the judge sees.
    */
   async send(caseId: string, step: Step): Promise<Exchange> {
     const policy = operationSpec().clients.retry.value;
+    let cost = 0;
     for (let attempt = 0; ; attempt++) {
       await this.gate();
       const started = performance.now();
@@ -275,28 +282,31 @@ export class Target {
       const exchange = toExchange(caseId, step.label, OPERATION, body, result, performance.now() - started);
       if (result.sdk) exchange.sdk = result.sdk;
       if (attempt > 0) exchange.retries = attempt;
-      const kind = transientKind(exchange.response);
+      const kind = exchange.fault?.kind === 'reset' ? 'reset' : transientKind(exchange.response);
       if (kind === 'throttle') this.throttledNow();
-      else this.answeredNow();
+      else if (kind !== 'reset') this.answeredNow();
       if (!kind) {
         if (attempt > 0) this.recovered++;
-        else this.retryTokens = Math.min(policy.initialTokens, this.retryTokens + policy.noRetryIncrement);
+        // As the SDK's recordSuccess: an answer after a retry gives back what that retry cost.
+        this.retryTokens = Math.min(policy.initialTokens, this.retryTokens + (attempt > 0 ? cost : policy.noRetryIncrement));
         return exchange;
       }
       if (kind === 'throttle') this.throttled++;
       else this.transientErrors++;
       const attempts = kind === 'throttle' ? policy.maxAttempts + THROTTLE_EXTRA_ATTEMPTS : policy.maxAttempts;
-      if (attempt + 1 >= attempts || this.signal?.aborted || this.retryTokens < policy.retryCost) return exchange;
+      // The SDK's NodeHttpHandler names a reset a TimeoutError, which its retry quota charges more for.
+      cost = kind === 'reset' ? policy.timeoutRetryCost : policy.retryCost;
+      if (attempt + 1 >= attempts || this.signal?.aborted || this.retryTokens < cost) return exchange;
       const base = kind === 'throttle' ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** attempt);
-      const retryAfter = Number(exchange.response!.headers['retry-after']) * 1000;
+      const retryAfter = Number(exchange.response?.headers['retry-after']) * 1000;
       let wait = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, RETRY_AFTER_CAP_MS) : backoff;
       if (this.o.deadline !== undefined) {
         const left = this.o.deadline - Date.now();
         if (left <= 0) return exchange;
         wait = Math.min(wait, left);
       }
-      this.retryTokens -= policy.retryCost;
+      this.retryTokens -= cost;
       await sleep(wait, this.signal);
       if (this.signal?.aborted) return exchange;
     }

@@ -50,13 +50,44 @@ describe('the SDK transport', () => {
     expect(f!.message).toMatch(/only the x-amzn-ErrorType header/);
   });
 
-  it('turns a reset connection into a transport fault', async () => {
-    bcla().replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  it('retries a reset connection as the SDK does, and turns one that stays reset into a transport fault', async () => {
+    const { maxAttempts } = operationSpec().clients.retry.value;
+    const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    for (const transport of ['sdk', 'raw'] as const) {
+      // A keep-alive connection the server closed as the request went out: the retry gets the answer.
+      bcla().replyWithError(reset());
+      bcla().reply(200, { layers: [], failures: [] }, JSON_TYPE);
+      const target = new Target(options({ transport }));
+      const step = { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } };
+      const x = await target.send('c', step);
+      expect(x.response?.status, transport).toBe(200);
+      expect(x.retries).toBe(1);
+      expect(target.recovered).toBe(1);
+      // Reset on every attempt: a fault, after exactly maxAttempts requests.
+      bcla().times(maxAttempts).replyWithError(reset());
+      const y = await target.send('c', step);
+      target.close();
+      expect(y.response).toBeUndefined();
+      expect(y.fault?.kind).toBe('reset');
+      expect(target.requestsUsed).toBe(2 + maxAttempts);
+      expect(nock.pendingMocks()).toEqual([]);
+    }
+  });
+
+  it('gives back the retry tokens a retry cost once it gets an answer, as the SDK\'s standard mode does', async () => {
+    const policy = operationSpec().clients.retry.value;
+    const throttle = [400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, { ...JSON_TYPE, 'retry-after': '0.001' }] as const;
+    // More throttles, each answered on its retry, than the bucket could pay for without the refunds.
+    const rounds = Math.ceil(policy.initialTokens / policy.retryCost) + 5;
     const target = new Target(options());
-    const x = await target.send('c', { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } });
+    const step = { label: 'only', body: { repositoryName: 'repo', layerDigests: [D] } };
+    for (let i = 0; i < rounds; i++) {
+      bcla().reply(...throttle);
+      bcla().reply(200, { layers: [], failures: [] }, JSON_TYPE);
+      expect((await target.send('c', step)).response?.status).toBe(200);
+    }
     target.close();
-    expect(x.response).toBeUndefined();
-    expect(x.fault?.kind).toBe('reset');
+    expect(target.recovered).toBe(rounds);
   });
 
   it('sends what the SDK cannot express (a mistyped member) raw, signed', async () => {
