@@ -114,6 +114,12 @@ export function validDigest(ctx: DigestContext): fc.Arbitrary<Labeled<string>> {
   return fc.oneof(...Object.entries(classes).map(([cls, arb]) => ({ weight: weight(cls), arbitrary: fc.noShrink(arb).map((value) => ({ cls, value })) })));
 }
 
+/** A digest no pattern accepts, or the empty one: never a layer to look up. */
+export function malformedDigest(ctx: DigestContext): fc.Arbitrary<Labeled<string>> {
+  const classes = Object.entries(digestClasses(ctx)).filter(([cls]) => cls.startsWith('digest.malformed') || cls === 'digest.empty');
+  return fc.oneof(...classes.map(([cls, arb]) => fc.noShrink(arb).map((value) => ({ cls, value }))));
+}
+
 /**
  * Digests of the most characters allowed, the last quarter of them '€' (three UTF-8 bytes each): 1,500
  * bytes on the wire apiece, so that the most of them make the largest request every constraint allows.

@@ -166,7 +166,7 @@ describe('generators', () => {
     const bare = properties({ otherAccountId: '000000000000', repositories: {}, missingRepositories: ['gone'] }).map((p) => p.name);
     expect(bare).toEqual(['largest-request', 'empty-list', 'too-many-by-one', 'too-many', 'digest-too-long-by-one', 'digest-too-long', 'name-too-short-by-one', 'name-too-short', 'name-too-long-by-one', 'name-too-long',
       ...BAD_NAME_WAYS.map((how) => `bad-name-${how}`), ...BAD_REGISTRY_ID_WAYS.map((how) => `bad-registry-id-${how}`), 'empty-registry-id', 'missing-repository-name-member', 'missing-layer-digests-member', 'empty-body',
-      ...WRONG_TYPE_PROPERTIES, 'missing-repository', 'boundaries', 'name-model']);
+      ...WRONG_TYPE_PROPERTIES, 'missing-repository', 'missing-repository-malformed', 'boundaries', 'name-model']);
   });
 
   it('--rules narrows generation to the properties that feed the selected rules', () => {

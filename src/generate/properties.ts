@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { operationSpec } from '../spec/index.ts';
 import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, FRESH_STALE, freshTogether, type Case, type ExpectedOutcome, type Knowledge, type Step } from '../model.ts';
-import { type Labeled, tooLongDigest, validDigest, wideDigest } from './digests.ts';
+import { type Labeled, malformedDigest, tooLongDigest, validDigest, wideDigest } from './digests.ts';
 import { BAD_NAME_WAYS, BAD_REGISTRY_ID_WAYS, badLengthName, badPatternName, badRegistryId, boundaryName, modelPair, newModelOnlyName } from './names.ts';
 
 export type CaseBody = Omit<Case, 'id' | 'property'>;
@@ -193,6 +193,18 @@ export function properties(k: Knowledge): Property[] {
       about: `valid requests for a repository${about} that does not exist, whatever the digests`,
       arbitrary: fc.tuple(fc.constantFrom(...names), fc.array(digest, { minLength: 1, maxLength: 10 }), registryChoice).map(([n, items, reg]) =>
         single(only(body(n, items, reg.value)), ['repository.missing', reg.cls, ...classesOf(items)], 'RepositoryNotFoundException')),
+    });
+  }
+  // Nothing but malformed digests for a missing repository: a handler that fails those before it looks
+  // the repository up answers with their failures, as if it existed. A property of its own, so that
+  // every run sends some, whatever --runs is.
+  if (missing.length > 0) {
+    const malformed = malformedDigest({ present, maxLength: input.layerDigests.items.maxLength.value });
+    out.push({
+      name: 'missing-repository-malformed', weight: 0.05, min: 3, feeds: ['validate.repository-not-found', 'validate.accepts-valid', ...ALL_PASSIVE],
+      about: 'valid requests for a repository that does not exist, listing malformed digests only',
+      arbitrary: fc.tuple(fc.constantFrom(...missing), fc.array(malformed, { minLength: 1, maxLength: 5 })).map(([n, items]) =>
+        single(only(body(n, items)), ['repository.missing', 'registry-id.omitted', ...classesOf(items)], 'RepositoryNotFoundException')),
     });
   }
   out.push({

@@ -33,8 +33,10 @@
  * 12: the recreate scenario also sends a layer to an upload it leaves open before the deletion, and
  *    completes that upload after the repository is created again; the layer's digest is checked with
  *    the other one's, and again after the completion.
+ * 13: a property of requests for a missing repository that list malformed digests only
+ *    (missing-repository-malformed).
  */
-export const GENERATOR = 12;
+export const GENERATOR = 13;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

@@ -136,6 +136,8 @@ export const MUTANTS: readonly Mutant[] = [
     { layersByBasename: true }, 'NOT_CONFORMANT', ['classify.absent', 'metamorphic.repository-isolation', 'fingerprint.absent', 'fingerprint.consistent']),
   bug('layers-by-flat-name', 'layers are filed in a directory per repository, named by the repository name with "/" flattened to "_": team/app and team_app share their layers',
     { layersByFlatName: true }, 'NOT_CONFORMANT', ['metamorphic.read-your-write']),
+  bug('malformed-before-lookup', 'digests are validated before the repository is looked up (the cheap check first), and a list with nothing well formed is answered with its failures: the lookup that would have said RepositoryNotFoundException never happens',
+    { malformedFirst: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
   bug('prefix-scan-lookup', 'repositories are found by a key-prefix scan that takes the first hit (scan(prefix=name) in a key-value store): a missing name that begins an existing one finds it',
     { findByPrefix: true }, 'NOT_CONFORMANT', ['validate.repository-not-found']),
   bug('soft-delete-visible', 'DeleteRepository only marks the row deleted, and the availability query forgets WHERE deleted_at IS NULL: a deleted repository still answers until it is created again',

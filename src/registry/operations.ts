@@ -135,6 +135,11 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   const registry = q.ignoreRegistryId ? ctx.store.accountId : id;
   const find = (r: string, n: string) => ctx.store.find(r, n) ?? (q.softDeleteVisible ? ctx.store.findDeleted(r, n) : undefined);
   const repo = ctx.hooks.resolveRepository ? ctx.hooks.resolveRepository(registry, explicit, name, find) : find(registry, name);
+  const lenient = new RegExp(operationSpec().output.layer.layerDigestPattern.value);
+  if (!repo && q.malformedFirst && digests.every((d) => !lenient.test(d))) {
+    // Nothing well formed to look up: the repository never is.
+    return { layers: [], failures: digests.map((d) => ({ layerDigest: d, failureCode: 'InvalidLayerDigest', failureReason: 'Invalid layer digest' })) };
+  }
   if (!repo) {
     if (q.missingRepositoryCrash) throw new TypeError(`Cannot read properties of undefined (reading 'layers')`);
     throw notFound(name, id);
@@ -142,7 +147,6 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   if (q.failValidChecks) throw new AwsError('ServerException', 'The service is unavailable for this repository.', 500);
   ctx.store.settle(ctx.counters.batchChecks);
 
-  const lenient = new RegExp(operationSpec().output.layer.layerDigestPattern.value);
   const canonical = new RegExp(referenceFingerprintSpec().canonicalDigestPattern.value);
   // The go-digest legal alternative: what the digest library validates, at its lengths in lower-case hex.
   const library = referenceFingerprintSpec().libraryAlgorithms.value;

@@ -149,6 +149,8 @@ export interface Quirks {
   bodyLimit?: number;
   /** Content-Length counted in characters instead of bytes. */
   contentLengthInChars?: boolean;
+  /** Malformed digests are failed before the repository is looked up, and a list of nothing else is answered with those failures: a missing repository goes unnoticed. */
+  malformedFirst?: boolean;
   /** No Content-Length: a chunked body, and the connection closed after each answer. */
   chunkedAndClose?: boolean;
   /** The connection closed after each answer, said nowhere (no Connection: close): a request a client sends on it before it sees the close is reset, as when a server's idle timeout closes a kept-alive connection just as the next request goes out. */

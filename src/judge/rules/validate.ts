@@ -1,6 +1,6 @@
 import { operationSpec } from '../../spec/index.ts';
 import type { Knowledge } from '../../model.ts';
-import { analyseRequest, foreignRegistry, knownRepository, length, type Violation } from '../contract.ts';
+import { analyseRequest, digestKind, foreignRegistry, knownRepository, length, type Violation } from '../contract.ts';
 import { broken, type ExchangeRule, held, judged, show } from '../rule.ts';
 import type { View } from '../view.ts';
 
@@ -60,10 +60,14 @@ const validAndOwn = (x: View, k: Knowledge) => {
 export const repositoryNotFound: ExchangeRule = {
   id: 'validate.repository-not-found',
   scope: 'exchange',
+  facets: ['only-malformed-digests'],
   check(x, k: Knowledge) {
     const s = x.sent;
     if (!judged(x) || s.repositoryName === undefined || !k.missingRepositories.includes(s.repositoryName) || !validAndOwn(x, k)) return [];
-    return [expectError(x, operationSpec().errors.missingRepository.value, `repository ${show(s.repositoryName)}, which does not exist,`)];
+    // "Whatever its digests": also when none of them is well formed, so that none needs looking up.
+    const malformedOnly = s.digests !== undefined && s.digests.length > 0 && s.digests.every((d) => digestKind(d) === 'malformed' || digestKind(d) === 'empty');
+    const outcome = expectError(x, operationSpec().errors.missingRepository.value, `repository ${show(s.repositoryName)}, which does not exist,`);
+    return [outcome.held && malformedOnly ? held(outcome.message, ['only-malformed-digests']) : outcome];
   },
 };
 
