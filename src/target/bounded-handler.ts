@@ -20,6 +20,8 @@ export class TransportFault extends Error {
 }
 
 export interface Recording {
+  /** Send on a connection of its own, never a kept-alive one (a retry after a reset). */
+  fresh?: boolean;
   requestHeaders?: Record<string, string>;
   requestBody?: string;
   response?: WireResponse;
@@ -52,10 +54,17 @@ export class BoundedHandler {
   /** What interrupts each call in flight: Ctrl-C ends them all through one listener. */
   private readonly inFlight = new Set<() => void>();
 
+  /** For a retry after a reset: a connection of its own each time, which no server has closed already. */
+  private freshInner?: Inner;
+
   constructor(private readonly o: BoundedOptions) {
-    const agent = { keepAlive: true, maxSockets: o.maxSockets };
-    this.inner = new NodeHttpHandler({ connectionTimeout: o.timeoutMs, requestTimeout: o.timeoutMs, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent });
+    this.inner = this.makeInner(true);
     o.signal?.addEventListener('abort', this.interruptAll, { once: true });
+  }
+
+  private makeInner(keepAlive: boolean): Inner {
+    const agent = { keepAlive, maxSockets: this.o.maxSockets };
+    return new NodeHttpHandler({ connectionTimeout: this.o.timeoutMs, requestTimeout: this.o.timeoutMs, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent });
   }
 
   private readonly interruptAll = () => {
@@ -95,7 +104,8 @@ export class BoundedHandler {
     this.inFlight.add(onInterrupt);
     if (typeof caller?.addEventListener === 'function') caller.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      const out = await this.inner.handle(request, { ...options, abortSignal: inner as unknown as AbortSignal });
+      const handler = rec?.fresh ? (this.freshInner ??= this.makeInner(false)) : this.inner;
+      const out = await handler.handle(request, { ...options, abortSignal: inner as unknown as AbortSignal });
       stream = out.response.body as Readable;
       // The deadline or Ctrl-C came while the headers were being handed over: nothing will end the body now.
       if (why) stream.destroy();
@@ -129,6 +139,7 @@ export class BoundedHandler {
   destroy(): void {
     this.o.signal?.removeEventListener('abort', this.interruptAll);
     this.inner.destroy();
+    this.freshInner?.destroy();
   }
 }
 

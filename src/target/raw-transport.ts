@@ -43,13 +43,17 @@ export function faultOf(e: unknown): { kind: TransportFault; message: string } {
 export class RawTransport {
   private readonly signer: SignatureV4;
   private readonly agent: HttpAgent;
+  /** For a retry after a reset: a connection of its own each time, which no server has closed already. */
+  private readonly freshAgent: HttpAgent;
   constructor(private readonly o: RawTransportOptions) {
     this.signer = new SignatureV4({ service: operationSpec().framing.signingName.value, region: o.region, credentials: o.credentials, sha256: Sha256 });
-    const isHttps = o.endpoint.protocol === 'https:';
-    this.agent = isHttps ? new HttpsAgent({ keepAlive: true, maxSockets: o.maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets: o.maxSockets });
+    const Agent = o.endpoint.protocol === 'https:' ? HttpsAgent : HttpAgent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: o.maxSockets });
+    this.freshAgent = new Agent({ keepAlive: false, maxSockets: o.maxSockets });
   }
 
-  async send(operation: string, body: string): Promise<SendResult> {
+  /** `fresh`: on a connection of its own (a retry after a reset). */
+  async send(operation: string, body: string, o: { fresh?: boolean } = {}): Promise<SendResult> {
     const url = this.o.endpoint;
     const headers: Record<string, string> = {
       host: url.host,
@@ -75,7 +79,7 @@ export class RawTransport {
         finish({ fault: { kind: 'interrupted', message: 'interrupted' } });
       };
       let answer: IncomingMessage | undefined;
-      const req = send({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: sentHeaders, agent: this.agent }, (res) => {
+      const req = send({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: sentHeaders, agent: o.fresh ? this.freshAgent : this.agent }, (res) => {
         answer = res;
         readLimited(res, this.o.maxResponseBytes).then(
           (bytes) => finish({ response: wireResponse(res.statusCode ?? 0, redactHeaders(res.headers as Record<string, string>), bytes) }),
@@ -102,6 +106,7 @@ export class RawTransport {
 
   close(): void {
     this.agent.destroy();
+    this.freshAgent.destroy();
   }
 }
 

@@ -52,10 +52,11 @@ export class SdkTransport {
     );
   }
 
-  async send(input: BatchCheckLayerAvailabilityCommandInput): Promise<SdkSendResult> {
+  /** `fresh`: on a connection of its own (a retry after a reset). */
+  async send(input: BatchCheckLayerAvailabilityCommandInput, o: { fresh?: boolean } = {}): Promise<SdkSendResult> {
     // The call's key to its recording: an input object of its own.
     const own = { ...input };
-    const rec: Recording = {};
+    const rec: Recording = o.fresh ? { fresh: true } : {};
     this.pending.set(own, rec);
     const result = (sdk: SdkSendResult['sdk'], fault?: SendResult['fault']): SdkSendResult => {
       const r: SdkSendResult = { requestHeaders: rec.requestHeaders ?? {}, body: rec.requestBody ?? '' };

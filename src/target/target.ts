@@ -265,6 +265,8 @@ export class Target {
   async send(caseId: string, step: Step): Promise<Exchange> {
     const policy = operationSpec().clients.retry.value;
     let cost = 0;
+    // After a reset, the retry goes on a connection of its own: another kept-alive one may be closed too.
+    let fresh = false;
     for (let attempt = 0; ; attempt++) {
       await this.gate();
       const started = performance.now();
@@ -272,12 +274,12 @@ export class Target {
       let result: SendResult & { body?: string; sdk?: Exchange['sdk'] };
       let body: string;
       if (input) {
-        const r = await this.sdk.send(input);
+        const r = await this.sdk.send(input, { fresh });
         result = r;
         body = r.body;
       } else {
         body = step.rawBody ?? JSON.stringify(step.body);
-        result = await this.raw.send(OPERATION, body);
+        result = await this.raw.send(OPERATION, body, { fresh });
       }
       const exchange = toExchange(caseId, step.label, OPERATION, body, result, performance.now() - started);
       if (result.sdk) exchange.sdk = result.sdk;
@@ -296,6 +298,7 @@ export class Target {
       const attempts = kind === 'throttle' ? policy.maxAttempts + THROTTLE_EXTRA_ATTEMPTS : policy.maxAttempts;
       // The SDK's NodeHttpHandler names a reset a TimeoutError, which its retry quota charges more for.
       cost = kind === 'reset' ? policy.timeoutRetryCost : policy.retryCost;
+      fresh = kind === 'reset';
       if (attempt + 1 >= attempts || this.signal?.aborted || this.retryTokens < cost) return exchange;
       const base = kind === 'throttle' ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** attempt);
