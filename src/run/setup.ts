@@ -362,7 +362,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
     try {
       await inParts(parts);
     } catch (e) {
-      if (errorName(e) !== PART_TOO_SMALL || parts >= minimum) throw e;
+      if (errorName(e) !== seedingSpec().layerPartSize.tooSmall.value || parts >= minimum) throw e;
       capabilities.notes.push(`the target refused a first part of ${parts} bytes (${describeError(e)}): the layer sent in two parts was sent again with a first part of ${minimum} bytes, ECR's minimum`);
       await inParts(minimum);
     }
@@ -373,8 +373,6 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
 }
 
 /** A layer of `size` bytes, one line naming the run's seed over and over: its digest is the seed's own. */
-const PART_TOO_SMALL = 'LayerPartTooSmallException';
-
 const multipartLayer = (runSeed: number, size: number) => Buffer.alloc(size, `ecr-conformance multi-part layer, run seed ${runSeed}\n`);
 
 /** Two-character names from the run's nonce, in a fixed order. */

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { operationSpec, referenceFingerprintSpec, repositoryNamePattern, SPEC_DIR, specChecksum } from './index.ts';
+import { operationSpec, referenceFingerprintSpec, repositoryNamePattern, seedingSpec, SPEC_DIR, specChecksum } from './index.ts';
 
 /** Every object in spec/ that has an `evidence` member, with its path. */
 function facts(value: unknown, path = ''): [string, Record<string, unknown>][] {
@@ -30,6 +30,11 @@ describe('spec/', () => {
     const op = operationSpec();
     expect(op.examples[0]!.request.repositoryName).toBe('cluster-autoscaler');
     expect(op.enums.LayerAvailability.find((e) => e.value === 'ARCHIVED')?.model).toBe('2025-11-19');
+  });
+
+  it('names the too-small-part refusal among CompleteLayerUpload\'s modelled errors', () => {
+    const s = seedingSpec();
+    expect(s.operations['CompleteLayerUpload']!.errors).toContain(s.layerPartSize.tooSmall.value);
   });
 
   it('the two repositoryName patterns differ exactly on __ and runs of -', () => {

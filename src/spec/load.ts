@@ -102,7 +102,7 @@ export type OperationSpec = z.infer<typeof operationSchema>;
 const seedingSchema = z.object({
   specVersion: z.literal(1),
   operations: z.record(z.string(), z.object({ evidence, source: z.string(), input: z.array(z.string()), errors: z.array(z.string()) })),
-  layerPartSize: z.object({ minimum: fact(z.number().int()), maximum: fact(z.number().int()) }),
+  layerPartSize: z.object({ minimum: fact(z.number().int()), maximum: fact(z.number().int()), tooSmall: fact(z.string()) }),
   /** Pauses (ms) before each look at a repository just created or deleted, per kind of target. */
   repositoryConsistency: fact(z.object({ emulator: z.array(z.number().int().min(0)).min(1), aws: z.array(z.number().int().min(0)).min(1) })),
   defaultLayerMediaType: fact(z.string()),
