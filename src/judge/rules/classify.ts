@@ -51,6 +51,16 @@ export const malformed: ExchangeRule = {
   },
 };
 
+// The facets a stored layer's check covers, one list per combination: perDigest runs for every stored digest.
+const NO_FACETS: readonly string[] = [];
+const IN_PARTS = ['sent-in-parts'] as const;
+const FROM_MANIFEST = ['media-type-from-manifest'] as const;
+const BOTH = [...IN_PARTS, ...FROM_MANIFEST] as const;
+const presentFacets = (stored: Stored | undefined): readonly string[] => {
+  const fromManifest = stored?.referenced === true && stored.mediaType !== undefined;
+  return stored?.inParts ? (fromManifest ? BOTH : IN_PARTS) : fromManifest ? FROM_MANIFEST : NO_FACETS;
+};
+
 export const present: ExchangeRule = {
   id: 'classify.present',
   scope: 'exchange',
@@ -67,7 +77,7 @@ export const present: ExchangeRule = {
         if (stored!.referenced && stored!.mediaType !== undefined && e.item['mediaType'] !== stored!.mediaType) return broken(`stored layer ${show(d)}, which an accepted manifest references as ${stored!.mediaType}, is answered with mediaType ${show(e.item['mediaType'])}`);
       }
       return undefined;
-    }, false, (stored) => [...(stored?.inParts ? ['sent-in-parts'] : []), ...(stored?.referenced && stored.mediaType !== undefined ? ['media-type-from-manifest'] : [])]);
+    }, false, presentFacets);
   },
 };
 
