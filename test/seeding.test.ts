@@ -8,7 +8,7 @@ import { type RunningRegistry as Registry, startRegistry } from '../src/registry
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { makeEcrClient } from '../src/target/client.ts';
-import { createRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadPartsCrossed, uploadTogether } from '../src/target/seed.ts';
+import { completeStarted, createRepository, deleteRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadParts, uploadPartsCrossed, uploadTogether } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -419,6 +419,28 @@ describe('an upload started in one repository and completed through another', ()
     expect(named.value.completed).toBe(true);
     expect(named.stored).toEqual([false, true]);
     expect((await crossed({ quirks: { uploadsById: 'upload-repository' } })).stored).toEqual([true, false]);
+  });
+});
+
+describe('an upload left open while its repository is deleted and created again', () => {
+  const bytes = Buffer.from('sent to an upload completed after its repository was deleted and created again\n');
+  const stale = storedAfter(['life'], bytes, async (client) => {
+    const { value: uploadId } = await uploadParts(client, { repositoryName: 'life' }, bytes);
+    await deleteRepository(client, { repositoryName: 'life' });
+    await createRepository(client, { repositoryName: 'life' });
+    return { value: await completeStarted(client, { repositoryName: 'life' }, uploadId, bytes) };
+  });
+
+  it('is gone with the repository in the reference registry, as in ECR (UploadNotFoundException), and stores nothing', async () => {
+    const r = await stale({});
+    expect(r.value).toEqual({ completed: false, answer: 'CompleteLayerUpload refused it: UploadNotFoundException (HTTP 400)' });
+    expect(r.stored).toEqual([false]);
+  });
+
+  it('completes into the new repository where DeleteRepository leaves the uploads table alone', async () => {
+    const r = await stale({ quirks: { deleteKeepsUploads: true } });
+    expect(r.value.completed).toBe(true);
+    expect(r.stored).toEqual([true]);
   });
 });
 
