@@ -8,7 +8,7 @@ import { type RunningRegistry as Registry, startRegistry } from '../src/registry
 import { Target } from '../src/target/target.ts';
 import { run } from '../src/run/runner.ts';
 import { makeEcrClient } from '../src/target/client.ts';
-import { completeStarted, createRepository, deleteRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadParts, uploadPartsCrossed, uploadTogether } from '../src/target/seed.ts';
+import { completeStarted, createRepository, deletedRepositoryAnswer, deleteRepository, putImageUnuploaded, sha256Digest, uploadCrossed, uploadMismatched, uploadParts, uploadPartsCrossed, uploadTogether } from '../src/target/seed.ts';
 import { awsError, operationOf, withRepositoryName } from './fixtures/takeover.ts';
 
 const throttle = (req: IncomingMessage, res: ServerResponse) => {
@@ -335,6 +335,34 @@ describe('a repository just created', () => {
       await registry.close();
     }
   }, 30_000);
+});
+
+describe('asking a deleted repository whether it is gone', () => {
+  const ask = (answer: (res: ServerResponse) => void) => {
+    let checks = 0;
+    return onRegistry({ hooks: { takeOver: (req, res) => operationOf(req) === 'BatchCheckLayerAvailability' ? (checks++, req.resume(), answer(res), true) : false } }, ['gone'], async (client) => {
+      await deleteRepository(client, { repositoryName: 'gone' });
+      const said = await deletedRepositoryAnswer(client, { repositoryName: 'gone' }, `sha256:${'0'.repeat(64)}`, 'RepositoryNotFoundException', [0, 1, 1], async () => {}).then((a) => ({ a }), (e: Error) => ({ e: e.message }));
+      return { said, checks };
+    });
+  };
+
+  it('RepositoryNotFoundException: gone, at the first look', async () => {
+    expect(await ask((res) => awsError(res, 'RepositoryNotFoundException', 'no such repository'))).toEqual({ said: { a: undefined }, checks: 1 });
+  });
+
+  it('an answer at every look (a success, a server error) shows it still there', async () => {
+    expect(await ask((res) => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"layers":[],"failures":[]}'))).toMatchObject({ said: { a: expect.stringMatching(/^a success/) }, checks: 3 });
+    expect(await ask((res) => awsError(res, 'ServerException', 'down', 500))).toMatchObject({ said: { a: 'ServerException: down' }, checks: 3 });
+  });
+
+  it('a throttle or a refusal of the caller at the last look is no answer about the repository: thrown, so no rule takes it for one', async () => {
+    for (const [type, status] of [['ThrottlingException', 400], ['TooManyRequestsException', 429], ['AccessDeniedException', 400], ['ExpiredTokenException', 400]] as const) {
+      const r = await ask((res) => awsError(res, type, 'not now', status));
+      expect(r.checks, type).toBe(3);
+      expect(r.said, type).toEqual({ e: expect.stringContaining(`no answer about the repository at the last look: ${type}`) });
+    }
+  });
 });
 
 /** Starts a registry with `options` and the repositories named, runs `act` against it with a client that tries once, and tears both down. */

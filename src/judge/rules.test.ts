@@ -403,6 +403,28 @@ describe('laws', () => {
     expect(findings.map((f) => [f.verdict, f.caseId])).toEqual([['PASS', 'c@3'], ['FAIL', 'b@4'], ['FAIL', 'a@9']]);
   });
 
+  it('no rule FAILs on what the target never answered: a throttle, a denial or a transport fault in place of any exchange of a passing case', () => {
+    const nonAnswers: [string, (x: Exchange) => Exchange][] = [
+      ['a throttle that outlasted the retries', (x) => ex({ label: x.label, rawReq: x.request.body, ...err('ThrottlingException') })],
+      ['HTTP 429', (x) => ex({ label: x.label, rawReq: x.request.body, status: 429, rawRes: 'Too Many Requests', headers: {} })],
+      ['a denial', (x) => ex({ label: x.label, rawReq: x.request.body, ...err('AccessDeniedException') })],
+      ['a transport fault', (x) => { const { response: _, ...rest } = x; return { ...rest, fault: { kind: 'reset', message: 'ECONNRESET' } }; }],
+    ];
+    for (const entry of catalogue()) {
+      for (const exs of TABLE[entry.id]!.pass) {
+        const exchanges = exs.map(ex);
+        exchanges.forEach((x, i) => {
+          if (x.action) return;
+          for (const [what, replace] of nonAnswers) {
+            const changed = exchanges.map((y, j) => (j === i ? replace(y) : y));
+            const findings = entry.scope === 'run' ? judgeRun(tallyOf(changed), K, [entry]) : judgeCase('c', changed, K, [entry]);
+            expect(findings.filter((f) => f.verdict !== 'PASS').map((f) => f.message), `${entry.id}, ${what} as '${x.label}': ${JSON.stringify(exs)}`).toEqual([]);
+          }
+        });
+      }
+    }
+  });
+
   it('a transport fault is judged by no rule', () => {
     const faulted: Exchange = { ...ex({}), fault: { kind: 'reset', message: 'ECONNRESET' } };
     delete faulted.response;

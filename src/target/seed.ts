@@ -16,7 +16,7 @@ import {
   UploadLayerPartCommand,
   type UploadLayerPartCommandOutput,
 } from '@aws-sdk/client-ecr';
-import { seedingSpec } from '../spec/index.ts';
+import { operationSpec, seedingSpec } from '../spec/index.ts';
 import { TransportFault } from './bounded-handler.ts';
 
 export interface RepositoryRef {
@@ -258,20 +258,29 @@ export async function lookAgain<T>(waits: number[], wait: (ms: number) => Promis
 /**
  * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, once after each of
  * `waits`: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
- * what it answered the last time, in short. Anything that is not the target's answer (a transport fault,
- * the request budget, Ctrl-C) is thrown: only an answer can show a repository still there.
+ * what it answered the last time, in short. Anything that is not the target's answer about the
+ * repository is thrown: a transport fault, the request budget, Ctrl-C, and a throttle or a refusal of
+ * the caller that is still so at the last look (it says how busy the target is or who may call, not
+ * whether the repository is there). Only an answer can show a repository still there.
  */
 export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, waits: number[], wait: (ms: number) => Promise<void>): Promise<string | undefined> {
-  return lookAgain(waits, wait, async () => {
+  const { throttling, authorization } = operationSpec().errors;
+  const aboutTheCaller = new Set([...throttling.value, ...authorization.value.permission, ...authorization.value.credentials]);
+  const last = await lookAgain(waits, wait, async (): Promise<{ answer?: string; noAnswer?: string }> => {
     try {
       const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
-      return `a success: ${JSON.stringify({ layers: out.layers, failures: out.failures }).slice(0, 300)}`;
+      return { answer: `a success: ${JSON.stringify({ layers: out.layers, failures: out.failures }).slice(0, 300)}` };
     } catch (e) {
-      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) throw e;
-      if ((e as Error).name === missingType) return undefined;
-      return `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === undefined) throw e;
+      const said = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
+      if ((e as Error).name === missingType) return {};
+      if (status === 429 || aboutTheCaller.has((e as Error).name)) return { noAnswer: said };
+      return { answer: said };
     }
-  }, (last) => last !== undefined);
+  }, (last) => last.answer !== undefined || last.noAnswer !== undefined);
+  if (last.noAnswer !== undefined) throw new Error(`no answer about the repository at the last look: ${last.noAnswer}`);
+  return last.answer;
 }
 
 /**

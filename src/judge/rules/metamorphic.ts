@@ -116,6 +116,8 @@ export const readYourWrite: CaseRule = {
     const accepted = tried.filter((t) => t.ok);
     if (accepted.length === 0) return [];
     const together = (t: (typeof tried)[number]) => ((t.together ?? 1) > 1 ? `, uploaded together with ${t.together! - 1} other layer(s), their calls interleaved` : '');
+    // A throttle, a denial or a fault after the upload says nothing about the store: only an answer can.
+    if (!answered(after)) return [];
     if (!ok(after)) return [broken(`after CompleteLayerUpload accepted ${show(accepted[0]!.digest)} (${accepted[0]!.size} bytes${together(accepted[0]!)}) the check got ${after.answer.summary}`)];
     for (const up of accepted) {
       const now = signature(after, up.digest!);
