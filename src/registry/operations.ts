@@ -18,6 +18,8 @@ export interface OperationContext {
   counters: { batchChecks: number };
   /** The failures list a careless handler keeps across calls (quirk sharedFailures). */
   sharedFailures: Record<string, unknown>[];
+  /** The memo of lookups a handler keeps across calls (quirk memoizedLookups), oldest use first. */
+  memo: Map<string, BatchCheckOutput>;
   /** What one layer, and all uploads in progress together, may hold. */
   resources: { maxLayerBytes: number; maxStoreBytes: number };
   now: () => number;
@@ -112,6 +114,17 @@ function describe(repo: Repository, region: string): Record<string, unknown> {
   };
 }
 
+/** Whether a manifest of one of the repository's images names `digest` (its config or a layer). */
+function inSomeImage(repo: Repository, digest: string): boolean {
+  for (const image of repo.images.values()) {
+    try {
+      const m = JSON.parse(image.manifest) as { config?: Descriptor; layers?: Descriptor[] };
+      if (m.config?.digest === digest || (Array.isArray(m.layers) && m.layers.some((l) => l.digest === digest))) return true;
+    } catch { /* an image whose manifest is not JSON names nothing */ }
+  }
+  return false;
+}
+
 const INPUT_MEMBERS = new Set(Object.keys(operationSpec().input));
 
 const batchCheckLayerAvailability: Handler = (body, ctx) => {
@@ -168,6 +181,15 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
     wanted = wanted.filter((d) => !seen.has(d.toLowerCase()) && Boolean(seen.add(d.toLowerCase())));
   }
   if (q.pageSize !== undefined) wanted = wanted.slice(0, q.pageSize);
+  const memoKey = q.memoizedLookups ? JSON.stringify([repo.registryId, repo.name, wanted]) : '';
+  const remembered = q.memoizedLookups ? ctx.memo.get(memoKey) : undefined;
+  if (remembered) {
+    ctx.memo.delete(memoKey);
+    ctx.memo.set(memoKey, remembered);
+    ctx.counters.batchChecks++;
+    return structuredClone(remembered);
+  }
+  const pending = new Set(wanted);
   for (const digest of wanted) {
     if (digest === '') {
       if (q.crashOnEmptyDigest) throw new TypeError(`Cannot read properties of undefined (reading 'length')`);
@@ -181,9 +203,11 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
       if (q.breakOnInvalid) break;
       continue;
     }
-    const stored = ctx.hooks.lookupLayer
+    let stored = ctx.hooks.lookupLayer
       ? ctx.hooks.lookupLayer(repo, digest, ctx.store.list(repo.registryId))
       : ctx.store.getLayer(repo, digest);
+    if (q.layersFromImages && !inSomeImage(repo, digest)) stored = undefined;
+    if (q.repeatsMissed && !pending.delete(digest)) stored = undefined;
     if (stored) {
       const mediaType = q.fixedMediaType ? defaultMediaType : stored.mediaType ?? (q.omitUnreferencedMediaType ? undefined : defaultMediaType);
       layers.push({ layerDigest: digest, layerAvailability: 'AVAILABLE', layerSize: stored.size, ...(mediaType !== undefined ? { mediaType } : {}) });
@@ -202,6 +226,10 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
   if (layers.length > 0 || (b.emptyLayers ?? b.emptyLists) === 'present') output.layers = layers;
   if (failures.length > 0 || (b.emptyFailures ?? b.emptyLists) === 'present') output.failures = [...failures];
   if (q.nilListsAsNull) for (const member of ['layers', 'failures'] as const) if (output[member]?.length === 0) (output as Record<string, unknown>)[member] = null;
+  if (q.memoizedLookups) {
+    ctx.memo.set(memoKey, structuredClone(output));
+    if (ctx.memo.size > q.memoizedLookups) ctx.memo.delete(ctx.memo.keys().next().value!);
+  }
   const callIndex = ctx.counters.batchChecks++;
   if (ctx.hooks.batchCheck) output = ctx.hooks.batchCheck(output, { digests, repository: repo, registryId: id, explicitRegistryId: explicit, callIndex });
   return output;

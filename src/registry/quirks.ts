@@ -5,8 +5,8 @@
 
 export interface Quirks {
   // The store.
-  /** How stored layers are keyed: per repository (right), by digest alone across repositories, or lower-cased. */
-  layerKey?: 'repository' | 'digest-only' | 'lower-case';
+  /** How stored layers are keyed: per repository (right), by digest alone across repositories, lower-cased, or by the hex after the colon (a blob directory named by hex, the algorithm dropped). */
+  layerKey?: 'repository' | 'digest-only' | 'lower-case' | 'hex-only';
   /** A repository is found by a key-prefix scan taking the first hit (a key-value store's scan(prefix=name)): a missing name that begins an existing one finds it. */
   findByPrefix?: boolean;
   /** Layers are filed under the last segment of the repository's name (path.basename): team-a/app and team-b/app share them. */
@@ -65,6 +65,14 @@ export interface Quirks {
   uploadNameComponents?: number;
 
   // The BatchCheckLayerAvailability handler.
+  /** A layer is looked up in the manifests of the repository's images, as a fake built around images does: one uploaded but in no image yet is not found. */
+  layersFromImages?: boolean;
+  /** Lookups memoized per repository and digest list in a cache of this many entries, least recently used evicted, never invalidated (Python's @functools.lru_cache on the lookup). */
+  memoizedLookups?: number;
+  /** The request being answered is kept in one variable of the module, read back after an await (a database call): a request that arrives meanwhile overwrites it. */
+  requestInModuleScope?: boolean;
+  /** A digest found is taken off the set of pending lookups as it is answered (pending.discard(d)): its repeat in the list is answered as never stored. */
+  repeatsMissed?: boolean;
   /** The loop over the digests breaks where it meant to continue after a malformed one: the digests after it are never answered. */
   breakOnInvalid?: boolean;
   /** Every length and count limit lets through the first value past it (a fencepost error: <= where < was meant). */

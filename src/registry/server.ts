@@ -124,7 +124,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   const limits: ResourceLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const ctx: OperationContext = {
-    store, behaviour, hooks, quirks: q, region: options.region ?? 'us-east-1', counters: { batchChecks: 0 }, sharedFailures: [],
+    store, behaviour, hooks, quirks: q, region: options.region ?? 'us-east-1', counters: { batchChecks: 0 }, sharedFailures: [], memo: new Map(),
     resources: { maxLayerBytes: limits.maxLayerBytes, maxStoreBytes: limits.maxStoreBytes }, now,
   };
   let inflight = 0;
@@ -133,6 +133,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   sweeper.unref();
   if (options.preloadExample) preloadExample(store);
   let calls = 0;
+  /** Where the requestInModuleScope quirk keeps the request it is answering. */
+  const current: { body?: unknown } = {};
   const recentlyRefused = new Set<string>();
   // The quota as a one-second window, as AWS's per-second request quotas behave.
   let windowStart = 0;
@@ -287,6 +289,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       }
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         return write(res, error(new AwsError('SerializationException', 'The request body must be a JSON object')), operation);
+      }
+      if (q.requestInModuleScope && operation === 'BatchCheckLayerAvailability') {
+        // The careless handler: the request kept where every request keeps it, read back after an await.
+        current.body = body;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        body = current.body;
       }
       try {
         const answer = json(200, handler(body as Record<string, unknown>, ctx));

@@ -111,6 +111,7 @@ export class RegistryStore {
   }
 
   private key(digest: string): string {
+    if (this.quirks.layerKey === 'hex-only') return digest.slice(digest.indexOf(':') + 1);
     return this.quirks.layerKey === 'lower-case' ? digest.toLowerCase() : digest;
   }
 
