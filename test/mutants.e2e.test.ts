@@ -169,6 +169,33 @@ describe('legal alternatives are CONFORMANT', () => {
     expect(r.provenance.requests.recovered).toBeGreaterThan(0);
     expect(r.summary.notes.join('\n')).toMatch(/recovered on a retry/);
   });
+
+  // A server shedding load, or a gateway in front of it, answers a random third of all calls (setup's
+  // included) 503, an HTML 502 or an empty 504, retries or not. Before, each that outlasted its retries
+  // was judged as the answer to its request: NOT_CONFORMANT, with FAILs such as "a list of 101 digests
+  // got HTTP 503 ServiceUnavailable, expected 400 InvalidParameterException".
+  it('a flaky gateway or a server shedding load is never failed for it: what outlasted the retries is unjudged, and the run says so', async () => {
+    for (const seed of [1, 2]) {
+      let state = seed;
+      const next = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const flaky: Mutant = {
+        id: 'flaky-gateway', kind: 'hostile', description: 'a third of all calls answered 503, an HTML 502 or an empty 504, however often retried',
+        hooks: {
+          takeOver: (req, res) => {
+            if (next() >= 1 / 3) return false;
+            req.resume();
+            const [status, type, body] = ([[503, 'application/x-amz-json-1.1', '{"__type":"ServiceUnavailable","message":"busy"}'], [502, 'text/html', '<html><body>502 Bad Gateway</body></html>'], [504, 'text/plain', '']] as const)[Math.floor(next() * 3)]!;
+            res.writeHead(status, { 'content-type': type }).end(body);
+            return true;
+          },
+        },
+      };
+      const r = await runAgainst(flaky, { seed, shrink: false }, 5_000);
+      expect(r.rules.filter((x) => x.verdict === 'FAIL' || x.verdict === 'ERROR').map((x) => `${x.id}: ${x.message}`), `seed ${seed}`).toEqual([]);
+      expect(r.summary.verdict, `seed ${seed}`).toBe('INCOMPLETE');
+      expect(r.summary.causes.join('\n')).toMatch(/exchanges could not be judged \(unavailable ×\d+/);
+    }
+  }, 120_000);
 });
 
 describe('runs cut short are never CONFORMANT when they lack evidence', () => {

@@ -356,8 +356,8 @@ describe('asking a deleted repository whether it is gone', () => {
     expect(await ask((res) => awsError(res, 'ServerException', 'down', 500))).toMatchObject({ said: { a: 'ServerException: down' }, checks: 3 });
   });
 
-  it('a throttle or a refusal of the caller at the last look is no answer about the repository: thrown, so no rule takes it for one', async () => {
-    for (const [type, status] of [['ThrottlingException', 400], ['TooManyRequestsException', 429], ['AccessDeniedException', 400], ['ExpiredTokenException', 400]] as const) {
+  it('a throttle, an unavailable service or a refusal of the caller at the last look is no answer about the repository: thrown, so no rule takes it for one', async () => {
+    for (const [type, status] of [['ThrottlingException', 400], ['TooManyRequestsException', 429], ['ServiceUnavailable', 503], ['BadGateway', 502], ['AccessDeniedException', 400], ['ExpiredTokenException', 400]] as const) {
       const r = await ask((res) => awsError(res, type, 'not now', status));
       expect(r.checks, type).toBe(3);
       expect(r.said, type).toEqual({ e: expect.stringContaining(`no answer about the repository at the last look: ${type}`) });

@@ -7,7 +7,7 @@ import { decideVerdict, emptyCounts } from '../run/assemble.ts';
 import { inert } from '../report/text.ts';
 import { catalogue } from '../judge/catalogue.ts';
 import { judgeCase } from '../judge/judge.ts';
-import { readAnswer } from '../judge/view.ts';
+import { noAnswer, readAnswer } from '../judge/view.ts';
 import type { Knowledge } from '../model.ts';
 import { operationSpec } from '../spec/index.ts';
 import { Target, type TargetOptions } from '../target/target.ts';
@@ -97,7 +97,7 @@ export function registerCheck(program: Command): void {
         const findings = implemented ? judgeCase('check', [exchange], knowledge, catalogue()) : [];
         const counts = emptyCounts();
         for (const f of findings) counts[f.verdict]++;
-        const verdict = decideVerdict({ implemented, counts, untestable: answer.kind === 'fault' || answer.kind === 'throttled' || answer.kind === 'denied', causes: [] });
+        const verdict = decideVerdict({ implemented, counts, untestable: noAnswer(answer.kind) || answer.kind === 'denied', causes: [] });
         if (implemented) {
           process.stdout.write('\nrules that apply:\n');
           for (const f of findings) process.stdout.write(`  ${f.verdict.padEnd(9)} ${f.ruleId}  ${inert(f.message)}\n`);

@@ -403,10 +403,13 @@ describe('laws', () => {
     expect(findings.map((f) => [f.verdict, f.caseId])).toEqual([['PASS', 'c@3'], ['FAIL', 'b@4'], ['FAIL', 'a@9']]);
   });
 
-  it('no rule FAILs on what the target never answered: a throttle, a denial or a transport fault in place of any exchange of a passing case', () => {
+  it('no rule FAILs on what the target never answered: a throttle, an unavailable service, a denial or a transport fault in place of any exchange of a passing case', () => {
     const nonAnswers: [string, (x: Exchange) => Exchange][] = [
       ['a throttle that outlasted the retries', (x) => ex({ label: x.label, rawReq: x.request.body, ...err('ThrottlingException') })],
       ['HTTP 429', (x) => ex({ label: x.label, rawReq: x.request.body, status: 429, rawRes: 'Too Many Requests', headers: {} })],
+      ['a 503 ServiceUnavailable', (x) => ex({ label: x.label, rawReq: x.request.body, ...err('ServiceUnavailable', 503) })],
+      ['a gateway\'s HTML 502', (x) => ex({ label: x.label, rawReq: x.request.body, status: 502, rawRes: '<html><body>502 Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } })],
+      ['a 504 without a body', (x) => ex({ label: x.label, rawReq: x.request.body, status: 504, rawRes: '', headers: {} })],
       ['a denial', (x) => ex({ label: x.label, rawReq: x.request.body, ...err('AccessDeniedException') })],
       ['a transport fault', (x) => { const { response: _, ...rest } = x; return { ...rest, fault: { kind: 'reset', message: 'ECONNRESET' } }; }],
     ];

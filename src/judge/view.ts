@@ -16,13 +16,18 @@ export interface Sent {
 
 /**
  * success: 2xx with a JSON body. error: an HTTP error answer. not-implemented: the target says it does
- * not implement the operation. throttled: a rate limit that outlasted the retries. fault: no readable
+ * not implement the operation. throttled: a rate limit that outlasted the retries. unavailable: a
+ * gateway's or an overloaded server's 502, 503 or 504 (or its error code) that outlasted the retries,
+ * an answer about the service's state, not the request (spec: errors.unavailable). fault: no readable
  * answer (transport fault, or JSON nested past the depth bound). garbage: 2xx that arrived whole but
  * is not JSON (wire.json fails it; no other rule can read it).
  * action: a scenario's change to the target, not an answer of the operation. denied: an answer about
  * the caller (no permission, bad credentials), not about the request: never judged, never a FAIL.
  */
-export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'garbage' | 'action' | 'denied';
+export type AnswerKind = 'success' | 'error' | 'fault' | 'not-implemented' | 'throttled' | 'unavailable' | 'garbage' | 'action' | 'denied';
+
+/** No answer about the request: a transport fault, or a throttle or an unavailable service that outlasted the retries. */
+export const noAnswer = (kind: AnswerKind): boolean => kind === 'fault' || kind === 'throttled' || kind === 'unavailable';
 
 export interface Answer {
   kind: AnswerKind;
@@ -121,7 +126,11 @@ export function readAnswer(exchange: Exchange): Answer {
   }
   if (answer.errorType) answer.summary = `HTTP ${res.status} ${answer.errorType}`;
 
-  if (notImplemented(res.status, answer.errorType, parsed.ok)) {
+  if (errors.unavailable.value.statuses.includes(res.status) || (answer.errorType !== undefined && errors.unavailable.value.types.includes(answer.errorType))) {
+    // Before "not implemented": a gateway's 502 is often an HTML page, and says nothing of the target.
+    answer.kind = 'unavailable';
+    if (!parsed.ok) answer.summary = `HTTP ${res.status} with a non-JSON body`;
+  } else if (notImplemented(res.status, answer.errorType, parsed.ok)) {
     answer.kind = 'not-implemented';
     if (!parsed.ok) answer.summary = `HTTP ${res.status} with a non-JSON body`;
   } else if (res.status === 429 || (answer.errorType !== undefined && errors.throttling.value.includes(answer.errorType))) {

@@ -104,7 +104,8 @@ export function reduceAnswer(x: Exchange, digests = true): string {
       // What the probe reads as "not implemented" may be a crash on this one request: say what came.
       return a.summary;
     case 'throttled':
-      return 'throttled';
+    case 'unavailable':
+      return a.kind;
     case 'garbage':
       return `HTTP ${a.status} unreadable`;
     default:
@@ -113,7 +114,7 @@ export function reduceAnswer(x: Exchange, digests = true): string {
 }
 
 /** Answers that say nothing about the target's behaviour: they are not compared. */
-const unjudged = (kind: string) => kind === 'throttled' || kind.startsWith('fault ');
+const unjudged = (kind: string) => kind === 'throttled' || kind === 'unavailable' || kind.startsWith('fault ');
 
 /** A live side, prepared as a run prepares its target. */
 interface Live {

@@ -7,7 +7,7 @@ import { analyseRequest, knowledgeAlong } from '../judge/contract.ts';
 import { bucketsOf } from '../judge/coverage.ts';
 import { FingerprintTally } from '../judge/fingerprint.ts';
 import { FindingTally, judgeCase, judgeViews, type JudgedFinding } from '../judge/judge.ts';
-import { readAnswer, view, type View } from '../judge/view.ts';
+import { noAnswer, readAnswer, view, type View } from '../judge/view.ts';
 import { casesOf, properties, propertiesFor, type CaseBody, type Property } from '../generate/properties.ts';
 import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, FRESH_STALE, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
@@ -402,7 +402,7 @@ export class Accumulator {
       // An answer about another account's registry is the expected one there: not a fault. A success
       // that is not JSON is not one either: it came whole, and wire.json judges it.
       const expectedDenial = v.answer.kind === 'denied' && v.sent.registryId !== undefined && v.sent.registryId !== k.accountId;
-      if (v.answer.kind === 'fault' || v.answer.kind === 'throttled' || (v.answer.kind === 'denied' && !expectedDenial)) {
+      if (noAnswer(v.answer.kind) || (v.answer.kind === 'denied' && !expectedDenial)) {
         this.faultCount++;
         count(this.faultKinds, v.answer.kind === 'fault' ? (x.fault?.kind ?? 'too-deep') : v.answer.kind === 'denied' ? deniedKind(v) : v.answer.kind);
         this.faults.push({ index: r.index, caseId: x.caseId, summary: v.answer.summary });

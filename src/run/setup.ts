@@ -5,7 +5,7 @@
 import { CAPABILITIES, type Capability, operationSpec, seedingSpec } from '../spec/index.ts';
 import type { Knowledge } from '../model.ts';
 import { facetKey } from '../judge/rule.ts';
-import { readAnswer } from '../judge/view.ts';
+import { noAnswer, readAnswer } from '../judge/view.ts';
 import { TargetError } from '../errors.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { type Against, createRepository, creationRefused, deleteRepository, existingRepositories, lookAgain, putManifest, repositoryWaits, uploadLayer } from '../target/seed.ts';
@@ -123,7 +123,7 @@ export async function probeOperation(target: Target, repositoryName: string) {
   return {
     exchange, answer,
     notImplemented: answer.kind === 'not-implemented' ? `${answer.summary}: ${(exchange.response?.body ?? '').slice(0, 200)}` : undefined,
-    fault: answer.kind === 'fault' || answer.kind === 'garbage' || answer.kind === 'throttled' ? `the first request to ${target.description} got ${answer.summary}` : undefined,
+    fault: noAnswer(answer.kind) || answer.kind === 'garbage' ? `the first request to ${target.description} got ${answer.summary}` : undefined,
   };
 }
 

@@ -37,6 +37,14 @@ describe('spec/', () => {
     expect(s.operations['CompleteLayerUpload']!.errors).toContain(s.layerPartSize.tooSmall.value);
   });
 
+  it('what is left unjudged as an unavailable service is retried first, and a 500 is not among it', () => {
+    const { transient, unavailable } = operationSpec().errors;
+    for (const s of unavailable.value.statuses) expect(transient.value.statuses).toContain(s);
+    for (const t of unavailable.value.types) expect(transient.value.types).toContain(t);
+    expect(unavailable.value.statuses).not.toContain(500);
+    expect(unavailable.value.types).not.toContain('ServerException');
+  });
+
   it('the two repositoryName patterns differ exactly on __ and runs of -', () => {
     const old = repositoryNamePattern('2015-12-21');
     const current = repositoryNamePattern();

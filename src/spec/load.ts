@@ -77,6 +77,7 @@ const operationSchema = z.object({
     transient: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
     authorization: fact(z.object({ permission: z.array(z.string()), credentials: z.array(z.string()) })),
     foreignRegistry: fact(z.array(z.string()).min(1)),
+    unavailable: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
     notImplemented: fact(z.object({ statuses: z.array(z.number().int()), types: z.array(z.string()) })),
     violation: fact(z.string()),
     missingRepository: fact(z.string()),

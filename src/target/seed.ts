@@ -259,13 +259,14 @@ export async function lookAgain<T>(waits: number[], wait: (ms: number) => Promis
  * Asks BatchCheckLayerAvailability about `digest` in a repository just deleted, once after each of
  * `waits`: undefined as soon as the target answers `missingType` (RepositoryNotFoundException), else
  * what it answered the last time, in short. Anything that is not the target's answer about the
- * repository is thrown: a transport fault, the request budget, Ctrl-C, and a throttle or a refusal of
- * the caller that is still so at the last look (it says how busy the target is or who may call, not
- * whether the repository is there). Only an answer can show a repository still there.
+ * repository is thrown: a transport fault, the request budget, Ctrl-C, and a throttle, an unavailable
+ * service (502, 503, 504) or a refusal of the caller that is still so at the last look (it says how
+ * busy the target is or who may call, not whether the repository is there). Only an answer can show a
+ * repository still there.
  */
 export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, waits: number[], wait: (ms: number) => Promise<void>): Promise<string | undefined> {
-  const { throttling, authorization } = operationSpec().errors;
-  const aboutTheCaller = new Set([...throttling.value, ...authorization.value.permission, ...authorization.value.credentials]);
+  const { throttling, unavailable, authorization } = operationSpec().errors;
+  const notAboutIt = new Set([...throttling.value, ...unavailable.value.types, ...authorization.value.permission, ...authorization.value.credentials]);
   const last = await lookAgain(waits, wait, async (): Promise<{ answer?: string; noAnswer?: string }> => {
     try {
       const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
@@ -275,7 +276,7 @@ export async function deletedRepositoryAnswer(client: ECRClient, repo: Repositor
       if (status === undefined) throw e;
       const said = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
       if ((e as Error).name === missingType) return {};
-      if (status === 429 || aboutTheCaller.has((e as Error).name)) return { noAnswer: said };
+      if (status === 429 || unavailable.value.statuses.includes(status) || notAboutIt.has((e as Error).name)) return { noAnswer: said };
       return { answer: said };
     }
   }, (last) => last.answer !== undefined || last.noAnswer !== undefined);
