@@ -337,6 +337,71 @@ describe('a repository just created', () => {
   }, 30_000);
 });
 
+describe('what setup says when an upload call gets no answer it can read', () => {
+  it('names the status of a gateway\'s HTML 502 and of an empty 504, not what the SDK made of them', async () => {
+    for (const [status, type, body, said] of [[502, 'text/html', '<html>502 Bad Gateway</html>', 'HTTP 502 whose body is not JSON'], [504, 'text/plain', '', 'HTTP 504 that names no error type']] as const) {
+      const registry = await startRegistry({ hooks: { takeOver: (req, res) => (operationOf(req) === 'InitiateLayerUpload' ? (req.resume(), res.writeHead(status, { 'content-type': type }).end(body), true) : false) } });
+      try {
+        const r = await run({ kind: 'endpoint', seed: 3, runs: 1, shrink: false, rules: 'framing.*', target: target(registry.endpoint) });
+        expect(r.capabilities.missing['stored-layers'], String(status)).toBe(`cannot store layers through the layer-upload API (${said})`);
+      } finally {
+        await registry.close();
+      }
+    }
+  }, 60_000);
+});
+
+describe('a scenario that deleted its repository and could not create it again', () => {
+  // After the first DeleteRepository (a scenario's), CreateRepository answers 503 `refusals` times.
+  const refusing = (refusals: number) => {
+    const seen = { deletes: 0, refused: 0, creates: 0 };
+    return {
+      seen,
+      start: () => startRegistry({
+        hooks: {
+          takeOver: (req, res) => {
+            const op = operationOf(req);
+            if (op === 'DeleteRepository') seen.deletes++;
+            if (op !== 'CreateRepository' || seen.deletes === 0) return false;
+            seen.creates++;
+            if (seen.refused >= refusals) return false;
+            seen.refused++;
+            req.resume();
+            awsError(res, 'ServiceUnavailable', 'busy', 503);
+            return true;
+          },
+        },
+      }),
+    };
+  };
+
+  it('is created again after the case, so the scenarios after it find their repository: no FAIL for what the target never did', async () => {
+    const r503 = refusing(3);
+    const registry = await r503.start();
+    try {
+      const r = await run({ kind: 'endpoint', seed: 1, runs: 30, shrink: false, target: target(registry.endpoint) });
+      expect(r503.seen.refused).toBe(3);
+      expect(r503.seen.creates).toBeGreaterThan(3);
+      expect(r.rules.filter((x) => x.verdict === 'FAIL').map((x) => `${x.id}: ${x.message}`)).toEqual([]);
+    } finally {
+      await registry.close();
+    }
+  }, 60_000);
+
+  it('while it cannot be, the scenarios that name it are not sent, and the run is INCOMPLETE rather than failed', async () => {
+    const r503 = refusing(Infinity);
+    const registry = await r503.start();
+    try {
+      const r = await run({ kind: 'endpoint', seed: 1, runs: 30, shrink: false, target: target(registry.endpoint) });
+      expect(r.rules.filter((x) => x.verdict === 'FAIL').map((x) => `${x.id}: ${x.message}`)).toEqual([]);
+      expect(r.summary.verdict).toBe('INCOMPLETE');
+      expect(r.summary.notes.join('\n')).toMatch(/the target refused \d+ scenario actions \(first: create-repository \S+\/isolated_primary: refused \(ServiceUnavailable: busy\)\)/);
+    } finally {
+      await registry.close();
+    }
+  }, 60_000);
+});
+
 describe('asking a deleted repository whether it is gone', () => {
   const ask = (answer: (res: ServerResponse) => void) => {
     let checks = 0;

@@ -153,8 +153,10 @@ export function foreignRegistry(sent: Sent, k: Knowledge): boolean {
  * What the suite knows the target holds at each exchange of a case: `k`, changed by the case's own
  * actions before that exchange, in the repositories `k` knows: a layer uploaded is stored (a scenario's
  * upload to the second repository, checked there later), unless the upload was refused or answered
- * wrongly (then what the repository holds is no longer known in full); a deleted repository holds
- * nothing. Undefined without such an action: `k` itself holds for every exchange.
+ * wrongly (then what the repository holds is no longer known in full); a deleted repository is not
+ * there, and one created again under its name holds nothing. Whether a repository whose creation
+ * failed is there is not known: no rule takes a check in it for one in a repository that exists.
+ * Undefined without such an action: `k` itself holds for every exchange.
  */
 export function knowledgeAlong(views: View[], k: Knowledge): Knowledge[] | undefined {
   let now = k;
@@ -167,12 +169,18 @@ export function knowledgeAlong(views: View[], k: Knowledge): Knowledge[] | undef
       // An upload the target refused, or answered wrongly, may or may not have stored the layer: from
       // then on the suite does not know all the repository holds.
       changed = a!.ok ? { ...repo, layers: { ...repo.layers, [a!.digest]: { ...(a!.size !== undefined ? { size: a!.size } : {}), referenced: false } } } : { ...repo, complete: false };
-    } else if (repo && a!.kind === 'delete-repository' && a!.ok) {
-      // A deleted repository, created again, holds nothing.
-      changed = { ...repo, layers: {} };
     }
-    if (changed) {
-      now = { ...now, repositories: { ...now.repositories, [a!.repositoryName]: changed } };
+    let repositories: Knowledge['repositories'] | undefined;
+    if (changed) repositories = { ...now.repositories, [a!.repositoryName]: changed };
+    else if (repo && a!.kind === 'delete-repository' && a!.ok) {
+      const { [a!.repositoryName]: _gone, ...rest } = now.repositories;
+      repositories = rest;
+    } else if (a?.kind === 'create-repository' && a.ok && k.repositories[a.repositoryName] && !now.repositories[a.repositoryName]) {
+      // Created again under the name of one the case deleted: it holds nothing.
+      repositories = { ...now.repositories, [a.repositoryName]: { layers: {}, complete: true } };
+    }
+    if (repositories) {
+      now = { ...now, repositories };
       out ??= views.slice(0, i).map(() => k);
     }
     out?.push(now);

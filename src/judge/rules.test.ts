@@ -469,4 +469,13 @@ describe('what a case does to the target, the judge knows', () => {
     expect(judge('classify.present', [{ label: 'delete', action: deleted }, { label: 'create', action: created }, check({ layers: [unavail(P)] })])).toEqual([]);
     expect(judge('classify.absent', [{ label: 'delete', action: deleted }, { label: 'create', action: created }, check({ layers: [avail(P)] })])).toEqual(['FAIL']);
   });
+
+  it('a repository the case deleted and could not create again is not known to exist: a check in it is no valid request for an existing repository', () => {
+    const notFound = { label: 'recreated', req: req([P]), ...err('RepositoryNotFoundException') };
+    const createFailed = { label: 'create', action: { ...created, ok: false, detail: 'ServiceUnavailable: busy' } };
+    expect(judge('validate.valid-succeeds', [notFound])).toEqual(['FAIL']);
+    expect(judge('validate.valid-succeeds', [{ label: 'delete', action: deleted }, createFailed, notFound])).toEqual([]);
+    expect(judge('validate.valid-succeeds', [{ label: 'delete', action: deleted }, { label: 'create', action: created }, notFound])).toEqual(['FAIL']);
+    expect(judge('classify.present', [{ label: 'delete', action: deleted }, createFailed, { label: 'recreated', req: req([P]), res: { layers: [unavail(P)] } }])).toEqual([]);
+  });
 });

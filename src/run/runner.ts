@@ -12,7 +12,7 @@ import { casesOf, properties, propertiesFor, type CaseBody, type Property } from
 import { FRESH_CLAIMED, FRESH_CROSSED, FRESH_LAYER, FRESH_NAMED, FRESH_PARTS_CROSSED, FRESH_SENT, FRESH_STALE, freshTogether, MAX_TOGETHER, UPLOADS, type Case, type Exchange, type Knowledge, type Step } from '../model.ts';
 import { TransportFault } from '../target/bounded-handler.ts';
 import { BudgetExhausted, sleep, Target, type TargetOptions } from '../target/target.ts';
-import { type Against, completeStarted, createRepository, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadPartsCrossed, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
+import { type Against, completeStarted, createAgain, deletedRepositoryAnswer, deleteRepository, lookAgain, repositoryWaits, sha256Digest, putImageUnuploaded, uploadCrossed, uploadLayer, uploadPartsCrossed, uploadMismatched, uploadParts, uploadTogether } from '../target/seed.ts';
 import { UsageError } from '../errors.ts';
 import { operationSpec } from '../spec/index.ts';
 import { assembleResult } from './assemble.ts';
@@ -262,8 +262,8 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
         ? { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: `${missing}, as for any repository that does not exist` }
         : { kind: a.kind, repositoryName: a.repositoryName, ok: false, detail: `still answered after ${waits.reduce((n, ms) => n + ms, 0) / 1000} s: ${answered}`, answered };
     } else {
-      await createRepository(target.client, { repositoryName: a.repositoryName }, target.creationTags);
-      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: 'CreateRepository accepted it' };
+      const detail = await createAgain(target.client, { repositoryName: a.repositoryName }, target.creationTags);
+      exchange.action = { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail };
     }
   } catch (e) {
     if (e instanceof BudgetExhausted) throw e;
@@ -295,7 +295,57 @@ async function actTogether(target: Target, caseId: string, step: Step, blobs: Bu
 export type { Against };
 export const against = (kind: RunOptions['kind']): Against => (kind === 'aws' ? 'aws' : 'emulator');
 
+/** Per target: the repositories a scenario deleted and no one could create again, each with why. */
+const lostRepositories = new WeakMap<Target, Map<string, string>>();
+
+/** Creates again, with the seeding client's retries, a repository a scenario deleted: undefined once it is there (already, or now), else why not. */
+async function restore(target: Target, name: string): Promise<string | undefined> {
+  try {
+    await createAgain(target.client, { repositoryName: name }, target.creationTags);
+    return undefined;
+  } catch (e) {
+    if (e instanceof BudgetExhausted) throw e;
+    if ((e as Error).name === 'RepositoryAlreadyExistsException') return undefined;
+    return `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
+  }
+}
+
+/**
+ * A case sent step by step. A repository the case deleted and did not create again (its CreateRepository
+ * failed) is created again after it, so that the scenarios after it find the repository they are about;
+ * while that fails too, a case that names it is not sent, and says why in an action that failed.
+ */
 export async function sendCase(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer, to: Against = 'emulator'): Promise<Exchange[]> {
+  const lost = lostRepositories.get(target);
+  if (lost && lost.size > 0) {
+    for (const step of body.steps) {
+      const name = step.action?.repositoryName ?? (step.body as { repositoryName?: unknown } | undefined)?.repositoryName;
+      if (typeof name !== 'string' || !lost.has(name)) continue;
+      const why = await restore(target, name);
+      if (why === undefined) {
+        lost.delete(name);
+        continue;
+      }
+      const action = { kind: 'create-repository' as const, repositoryName: name, ok: false, detail: `an earlier scenario deleted it and it could not be created again: ${why}` };
+      return [{ caseId: id, label: 'restore', request: { operation: action.kind, headers: {}, body: JSON.stringify({ repositoryName: name }) }, action, durationMs: 0 }];
+    }
+  }
+  const out = await sendSteps(target, id, body, freshLayer, to);
+  for (const [i, x] of out.entries()) {
+    // A deletion that failed may have happened all the same (its answer lost): the repository is made sure of too.
+    if (x.action?.kind !== 'delete-repository') continue;
+    const name = x.action.repositoryName;
+    if (out.slice(i + 1).some((y) => y.action?.kind === 'create-repository' && y.action.ok && y.action.repositoryName === name)) continue;
+    const why = await restore(target, name);
+    if (why !== undefined) {
+      if (!lostRepositories.has(target)) lostRepositories.set(target, new Map());
+      lostRepositories.get(target)!.set(name, why);
+    }
+  }
+  return out;
+}
+
+async function sendSteps(target: Target, id: string, body: CaseBody, freshLayer: (caseId: string) => Buffer, to: Against): Promise<Exchange[]> {
   const out: Exchange[] = [];
   const fresh = body.steps.some((s) => s.action !== undefined && UPLOADS.includes(s.action.kind)) ? freshLayer(id) : undefined;
   const digests = fresh ? freshDigests(fresh) : undefined;

@@ -75,6 +75,11 @@ const errorName = (e: unknown) => (e as Error).name ?? 'Error';
 /** An error the target answered with, described; a transport fault is not one, and ends the setup. */
 const describeError = (e: unknown) => {
   if (e instanceof TransportFault) throw e;
+  // What the SDK makes of an answer without an error type (a gateway's empty 504) or not JSON (its HTML 502) names neither the status nor the cause.
+  const status = (e as { $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } }).$metadata?.httpStatusCode ?? (e as { $response?: { statusCode?: number } }).$response?.statusCode;
+  const http = status !== undefined ? `HTTP ${status}` : 'an answer';
+  if (errorName(e) === 'SyntaxError') return `${http} whose body is not JSON`;
+  if (errorName(e) === 'Unknown' || (e as Error).message === 'UnknownError') return `${http} that names no error type`;
   return `${errorName(e)}: ${(e as Error).message}`.slice(0, 300);
 };
 

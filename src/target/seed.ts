@@ -219,6 +219,22 @@ export async function createRepository(client: ECRClient, repo: RepositoryRef, t
 }
 
 /**
+ * Creates a repository a scenario deleted, again: what the target said. "Already exists" after a retry
+ * is taken for success (an earlier attempt, whose answer was lost, created it); on the first attempt it
+ * is the target's refusal, and thrown like any other.
+ */
+export async function createAgain(client: ECRClient, repo: RepositoryRef, tags?: { Key: string; Value: string }[]): Promise<string> {
+  try {
+    await createRepository(client, repo, tags);
+    return 'CreateRepository accepted it';
+  } catch (e) {
+    const attempts = (e as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+    if ((e as Error).name !== 'RepositoryAlreadyExistsException' || attempts < 2) throw e;
+    return `CreateRepository answered RepositoryAlreadyExistsException on attempt ${attempts}: an earlier attempt, whose answer was lost, created it`;
+  }
+}
+
+/**
  * Whether a failed CreateRepository certainly made nothing: the target answered with a client error
  * other than "already exists" (which a retry of a call whose answer was lost gets). After a fault — a
  * deadline, a reset, a 5xx — the repository may exist, and whoever asked must try to delete it.
