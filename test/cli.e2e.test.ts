@@ -91,6 +91,14 @@ describe.concurrent('ecr-conformance run', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--settle takes milliseconds, at least 1, and --help says what it waits for', async () => {
+    const bad = await cli(['run', '--settle', '0']);
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toEqual(['ecr-conformance: --settle must be an integer of at least 1, got \'0\'']);
+    const help = await cli(['run', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--settle <ms> how long a repository may take to show after CreateRepository and to go after DeleteRepository/);
+  });
+
   it('an unreachable endpoint: one line, exit 3, no report', async () => {
     const dir = tmp();
     const r = await cli(['run', '--endpoint', 'http://127.0.0.1:9', '--report-dir', dir]);

@@ -402,6 +402,26 @@ describe('a scenario that deleted its repository and could not create it again',
   }, 60_000);
 });
 
+describe('a target that deletes repositories asynchronously', () => {
+  // Its DeleteRepository answers at once and takes effect 2.5 s later: past the 1.75 s an emulator is given.
+  const runWith = async (settleMs?: number) => {
+    const registry = await startRegistry({ quirks: { deleteAfterMs: 2_500 } });
+    try {
+      return await run({ kind: 'endpoint', seed: 1, runs: 10, shrink: false, rules: 'metamorphic.recreate-forgets', target: { ...target(registry.endpoint), ...(settleMs !== undefined ? { settleMs } : {}) } });
+    } finally {
+      await registry.close();
+    }
+  };
+
+  it('is failed with the window named, and passes with a window of the user\'s (--settle) that is long enough', async () => {
+    const short = (await runWith()).rules.find((x) => x.id === 'metamorphic.recreate-forgets')!;
+    expect(short.verdict).toBe('FAIL');
+    expect(short.message).toMatch(/still answered after 1\.75 s/);
+    const long = (await runWith(4_000)).rules.find((x) => x.id === 'metamorphic.recreate-forgets')!;
+    expect(long.verdict, long.message).toBe('PASS');
+  }, 120_000);
+});
+
 describe('asking a deleted repository whether it is gone', () => {
   const ask = (answer: (res: ServerResponse) => void) => {
     let checks = 0;

@@ -17,6 +17,7 @@ export interface TargetFlags {
   rps?: number;
   maxRequests?: number;
   maxTime?: number;
+  settle?: number;
   concurrency?: number;
   transport: 'sdk' | 'raw';
   mutant?: string;
@@ -40,7 +41,8 @@ export function addTargetFlags(cmd: Command, o: { single?: boolean } = {}): Comm
       .option('--rps <n>', 'requests per second across the run (default: none for an endpoint, 10 for --aws; the ECR quota is 1,000/s)', positiveInt('--rps'))
       .option('--max-requests <n>', 'hard budget of HTTP requests, setup included; cleanup may pass it (default: none for an endpoint, 5000 for --aws)', positiveInt('--max-requests'))
       .option('--max-time <seconds>', 'wall-time budget: no new case starts after it, waits are cut (default: none for an endpoint, 900 for --aws)', positiveInt('--max-time'))
-      .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'));
+      .option('--concurrency <n>', 'requests in flight at once (default 16; 4 for --aws)', positiveInt('--concurrency'))
+      .option('--settle <ms>', 'how long a repository may take to show after CreateRepository and to go after DeleteRepository before it counts as missing or as still there (default 1750 for an endpoint, 7500 for --aws)', positiveInt('--settle'));
   }
   return cmd
     .addOption(new Option('--transport <kind>', 'sdk: send through @aws-sdk/client-ecr (raw HTTP only for what it cannot send); raw: signed HTTP for everything').choices(['sdk', 'raw']).default('sdk'))
@@ -80,6 +82,7 @@ export function resolveTarget(f: TargetFlags, env: NodeJS.ProcessEnv): ResolvedT
     maxRequests: f.maxRequests ?? (kind === 'aws' ? 5000 : 0),
     concurrency: f.concurrency ?? (kind === 'aws' ? 4 : 16),
     transport: f.transport,
+    ...(f.settle !== undefined ? { settleMs: f.settle } : {}),
     ...(kind === 'aws' ? { aws: true } : {}),
     ...(kind === 'endpoint' ? { endpoint: endpoint! } : {}),
     ...(kind !== 'embedded' && realCredentials ? { credentials: 'chain' as const } : {}),

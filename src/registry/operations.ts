@@ -275,7 +275,10 @@ const deleteRepository: Handler = (body, ctx) => {
   if (repo.images.size > 0 && !force) {
     throw new AwsError('RepositoryNotEmptyException', `The repository with name '${repo.name}' in registry with id '${repo.registryId}' cannot be deleted because it still contains images`);
   }
-  ctx.store.delete(repo.registryId, repo.name);
+  if (ctx.quirks.deleteAfterMs !== undefined) {
+    // An asynchronous deletion: accepted now, done a while later.
+    setTimeout(() => { if (ctx.store.find(repo.registryId, repo.name) === repo) ctx.store.delete(repo.registryId, repo.name); }, ctx.quirks.deleteAfterMs).unref();
+  } else ctx.store.delete(repo.registryId, repo.name);
   return { repository: describe(repo, ctx.region) };
 };
 

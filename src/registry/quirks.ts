@@ -15,6 +15,8 @@ export interface Quirks {
   layersByFlatName?: boolean;
   /** DeleteRepository marks the repository deleted (a deleted_at column) and BatchCheckLayerAvailability's query forgets to filter on it: a deleted repository still answers, until one is created again under the name. */
   softDeleteVisible?: boolean;
+  /** DeleteRepository answers at once and deletes the repository this many ms later (an asynchronous deletion, as ECR's may be). */
+  deleteAfterMs?: number;
   /** DeleteRepository forgets the repository but not its layers; a repository created again under the name finds them. */
   deleteKeepsLayers?: boolean;
   /** Uploads live in a table of their own keyed by repository name and upload id, which DeleteRepository does not clear: an upload started before a deletion completes into the repository created again under the name. */

@@ -256,7 +256,7 @@ async function act(target: Target, caseId: string, step: Step, fresh: Buffer, ag
     } else if (a.kind === 'check-deleted') {
       const missing = operationSpec().errors.missingRepository.value;
       const digest = fresh ? sha256Digest(fresh) : `sha256:${'0'.repeat(64)}`;
-      const waits = repositoryWaits(against);
+      const waits = repositoryWaits(against, target.settleMs);
       const answered = await deletedRepositoryAnswer(target.client, { repositoryName: a.repositoryName }, digest, missing, waits, (ms) => sleep(ms, target.signal));
       exchange.action = answered === undefined
         ? { kind: a.kind, repositoryName: a.repositoryName, ok: true, detail: `${missing}, as for any repository that does not exist` }
@@ -374,7 +374,7 @@ async function sendSteps(target: Target, id: string, body: CaseBody, freshLayer:
  */
 async function onceCreated(target: Target, id: string, step: Step, to: Against): Promise<Exchange> {
   const missing = operationSpec().errors.missingRepository.value;
-  return lookAgain(repositoryWaits(to), (ms) => sleep(ms, target.signal), () => target.send(id, step), (x) => readAnswer(x).errorType === missing);
+  return lookAgain(repositoryWaits(to, target.settleMs), (ms) => sleep(ms, target.signal), () => target.send(id, step), (x) => readAnswer(x).errorType === missing);
 }
 
 /** Runs `fn` over items pulled lazily from an iterator, `width` at a time, until done or told to stop. */

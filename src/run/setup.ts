@@ -266,7 +266,7 @@ export async function prepare(target: Target, o: SetupOptions, created: string[]
   }
 
   // CreateRepository returns before ECR shows the repository: while some are missing, look again after each pause.
-  const waits = repositoryWaits(o.against ?? 'emulator');
+  const waits = repositoryWaits(o.against ?? 'emulator', target.settleMs);
   const pause = (ms: number) => sleep(ms, target.signal);
   const back = await lookAgain(waits, pause, () => existingRepositories(target.client, accepted), (found) => found !== undefined && !accepted.every((n) => found.has(n)));
   if (back === undefined) capabilities.notes.push('DescribeRepositories is not available: repositories are taken to exist on CreateRepository\'s word');

@@ -23,6 +23,12 @@ describe('lookAgain', () => {
     expect(await run(['there'], [100, 200])).toEqual({ last: 'there', looks: 1, paused: [100] });
   });
 
+  it('a window of the user\'s (--settle): a look at once, then pauses doubling from 250 ms, the last cut so that they end the window', () => {
+    expect(repositoryWaits('emulator', 5000)).toEqual([0, 250, 500, 1000, 2000, 1250]);
+    expect(repositoryWaits('aws', 100)).toEqual([0, 100]);
+    for (const ms of [1, 249, 250, 7500, 60_000]) expect(repositoryWaits('emulator', ms).reduce((a, b) => a + b, 0)).toBe(ms);
+  });
+
   it('the windows come from spec: longer against AWS than against an emulator, each starting at once', () => {
     const total = (ms: number[]) => ms.reduce((a, b) => a + b, 0);
     expect(repositoryWaits('emulator')[0]).toBe(0);

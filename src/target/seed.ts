@@ -255,7 +255,16 @@ export type Against = 'emulator' | 'aws';
  * Pauses (ms) before each look at a repository just created or deleted, since ECR shows either a
  * moment after the call returns (spec: seeding repositoryConsistency, with its sources).
  */
-export const repositoryWaits = (to: Against): number[] => seedingSpec().repositoryConsistency.value[to];
+export function repositoryWaits(to: Against, settleMs?: number): number[] {
+  if (settleMs === undefined) return seedingSpec().repositoryConsistency.value[to];
+  // A window of the user's: looks at once, then after pauses that double from 250 ms, the last cut to end the window.
+  const waits = [0];
+  for (let pause = 250, total = 0; total < settleMs; pause *= 2) {
+    waits.push(Math.min(pause, settleMs - total));
+    total += waits[waits.length - 1]!;
+  }
+  return waits;
+}
 
 /**
  * Looks at something that takes a moment to settle: after each pause of `waits` (the first is usually 0),

@@ -30,6 +30,8 @@ export interface TargetOptions {
   description?: string;
   /** Wall-clock time (ms since the epoch) after which no retry waits and no new retry starts. */
   deadline?: number;
+  /** How long (ms) a repository may take to show after CreateRepository and to go after DeleteRepository; default spec's window for the kind of target. */
+  settleMs?: number;
 }
 
 export class BudgetExhausted extends Error {
@@ -121,6 +123,10 @@ export class Target {
   readonly client: ECRClient;
   private cleaner?: ECRClient;
   readonly description: string;
+  /** The window of the user's (--settle) for a repository to show or go; undefined for spec's. */
+  get settleMs(): number | undefined {
+    return this.o.settleMs;
+  }
   /** The credentials requests are signed with (a provider; never logged). */
   readonly credentials: AwsCredentialIdentityProvider;
   /** The URL requests go to. */
