@@ -82,6 +82,10 @@ export function digestClasses(ctx: DigestContext): Record<string, fc.Arbitrary<s
     'digest.malformed.non-hex': fc.tuple(hex64(), fc.constantFrom(...'ghijklmnopqrstuvwxyzG'), fc.nat()).map(([h, c, at]) => `sha256:${insertAt(h.slice(1), c, at)}`),
     'digest.malformed.whitespace': fc.tuple(canonical(), fc.constantFrom(' ', '  ', '\t'), fc.constantFrom('start', 'end', 'middle')).map(([d, w, where]) =>
       where === 'start' ? w + d : where === 'end' ? d + w : insertAt(d, w, 10)),
+    // A canonical digest with a line break at its end, or a line before or after it: Python's re.match
+    // with $ takes the first for well formed, Ruby's ^…$ and JavaScript's /m flag the others.
+    'digest.malformed.line-break': fc.tuple(canonical(), fc.constantFrom('final-lf', 'final-crlf', 'line-before', 'line-after')).map(([d, how]) =>
+      how === 'final-lf' ? `${d}\n` : how === 'final-crlf' ? `${d}\r\n` : how === 'line-before' ? `latest\n${d}` : `${d}\nlatest`),
     'digest.malformed.control': fc.tuple(canonical(), fc.integer({ min: 0, max: 31 }), fc.nat()).map(([d, c, at]) => insertAt(d, String.fromCharCode(c), 7 + (at % 60))),
     'digest.malformed.non-ascii': fc.tuple(canonical(), fc.constantFrom(...BMP, '\u{1F600}', '\u00a0'), fc.nat()).map(([d, c, at]) => insertAt(d, c, at % d.length)),
     'digest.malformed.empty-algorithm': hex64().map((h) => `:${h}`),

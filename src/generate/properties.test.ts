@@ -193,6 +193,7 @@ describe('digest classes are what their names say', () => {
     ['digest.length-max', (d) => length(d) === 1000 && digestKind(d) === 'grey'],
     ['digest.length-max-non-ascii', (d) => length(d) === 1000 && Buffer.byteLength(d) > 1000 && digestKind(d) === 'malformed'],
     ['digest.empty', (d) => d === ''],
+    ['digest.malformed.line-break', (d) => digestKind(d) === 'malformed' && /\n/.test(d) && d.split(/\r?\n/).some((line) => digestKind(line) === 'canonical')],
     ['digest.near.truncated', (d) => digestKind(d) === 'grey' && (P.startsWith(d) || Q.startsWith(d))],
     ['digest.near.extended', (d) => digestKind(d) === 'grey' && (d.startsWith(P) || d.startsWith(Q))],
     ['digest.near.one-off', (d) => digestKind(d) === 'canonical' && d !== P && d !== Q && [P, Q].some((x) => [...x].filter((c, i) => c !== d[i]).length === 1)],

@@ -35,8 +35,11 @@
  *    the other one's, and again after the completion.
  * 13: a property of requests for a missing repository that list malformed digests only
  *    (missing-repository-malformed).
+ * 14: a digest class of line breaks around a canonical digest (digest.malformed.line-break: a final
+ *    line end, CRLF, or a line before or after it), which a pattern whose $ or ^ matches at a line
+ *    end takes for well formed.
  */
-export const GENERATOR = 13;
+export const GENERATOR = 14;
 
 /**
  * A replay command names the generator its case id comes from (`--generator N`): under another one

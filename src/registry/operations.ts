@@ -197,7 +197,8 @@ const batchCheckLayerAvailability: Handler = (body, ctx) => {
       else fail(digest, 'InvalidLayerDigest', 'The layer digest is empty.');
       continue;
     }
-    const invalid = q.greyByGoDigest ? !wellKnown(digest) : !lenient.test(digest) || (b.grey === 'invalid-failure' && !canonical.test(digest));
+    const wellFormed = q.lineAnchors ? digest.split('\n').some((line) => lenient.test(line)) : lenient.test(patternSubject(digest, q));
+    const invalid = q.greyByGoDigest ? !wellKnown(digest) : !wellFormed || (b.grey === 'invalid-failure' && !canonical.test(digest));
     if (invalid) {
       fail(digest, 'InvalidLayerDigest', `Invalid layer digest '${digest}'.`);
       if (q.breakOnInvalid) break;

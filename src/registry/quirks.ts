@@ -85,8 +85,10 @@ export interface Quirks {
   registryIdParsesAsInteger?: boolean;
   /** repositoryName and registryId are trimmed of white space before they are checked and used. */
   trimNames?: boolean;
-  /** The repositoryName and registryId patterns end in a $ that matches before a final line end (Python's re.match): the value is used as sent. */
+  /** The repositoryName, registryId and digest patterns end in a $ that matches before a final line end (Python's re.match): the value is used as sent. */
   dollarBeforeNewline?: boolean;
+  /** Digests are checked with a pattern whose ^ and $ match at every line end (Ruby's regexps, JavaScript's with the m flag): a digest with one well-formed line passes. */
+  lineAnchors?: boolean;
   /** The patterns' [a-z0-9] and [0-9] are Unicode-aware (Python's str.islower() and \d): any lower-case letter or decimal digit passes. */
   unicodeClasses?: boolean;
   /** Repository names are checked segment by segment after split('/') drops the empty ones: a//b passes. */
