@@ -37,6 +37,11 @@ describe('spec/', () => {
     expect(s.operations['CompleteLayerUpload']!.errors).toContain(s.layerPartSize.tooSmall.value);
   });
 
+  it('every throttling code is one the installed SDK retries as a throttle', async () => {
+    const { isThrottlingError } = await import('@smithy/core/retry');
+    for (const name of operationSpec().errors.throttling.value) expect(isThrottlingError({ name, $metadata: {} } as never), name).toBe(true);
+  });
+
   it('what is left unjudged as an unavailable service is retried first, and a 500 is not among it', () => {
     const { transient, unavailable } = operationSpec().errors;
     for (const s of unavailable.value.statuses) expect(transient.value.statuses).toContain(s);
