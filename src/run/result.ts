@@ -95,7 +95,8 @@ export interface RunResult {
     node: string;
     spec: { checksum: string };
     /** `name`: what the user calls the target (run --name), for matrices and comparisons. */
-    target: { kind: 'embedded' | 'endpoint' | 'aws'; description: string; region: string; transport: 'sdk' | 'raw'; name?: string };
+    /** `settleMs`: the window a repository was given to show or go, when the user set one (--settle). */
+    target: { kind: 'embedded' | 'endpoint' | 'aws'; description: string; region: string; transport: 'sdk' | 'raw'; name?: string; settleMs?: number };
     seed: number;
     runs: number;
     rules: string;

@@ -588,7 +588,7 @@ export async function run(o: RunOptions): Promise<RunResult> {
     }
     return assembleResult({
       provenance: {
-        target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport, ...(o.name !== undefined ? { name: o.name } : {}) },
+        target: { kind: o.kind, description: target.description, region: o.target.region, transport: o.target.transport, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.target.settleMs !== undefined ? { settleMs: o.target.settleMs } : {}) },
         seed: o.seed, runs: o.runs, rules: o.rules ?? '*',
         startedAt: new Date(started).toISOString(), durationMs: Math.round(clock() - started),
         requests: { used: target.requestsUsed, budget: o.target.maxRequests, throttled: target.throttled, rps: o.target.rps, transientErrors: target.transientErrors, recovered: target.recovered, ...(target.slowestRate !== undefined ? { slowestRps: Math.round(target.slowestRate * 10) / 10 } : {}) },
