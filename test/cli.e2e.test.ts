@@ -162,6 +162,21 @@ describe.concurrent('ecr-conformance check', () => {
     expect(r.stdout).not.toMatch(/PASS/);
   });
 
+  // A load balancer's HTML 503 page was taken for "not implemented" (a 5xx that is not JSON), as moto's HTML 500 rightly is.
+  it('a target behind a load balancer that only ever answers 503 is UNTESTABLE, neither judged nor NOT_IMPLEMENTED', async () => {
+    for (const [type, body] of [['text/html', '<html><body>503 Service Temporarily Unavailable</body></html>'], ['application/x-amz-json-1.1', '{"__type":"ServiceUnavailable","message":"busy"}']] as const) {
+      const registry = await startRegistry({ hooks: { takeOver: (req, res) => { req.resume(); res.writeHead(503, { 'content-type': type }).end(body); return true; } } });
+      try {
+        const r = await cli(['check', '--endpoint', registry.endpoint, '--repository-name', 'ab', '--layer-digests', `sha256:${'a'.repeat(64)}`]);
+        expect(r.code, type).toBe(3);
+        expect(r.stdout, type).toMatch(/^UNTESTABLE: HTTP 503/m);
+        expect(r.stdout, type).not.toMatch(/\b(PASS|FAIL)\b|NOT_IMPLEMENTED/);
+      } finally {
+        await registry.close();
+      }
+    }
+  });
+
   it('a success that is not JSON fails wire.json, as in a run: NOT_CONFORMANT, not UNTESTABLE', async () => {
     const r = await cli(['check', '--mutant', 'trailing-commas', '--repository-name', example.request.repositoryName, '--layer-digests', ...example.request.layerDigests]);
     expect(r.code).toBe(1);
