@@ -88,8 +88,20 @@ export function notImplemented(status: number, errorType: string | undefined, bo
   return n.statuses.includes(status) || (errorType !== undefined && n.types.includes(errorType)) || (status >= 500 && !bodyIsJson);
 }
 
-export function readAnswer(exchange: Exchange): Answer {
+/**
+ * What an answer with this status and error type is about when it is not about the request: the
+ * service's state (a gateway's or an overloaded server's 502–504), its rate (a throttle), or the caller
+ * (no permission, bad credentials). Undefined: the target's answer to the request.
+ */
+export function notAboutTheRequest(status: number, errorType: string | undefined): 'unavailable' | 'throttled' | 'denied' | undefined {
   const errors = operationSpec().errors;
+  if (errors.unavailable.value.statuses.includes(status) || (errorType !== undefined && errors.unavailable.value.types.includes(errorType))) return 'unavailable';
+  if (status === 429 || (errorType !== undefined && errors.throttling.value.includes(errorType))) return 'throttled';
+  if (errorType !== undefined && (errors.authorization.value.permission.includes(errorType) || errors.authorization.value.credentials.includes(errorType))) return 'denied';
+  return undefined;
+}
+
+export function readAnswer(exchange: Exchange): Answer {
   if (exchange.action) {
     const a = exchange.action;
     return { kind: 'action', status: 0, summary: `${a.kind} ${a.repositoryName}: ${actionOutcome(a)} (${a.detail})` };
@@ -126,17 +138,16 @@ export function readAnswer(exchange: Exchange): Answer {
   }
   if (answer.errorType) answer.summary = `HTTP ${res.status} ${answer.errorType}`;
 
-  if (errors.unavailable.value.statuses.includes(res.status) || (answer.errorType !== undefined && errors.unavailable.value.types.includes(answer.errorType))) {
+  const about = notAboutTheRequest(res.status, answer.errorType);
+  if (about === 'unavailable') {
     // Before "not implemented": a gateway's 502 is often an HTML page, and says nothing of the target.
     answer.kind = 'unavailable';
     if (!parsed.ok) answer.summary = `HTTP ${res.status} with a non-JSON body`;
   } else if (notImplemented(res.status, answer.errorType, parsed.ok)) {
     answer.kind = 'not-implemented';
     if (!parsed.ok) answer.summary = `HTTP ${res.status} with a non-JSON body`;
-  } else if (res.status === 429 || (answer.errorType !== undefined && errors.throttling.value.includes(answer.errorType))) {
-    answer.kind = 'throttled';
-  } else if (answer.errorType !== undefined && [...errors.authorization.value.permission, ...errors.authorization.value.credentials].includes(answer.errorType)) {
-    answer.kind = 'denied';
+  } else if (about) {
+    answer.kind = about;
   } else if (res.status >= 200 && res.status < 300) {
     answer.kind = parsed.ok ? 'success' : 'garbage';
     answer.summary = parsed.ok ? `HTTP ${res.status}` : `HTTP ${res.status} with a body that is not JSON`;

@@ -16,7 +16,8 @@ import {
   UploadLayerPartCommand,
   type UploadLayerPartCommandOutput,
 } from '@aws-sdk/client-ecr';
-import { operationSpec, seedingSpec } from '../spec/index.ts';
+import { notAboutTheRequest } from '../judge/view.ts';
+import { seedingSpec } from '../spec/index.ts';
 import { TransportFault } from './bounded-handler.ts';
 
 export interface RepositoryRef {
@@ -290,8 +291,6 @@ export async function lookAgain<T>(waits: number[], wait: (ms: number) => Promis
  * repository still there.
  */
 export async function deletedRepositoryAnswer(client: ECRClient, repo: RepositoryRef, digest: string, missingType: string, waits: number[], wait: (ms: number) => Promise<void>): Promise<string | undefined> {
-  const { throttling, unavailable, authorization } = operationSpec().errors;
-  const notAboutIt = new Set([...throttling.value, ...unavailable.value.types, ...authorization.value.permission, ...authorization.value.credentials]);
   const last = await lookAgain(waits, wait, async (): Promise<{ answer?: string; noAnswer?: string }> => {
     try {
       const out = await client.send(new BatchCheckLayerAvailabilityCommand({ ...repo, layerDigests: [digest] }));
@@ -301,7 +300,7 @@ export async function deletedRepositoryAnswer(client: ECRClient, repo: Repositor
       if (status === undefined) throw e;
       const said = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300);
       if ((e as Error).name === missingType) return {};
-      if (status === 429 || unavailable.value.statuses.includes(status) || notAboutIt.has((e as Error).name)) return { noAnswer: said };
+      if (notAboutTheRequest(status, (e as Error).name) !== undefined) return { noAnswer: said };
       return { answer: said };
     }
   }, (last) => last.answer !== undefined || last.noAnswer !== undefined);
